@@ -1,0 +1,125 @@
+"""Command line: ``evaluation report | validate | synth | verify``.
+
+Every user error (bad parameters, bad data, a failed section) ends in one clear message on
+standard error and a non-zero exit code, never a bare traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from evaluation.errors import DataValidationError, EvaluationError
+
+log = logging.getLogger("evaluation")
+
+
+def _report(args: argparse.Namespace) -> int:
+    from evaluation.pipeline import run_report
+
+    summary = run_report(args.params, args.out)
+    if summary.ok:
+        sys.stdout.write(
+            f"Board pack written to {summary.run_dir}\n  paper (HTML): {summary.html}\n"
+            f"  paper (PDF):  {summary.pdf}\n  rendered with {summary.engine}\n"
+        )
+        return 0
+    sys.stderr.write(
+        "The board pack is INCOMPLETE: "
+        + "; ".join(f"section {o.section} failed: {o.error}" for o in summary.failed)
+        + f"\nA draft marked DRAFT — INCOMPLETE was written to {summary.run_dir} for diagnosis;"
+        " the executed notebooks under executed/ show the failing cell.\n"
+    )
+    return 1
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from evaluation.loaders import validate_command
+
+    code, text = validate_command(args.dataset, args.paths)
+    sys.stdout.write(text + ("\n" if text and not text.endswith("\n") else ""))
+    return code
+
+
+def _synth(args: argparse.Namespace) -> int:
+    from evaluation import synth
+
+    if args.calls is not None:
+        out = Path(args.out)
+        if out.suffix != ".parquet":
+            out = out / "call_logs.parquet"
+        path = synth.write_call_logs(out, args.calls, seed=args.seed)
+        sys.stdout.write(f"Wrote {args.calls:,} synthetic call records to {path}\n")
+        return 0
+    synth.main(args.out, args.seed)
+    sys.stdout.write(f"Wrote the synthetic sample force to {args.out}\n")
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from evaluation.provenance import verify_run
+
+    ok, text = verify_run(Path(args.run_dir))
+    sys.stdout.write(text + "\n")
+    return 0 if ok else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="evaluation",
+        description="Evaluate a Police and Crime Commissioner's public engagement and build "
+        "the Business Coordination Board pack.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="show debug logging")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    rep = sub.add_parser("report", help="run the section notebooks and build the board pack")
+    rep.add_argument("--params", required=True, help="run parameters, e.g. params/sample.yaml")
+    rep.add_argument("--out", default=None, help="output folder (default reports/<run_name>)")
+    rep.set_defaults(func=_report)
+
+    val = sub.add_parser("validate", help="check data files against their data contract")
+    val.add_argument("dataset", help="dataset name, e.g. victims_hub")
+    val.add_argument("paths", nargs="+", help="file(s) to check")
+    val.set_defaults(func=_validate)
+
+    syn = sub.add_parser("synth", help="generate the synthetic sample force or call logs")
+    syn.add_argument("--out", default="data/sample", help="output folder (or .parquet file)")
+    syn.add_argument("--seed", type=int, default=2016, help="random seed (default 2016)")
+    syn.add_argument("--calls", type=int, default=None,
+                     help="write only N call-level records (streamed to Parquet)")
+    syn.set_defaults(func=_synth)
+
+    ver = sub.add_parser("verify", help="check a produced pack still matches its inputs")
+    ver.add_argument("run_dir", help="a run folder, e.g. reports/sample")
+    ver.set_defaults(func=_verify)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    for noisy in ("papermill", "traitlets", "nbconvert", "matplotlib", "fontTools"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    try:
+        return int(args.func(args))
+    except DataValidationError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 1
+    except EvaluationError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,327 @@
+"""The batch run: parameters → section notebooks (papermill, in parallel) → HTML → paper → PDF.
+
+The run is built in a staging folder beside its destination and moved into place only when it
+has finished, so a reader never finds a half-written pack. A run with a failed section keeps
+its executed notebooks and manifest for diagnosis, and its paper is rendered only as a draft
+marked DRAFT — INCOMPLETE on every page, under a file name that says so.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import logging
+import multiprocessing
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from evaluation import __version__
+from evaluation.config import ReportParams, load_params
+from evaluation.errors import EvaluationError, ParameterError
+
+log = logging.getLogger(__name__)
+
+HIDDEN_CELL_TAGS = ("parameters", "injected-parameters")
+
+
+@dataclass(frozen=True)
+class SectionPlan:
+    """One notebook to run, with exactly the parameters it declares."""
+
+    section: str
+    notebook: Path
+    parameters: dict[str, Any]
+
+
+@dataclass
+class SectionOutcome:
+    section: str
+    status: str  # "ok" or "failed"
+    seconds: float
+    error: str | None = None
+    failed_cell: int | None = None
+
+
+@dataclass
+class RunSummary:
+    """What a run produced; ``ok`` is True only when every section succeeded."""
+
+    run_dir: Path
+    outcomes: list[SectionOutcome]
+    html: Path | None = None
+    pdf: Path | None = None
+    engine: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(o.status == "ok" for o in self.outcomes)
+
+    @property
+    def failed(self) -> list[SectionOutcome]:
+        return [o for o in self.outcomes if o.status != "ok"]
+
+
+def sha256_file(path: Path) -> str:
+    """SHA-256 of a file's bytes, read in blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def declared_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
+    """The parameters a notebook's ``parameters`` cell declares (name → type, default, help)."""
+    import papermill
+
+    return papermill.inspect_notebook(str(notebook))
+
+
+def plan_sections(params: ReportParams) -> list[SectionPlan]:
+    """Match the run's parameters to each notebook, before any kernel starts.
+
+    Every notebook receives the global parameters it declares plus its ``section_params``;
+    a section parameter the notebook does not declare is an error (papermill would only log
+    it and carry on).
+    """
+    available = sorted(p.stem for p in params.notebooks_dir.glob("[0-9][0-9]_*.ipynb"))
+    plans: list[SectionPlan] = []
+    for section in params.sections:
+        notebook = params.notebook_path(section)
+        if not notebook.is_file():
+            close = difflib.get_close_matches(section, available, n=1)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
+            raise ParameterError(
+                f"sections: no notebook for section '{section}' in {params.notebooks_dir}.{hint}"
+                f" Available: {', '.join(available) or 'none'}."
+            )
+        declared = declared_parameters(notebook)
+        overrides = params.section_params.get(section, {})
+        unknown = [k for k in overrides if k not in declared]
+        if unknown:
+            key = unknown[0]
+            close = difflib.get_close_matches(key, list(declared), n=1)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
+            raise ParameterError(
+                f"section_params.{section}: '{key}' is not a parameter of {notebook.name}.{hint}"
+                f" Its parameters: {', '.join(declared)}."
+            )
+        values = {k: v for k, v in params.global_notebook_params().items() if k in declared}
+        values.update(overrides)
+        plans.append(SectionPlan(section, notebook, values))
+    return plans
+
+
+def _execute_section(plan: SectionPlan, executed: Path, output_dir: Path) -> SectionOutcome:
+    """Run one notebook with papermill (in a worker process)."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    start = time.perf_counter()
+    parameters = dict(plan.parameters)
+    declared = declared_parameters(plan.notebook)
+    if "output_dir" in declared:
+        parameters["output_dir"] = str(output_dir)
+    try:
+        papermill.execute_notebook(
+            str(plan.notebook), str(executed), parameters=parameters, kernel_name="python3",
+            cwd=str(plan.notebook.parent), progress_bar=False, log_output=False,
+        )
+    except PapermillExecutionError as exc:
+        return SectionOutcome(plan.section, "failed", time.perf_counter() - start,
+                              f"{exc.ename}: {exc.evalue}", exc.exec_count)
+    except Exception as exc:  # kernel died, notebook unreadable ...
+        return SectionOutcome(plan.section, "failed", time.perf_counter() - start,
+                              f"{type(exc).__name__}: {exc}")
+    return SectionOutcome(plan.section, "ok", time.perf_counter() - start)
+
+
+def execute_sections(plans: list[SectionPlan], run_dir: Path, workers: int
+                     ) -> list[SectionOutcome]:
+    """Run the notebooks in parallel worker processes; one failure never stops the others."""
+    executed_dir = run_dir / "executed"
+    executed_dir.mkdir(parents=True, exist_ok=True)
+    workers = max(1, min(workers, len(plans)))
+    ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        futures = [
+            pool.submit(_execute_section, p, executed_dir / p.notebook.name, run_dir)
+            for p in plans
+        ]
+        outcomes = [f.result() for f in futures]
+    for o in outcomes:
+        if o.status == "ok":
+            log.info("section %s ran in %.1f s", o.section, o.seconds)
+        else:
+            log.error("section %s FAILED: %s", o.section, o.error)
+    return outcomes
+
+
+def export_html(executed: Path, out: Path) -> None:
+    """Executed notebook → HTML with code, prompts and parameter cells hidden."""
+    import nbformat
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    nb = nbformat.read(str(executed), as_version=4)
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True)
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags=set(HIDDEN_CELL_TAGS), enabled=True), enabled=True
+    )
+    body, _ = exporter.from_notebook_node(nb)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(body, encoding="utf-8")
+
+
+def _git_commit() -> dict[str, Any]:
+    src = Path(__file__).resolve().parent
+    try:
+        head = subprocess.run(["git", "-C", str(src), "rev-parse", "HEAD"], capture_output=True,
+                              text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(src), "status", "--porcelain", "--", "."],
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return {"commit": None, "dirty": None}
+    return {"commit": head, "dirty": bool(dirty)}
+
+
+def input_files(params: ReportParams, params_files: list[Path]) -> list[Path]:
+    """Every file a run reads: parameters, notebooks and every file in the data folders."""
+    files: set[Path] = {p.resolve() for p in params_files if p.is_file()}
+    files.update(params.notebook_path(s).resolve() for s in params.sections)
+    if params.framework and params.framework.is_file():
+        files.add(params.framework.resolve())
+    for folder in (params.data_dir, params.seed_dir, params.real_dir):
+        if folder.is_dir():
+            files.update(p.resolve() for p in folder.rglob("*")
+                         if p.is_file() and not p.name.startswith("."))
+    return sorted(files)
+
+
+def hash_inputs(files: list[Path]) -> dict[str, str]:
+    return {str(p): sha256_file(p) for p in files}
+
+
+def _swap_into_place(staging: Path, final: Path) -> None:
+    old = final.parent / f".{final.name}.old"
+    if old.exists():
+        shutil.rmtree(old)
+    if final.exists():
+        final.rename(old)
+    staging.rename(final)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def _provenance_lines(manifest: dict[str, Any]) -> list[str]:
+    code = manifest["code"]
+    commit = code.get("commit") or "unknown (not a git checkout)"
+    dirty = " with uncommitted changes" if code.get("dirty") else ""
+    lines = [
+        f"Produced by the evaluation package version {code['version']}, git commit "
+        f"{commit}{dirty}, on {manifest['started'][:10]} (Python {code['python']}).",
+        f"Run '{manifest['params']['run_name']}' for the period "
+        f"{manifest['params']['period_start']} to {manifest['params']['period_end']}.",
+        f"{len(manifest['inputs'])} input files were read; each is listed with its SHA-256 "
+        "hash in manifest.json, and 'evaluation verify' checks them again.",
+    ]
+    for path, digest in manifest["inputs"].items():
+        lines.append(f"`{Path(path).name}` — SHA-256 `{digest[:16]}…`")
+    return lines
+
+
+def run_report(
+    params_file: str | Path,
+    out_dir: str | Path | None = None,
+    defaults_file: str | Path | None = None,
+) -> RunSummary:
+    """Execute every section for the run in ``params_file`` and build the pack."""
+    from evaluation.paper import SectionRecord, build_markdown
+    from evaluation.render import render_paper
+
+    params_path = Path(params_file)
+    params = load_params(params_path, defaults_file)
+    defaults_path = Path(defaults_file) if defaults_file else params_path.parent / "defaults.yaml"
+    plans = plan_sections(params)  # every parameter problem surfaces before any kernel starts
+
+    final = Path(out_dir) if out_dir else Path("reports") / params.run_name
+    final = final.resolve()
+    staging = final.parent / f".{final.name}.partial"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    started = datetime.now(UTC)
+    files = input_files(params, [defaults_path, params_path])
+    inputs_before = hash_inputs(files)
+
+    outcomes = execute_sections(plans, staging, params.workers)
+    for o in outcomes:
+        executed = staging / "executed" / f"{o.section}.ipynb"
+        if executed.is_file():
+            export_html(executed, staging / "html" / f"{o.section}.html")
+
+    inputs_after = hash_inputs(files)
+    changed = [p for p, h in inputs_before.items() if inputs_after.get(p) != h]
+    if changed:
+        raise EvaluationError(
+            "Input files changed while the run was in progress (inputs must never be "
+            f"modified): {', '.join(changed)}"
+        )
+
+    manifest: dict[str, Any] = {
+        "status": "complete" if all(o.status == "ok" for o in outcomes) else "failed",
+        "started": started.isoformat(timespec="seconds"),
+        "finished": None,
+        "code": {"version": __version__, **_git_commit(), "python": platform.python_version()},
+        "params": json.loads(params.model_dump_json()),
+        "params_files": [str(defaults_path.resolve()), str(params_path.resolve())],
+        "inputs": inputs_before,
+        "sections": [asdict(o) for o in outcomes],
+    }
+
+    records = []
+    for o in outcomes:
+        path = staging / "sections" / f"{o.section}.json"
+        if o.status == "ok" and path.is_file():
+            records.append(SectionRecord.read(path))
+        else:
+            reason = o.error or "the section did not record its results"
+            records.append(SectionRecord(o.section, o.section.split("_", 1)[-1]
+                                         .replace("_", " ").capitalize(), [], reason))
+            if o.status == "ok":
+                o.status, o.error = "failed", reason
+                manifest["status"] = "failed"
+                manifest["sections"] = [asdict(x) for x in outcomes]
+    draft = manifest["status"] != "complete"
+    reasons = [f"section {o.section} failed ({o.error})" for o in outcomes if o.status != "ok"]
+    markdown = build_markdown(params, records, _provenance_lines(manifest),
+                              draft_reasons=reasons if draft else None)
+    paper_md = staging / "paper.md"
+    paper_md.write_text(markdown, encoding="utf-8")
+    stem = f"{params.run_name}-board-paper" + ("-DRAFT-INCOMPLETE" if draft else "")
+    result = render_paper(
+        paper_md, staging / "html" / f"{stem}.html", staging / "pdf" / f"{stem}.pdf",
+        title=params.title, header_left=params.organisation,
+        footer_left=f"{params.board} — {params.paper_date:%d %B %Y}", draft=draft,
+    )
+    manifest["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
+    manifest["renderer"] = result.engine
+    manifest["outputs"] = {
+        "html": str(result.html.relative_to(staging)),
+        "pdf": str(result.pdf.relative_to(staging)),
+    }
+    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    _swap_into_place(staging, final)
+    return RunSummary(final, outcomes, final / manifest["outputs"]["html"],
+                      final / manifest["outputs"]["pdf"], result.engine)
