@@ -1,0 +1,338 @@
+"""Statistical process control: XmR charts with NHS England "Making Data Count" rules.
+
+The calculations follow NHSRplotthedots 0.2.2 (the NHS-R Community implementation of
+Making Data Count):
+
+* process limits are ``mean +/- 2.66 x mean moving range``; with ``screen_outliers`` the
+  moving ranges at or above ``3.267 x`` the mean moving range are dropped once and the mean
+  moving range is recomputed;
+* special-cause rules, in this order of precedence for the label: a point outside the
+  limits; a trend of 7 points strictly rising or falling; two of three consecutive points
+  beyond ``mean +/- (2/3) x 2.66 x mean moving range`` (but not beyond the limits) on the
+  same side of the mean; a shift of 7 consecutive points on one side of the mean (a point on
+  the mean breaks the run);
+* a special-cause point is an improvement when it lies on the improvement side of the mean
+  and a concern otherwise (as in NHSRplotthedots, this also applies to points in a trend);
+* assurance compares the target with the limits at the last point.
+
+Rules are applied separately within each rebased period.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import warnings
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+logger = logging.getLogger(__name__)
+
+Improvement = Literal["increase", "decrease", "neutral"]
+
+LIMIT_FACTOR = 2.66
+SCREEN_FACTOR = 3.267
+CLOSE_FACTOR = 2 * LIMIT_FACTOR / 3
+RUN_LENGTH = 7
+MIN_POINTS_FOR_LIMITS = 12
+
+SPECIAL_CAUSES = ("outside limits", "trend", "two of three", "shift")
+VARIATIONS = ("common cause", "improvement", "concern", "neutral")
+ASSURANCES = ("pass", "fail", "inconsistent")
+
+__all__ = [
+    "ASSURANCES",
+    "SPECIAL_CAUSES",
+    "VARIATIONS",
+    "XmRResult",
+    "xmr",
+]
+
+
+@dataclass(frozen=True)
+class XmRResult:
+    """An XmR chart: one row per value and the assurance of the target.
+
+    ``points`` has columns ``value``, ``mean``, ``lpl``, ``upl``, ``special_cause`` (None or
+    one of :data:`SPECIAL_CAUSES`) and ``variation`` (one of :data:`VARIATIONS`), with the
+    index of the input values. ``rebase_group`` numbers the rebased periods (0, 1, ...).
+    """
+
+    points: pd.DataFrame
+    assurance: str | None
+    improvement: str
+    target: float | None
+    rebase_group: tuple[int, ...] = field(default_factory=tuple)
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def latest_variation(self) -> str:
+        """Variation of the last point."""
+        return str(self.points["variation"].iloc[-1])
+
+    @property
+    def latest_side(self) -> str:
+        """'high', 'low' or 'on the mean' for the last point."""
+        last = self.points.iloc[-1]
+        if last["value"] > last["mean"]:
+            return "high"
+        if last["value"] < last["mean"]:
+            return "low"
+        return "on the mean"
+
+    @property
+    def trial_limits(self) -> bool:
+        """True when any period has fewer than 12 points (limits are provisional)."""
+        counts = pd.Series(self.rebase_group).value_counts()
+        return bool((counts < MIN_POINTS_FOR_LIMITS).any())
+
+
+# --------------------------------------------------------------------------- rule helpers
+def _shift_ends(side: np.ndarray) -> np.ndarray:
+    """1 where a point and the 6 before it are all on the same (non-zero) side of the mean."""
+    out = np.zeros(side.size, dtype=bool)
+    for i in range(RUN_LENGTH - 1, side.size):
+        window = side[i - RUN_LENGTH + 1 : i + 1]
+        out[i] = window[-1] != 0 and bool(np.all(window == window[-1]))
+    return out
+
+
+def _trend_ends(values: np.ndarray) -> np.ndarray:
+    """+1 / -1 where a point ends 7 points strictly rising / falling, else 0."""
+    out = np.zeros(values.size, dtype=int)
+    for i in range(RUN_LENGTH - 1, values.size):
+        steps = np.sign(np.diff(values[i - RUN_LENGTH + 1 : i + 1]))
+        if np.all(steps == 1):
+            out[i] = 1
+        elif np.all(steps == -1):
+            out[i] = -1
+    return out
+
+
+def _part_of_run(ends: np.ndarray) -> np.ndarray:
+    """True for every point in a run: the point or one of the next 6 ends a run."""
+    flagged = ends != 0
+    out = np.zeros(flagged.size, dtype=bool)
+    for i in range(flagged.size):
+        out[i] = bool(flagged[i : i + RUN_LENGTH].any())
+    return out
+
+
+def _two_of_three(close: np.ndarray, side: np.ndarray) -> np.ndarray:
+    """True for points near a limit that sit in a window of 3 consecutive points on one
+    side of the mean with at least 2 of them near the limit."""
+    size = close.size
+    out = np.zeros(size, dtype=bool)
+    for start in range(0, size - 2):
+        c = close[start : start + 3]
+        s = side[start : start + 3]
+        if c.sum() >= 2 and abs(int(s.sum())) == 3:
+            out[start : start + 3] |= c
+    return out
+
+
+# --------------------------------------------------------------------------- validation
+def _validate_values(values: Iterable[float] | pd.Series) -> pd.Series:
+    if isinstance(values, pd.DataFrame):
+        raise ValueError("values must be a single series of numbers, not a DataFrame")
+    if isinstance(values, pd.Series):
+        series = values
+    else:
+        try:
+            series = pd.Series(list(values))
+        except TypeError:
+            raise ValueError(f"values must be a sequence of numbers, got {values!r}") from None
+    try:
+        arr = series.to_numpy(dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError("values must all be numbers") from None
+    if arr.size < 2:
+        raise ValueError(f"an XmR chart needs at least 2 values, got {arr.size}")
+    if not np.all(np.isfinite(arr)):
+        bad = int(np.argmax(~np.isfinite(arr)))
+        raise ValueError(
+            f"values must not be missing or infinite (position {bad}); an XmR chart needs an "
+            "unbroken series"
+        )
+    return pd.Series(arr, index=series.index)
+
+
+def _rebase_positions(index: pd.Index, rebase_at: Sequence[object], size: int) -> list[int]:
+    positions: set[int] = set()
+    for item in rebase_at:
+        if not isinstance(index, pd.RangeIndex) and item in index:
+            loc = index.get_loc(item)
+            if not isinstance(loc, int | np.integer):
+                raise ValueError(f"rebase point {item!r} matches more than one index label")
+            pos = int(loc)
+        elif isinstance(item, int | np.integer) and not isinstance(item, bool):
+            pos = int(item)
+        else:
+            raise ValueError(
+                f"rebase point {item!r} is neither an index label of values nor a position"
+            )
+        if not 0 < pos < size:
+            raise ValueError(
+                f"rebase point {item!r} must fall after the first value and within the series "
+                f"(position {pos} of {size})"
+            )
+        positions.add(pos)
+    return sorted(positions)
+
+
+# --------------------------------------------------------------------------- main function
+def xmr(
+    values: Iterable[float] | pd.Series,
+    improvement: Improvement = "increase",
+    target: float | None = None,
+    screen_outliers: bool = True,
+    fix_after_n_points: int | None = None,
+    rebase_at: Sequence[object] = (),
+) -> XmRResult:
+    """XmR (individuals) chart with Making Data Count special-cause rules.
+
+    Parameters
+    ----------
+    values:
+        The series in time order, without gaps. A pandas Series keeps its index (dates).
+    improvement:
+        ``"increase"`` (higher is better), ``"decrease"`` or ``"neutral"``.
+    target:
+        Optional target for assurance; ignored for assurance when improvement is neutral.
+    screen_outliers:
+        Drop moving ranges >= 3.267 x mean moving range before setting the limits.
+    fix_after_n_points:
+        Compute mean and limits from the first n points of each period only (n >= 2).
+    rebase_at:
+        Where new periods start: index labels of ``values`` (e.g. dates) when ``values`` is a
+        Series without a RangeIndex, otherwise 0-based positions. Each period gets its own
+        mean and limits and the rules are applied within it.
+
+    Warns (``UserWarning``) when a period has fewer than 12 points: its limits are trial
+    limits. The same messages are kept in ``result.warnings``.
+    """
+    series = _validate_values(values)
+    if improvement not in ("increase", "decrease", "neutral"):
+        raise ValueError(
+            f"improvement must be 'increase', 'decrease' or 'neutral', got {improvement!r}"
+        )
+    target_f: float | None = None
+    if target is not None:
+        try:
+            target_f = float(target)
+        except (TypeError, ValueError):
+            raise ValueError(f"target must be a number or None, got {target!r}") from None
+        if not math.isfinite(target_f):
+            raise ValueError(f"target must be a finite number, got {target!r}")
+    if not isinstance(screen_outliers, bool | np.bool_):
+        raise ValueError(f"screen_outliers must be True or False, got {screen_outliers!r}")
+    if fix_after_n_points is not None and (
+        isinstance(fix_after_n_points, bool)
+        or not isinstance(fix_after_n_points, int | np.integer)
+        or fix_after_n_points < 2
+    ):
+        raise ValueError(
+            f"fix_after_n_points must be a whole number of at least 2, got {fix_after_n_points!r}"
+        )
+    if isinstance(rebase_at, str | bytes) or not isinstance(rebase_at, Iterable):
+        raise ValueError("rebase_at must be a sequence of index labels or positions")
+
+    y = series.to_numpy()
+    size = y.size
+    starts = [0, *_rebase_positions(series.index, list(rebase_at), size), size]
+    group = np.zeros(size, dtype=int)
+    mean = np.empty(size)
+    lpl = np.empty(size)
+    upl = np.empty(size)
+    special: list[str | None] = [None] * size
+    side_all = np.zeros(size, dtype=int)
+    messages: list[str] = []
+
+    for g, (a, b) in enumerate(zip(starts[:-1], starts[1:], strict=True)):
+        seg = y[a:b]
+        group[a:b] = g
+        if seg.size < 2:
+            raise ValueError(
+                f"period {g + 1} (positions {a}-{b - 1}) has fewer than 2 values; an XmR "
+                "chart needs at least 2 values per period"
+            )
+        if seg.size < MIN_POINTS_FOR_LIMITS:
+            messages.append(
+                f"period {g + 1} has {seg.size} points (fewer than {MIN_POINTS_FOR_LIMITS}): "
+                "its process limits are trial limits"
+            )
+        base = seg if fix_after_n_points is None else seg[: int(fix_after_n_points)]
+        centre = float(np.mean(base))
+        mr = np.abs(np.diff(base))
+        amr = float(np.mean(mr))
+        if screen_outliers:
+            kept = mr[mr < SCREEN_FACTOR * amr]
+            amr = float(np.mean(kept)) if kept.size else amr
+        lo, hi = centre - LIMIT_FACTOR * amr, centre + LIMIT_FACTOR * amr
+        near_lo, near_hi = centre - CLOSE_FACTOR * amr, centre + CLOSE_FACTOR * amr
+        mean[a:b], lpl[a:b], upl[a:b] = centre, lo, hi
+
+        outside = (seg > hi) | (seg < lo)
+        side = np.sign(seg - centre).astype(int)
+        close = ~outside & ((seg < near_lo) | (seg > near_hi))
+        rules = (
+            ("outside limits", outside),
+            ("trend", _part_of_run(_trend_ends(seg))),
+            ("two of three", _two_of_three(close, side)),
+            ("shift", _part_of_run(_shift_ends(side).astype(int))),
+        )
+        for k in range(seg.size):
+            for name, flags in rules:
+                if flags[k]:
+                    special[a + k] = name
+                    break
+        side_all[a:b] = side
+
+    direction = {"increase": 1, "decrease": -1, "neutral": 0}[improvement]
+    variation: list[str] = []
+    for k in range(size):
+        if special[k] is None:
+            variation.append("common cause")
+        elif direction == 0:
+            variation.append("neutral")
+        elif side_all[k] == direction:
+            variation.append("improvement")
+        else:
+            variation.append("concern")
+
+    assurance: str | None = None
+    if target_f is not None and direction != 0:
+        if target_f > upl[-1]:
+            assurance = "fail" if direction == 1 else "pass"
+        elif target_f < lpl[-1]:
+            assurance = "pass" if direction == 1 else "fail"
+        else:
+            assurance = "inconsistent"
+
+    points = pd.DataFrame(
+        {
+            "value": y,
+            "mean": mean,
+            "lpl": lpl,
+            "upl": upl,
+        },
+        index=series.index,
+    )
+    # object dtype keeps None (pandas 3 would otherwise infer a string dtype with NaN)
+    points["special_cause"] = pd.Series(special, index=series.index, dtype=object)
+    points["variation"] = pd.Series(variation, index=series.index, dtype=object)
+    for message in messages:
+        warnings.warn(message, UserWarning, stacklevel=2)
+        logger.info(message)
+    return XmRResult(
+        points=points,
+        assurance=assurance,
+        improvement=improvement,
+        target=target_f,
+        rebase_group=tuple(int(g) for g in group),
+        warnings=tuple(messages),
+    )
