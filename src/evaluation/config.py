@@ -85,6 +85,16 @@ class ReportParams(BaseModel):
         }
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML loader that leaves dates as text, so pydantic reports a bad date by key."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _read_yaml(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise ParameterError(
@@ -92,7 +102,7 @@ def _read_yaml(path: Path) -> dict[str, Any]:
             "Pass an existing file, e.g. --params params/sample.yaml."
         )
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -1,0 +1,147 @@
+"""End to end: `evaluation report` on the sample params, a failing section, bad parameters."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from pypdf import PdfReader
+
+from evaluation.pipeline import sha256_file
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.e2e
+
+
+def _cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "evaluation.cli", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=900)
+
+
+def _pdf_text(path: Path) -> str:
+    return "\n".join(p.extract_text() for p in PdfReader(str(path)).pages)
+
+
+def _data_hashes() -> dict[str, str]:
+    return {str(p): sha256_file(p) for p in sorted((ROOT / "data").rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str], dict[str, str]]:
+    out = tmp_path_factory.mktemp("runs") / "sample"
+    before = _data_hashes()
+    proc = _cli("report", "--params", "params/sample.yaml", "--out", str(out))
+    return out, proc, before
+
+
+def test_sample_report_writes_html_and_pdf(sample_run) -> None:
+    out, proc, _ = sample_run
+    assert proc.returncode == 0, proc.stderr
+    assert (out / "html" / "sample-board-paper.html").is_file()
+    assert (out / "pdf" / "sample-board-paper.pdf").is_file()
+    assert (out / "html" / "01_public_contact.html").is_file()
+    assert (out / "executed" / "01_public_contact.ipynb").is_file()
+    assert any((out / "tables").glob("*.csv"))
+    assert not (out.parent / ".sample.partial").exists()
+
+
+def test_pdf_reports_the_2018_total_and_the_appendix1_discrepancy(sample_run) -> None:
+    out, _, _ = sample_run
+    text = " ".join(_pdf_text(out / "pdf" / "sample-board-paper.pdf").split())
+    assert "20,797" in text
+    assert ("Appendix 1 as published gives the October to December 2018 change as -167, "
+            "but 5,555 − 5,388 = +167") in text.replace("−167", "-167")
+
+
+def test_manifest_hashes_match_the_inputs(sample_run) -> None:
+    out, _, _ = sample_run
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "complete"
+    assert manifest["params"]["run_name"] == "sample"
+    assert manifest["code"]["version"]
+    assert all(s["status"] == "ok" for s in manifest["sections"])
+    assert manifest["inputs"], "no inputs recorded"
+    for path, digest in manifest["inputs"].items():
+        assert sha256_file(Path(path)) == digest, path
+    recorded = set(manifest["inputs"])
+    assert str((ROOT / "data" / "seed" / "appendix1_public_contact_2018.csv").resolve()) in recorded
+
+
+def test_run_leaves_data_unchanged(sample_run) -> None:
+    _, _, before = sample_run
+    assert _data_hashes() == before
+
+
+def test_section_html_hides_code_and_parameters(sample_run) -> None:
+    out, _, _ = sample_run
+    html = (out / "html" / "01_public_contact.html").read_text()
+    assert "section = SectionWriter" not in html
+    assert "seed_dir" not in html
+    assert "20,797" in html
+
+
+def _broken_notebooks(tmp_path: Path) -> Path:
+    nbdir = tmp_path / "notebooks"
+    nbdir.mkdir()
+    shutil.copy(ROOT / "notebooks" / "01_public_contact.ipynb", nbdir)
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    params = nbformat.v4.new_code_cell('output_dir: str = ""  # help: output folder')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell("raise ValueError('grant register is empty')")]
+    nbformat.write(nb, nbdir / "02_broken.ipynb")
+    return nbdir
+
+
+def test_failing_section_gives_nonzero_exit_and_only_a_marked_draft(tmp_path: Path) -> None:
+    nbdir = _broken_notebooks(tmp_path)
+    (tmp_path / "defaults.yaml").write_text(
+        (ROOT / "params" / "defaults.yaml").read_text().replace("../", f"{ROOT}/"))
+    run = tmp_path / "broken.yaml"
+    run.write_text(f"run_name: broken\npaper_date: 2019-04-30\nperiod_start: 2018-04-01\n"
+                   f"period_end: 2019-03-31\nnotebooks_dir: {nbdir}\n"
+                   "sections: [01_public_contact, 02_broken]\n")
+    out = tmp_path / "out"
+    proc = _cli("report", "--params", str(run), "--out", str(out))
+    assert proc.returncode != 0
+    assert "02_broken" in proc.stderr and "grant register is empty" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "failed"
+    status = {s["section"]: s for s in manifest["sections"]}
+    assert status["01_public_contact"]["status"] == "ok"
+    assert status["02_broken"]["status"] == "failed"
+    assert "grant register is empty" in status["02_broken"]["error"]
+    pdfs = list((out / "pdf").glob("*.pdf"))
+    assert [p.name for p in pdfs] == ["broken-board-paper-DRAFT-INCOMPLETE.pdf"]
+    for page in PdfReader(str(pdfs[0])).pages:
+        assert "DRAFT — INCOMPLETE" in page.extract_text()
+    assert "Not available" in _pdf_text(pdfs[0])
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (None, "Parameters file not found"),
+        ("run_name: [oops\n", "not valid YAML at line"),
+        ("run_name: x\npaper_date: 2019-01-01\nperiod_start: 2018-01-01\n"
+         "period_end: 2018-12-31\nperiod_ned: 2018-12-31\n", "Did you mean 'period_end'"),
+    ],
+    ids=["missing", "malformed", "unknown-key"],
+)
+def test_bad_params_give_one_clear_message(tmp_path: Path, content: str | None,
+                                           expected: str) -> None:
+    run = tmp_path / "run.yaml"
+    if content is not None:
+        run.write_text(content)
+    proc = _cli("report", "--params", str(run), "--out", str(tmp_path / "o"))
+    assert proc.returncode == 2
+    assert expected in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "o").exists()
