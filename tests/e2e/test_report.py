@@ -32,7 +32,9 @@ def _data_hashes() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def sample_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str], dict[str, str]]:
+def sample_run(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, subprocess.CompletedProcess[str], dict[str, str]]:
     out = tmp_path_factory.mktemp("runs") / "sample"
     before = _data_hashes()
     proc = _cli("report", "--params", "params/sample.yaml", "--out", str(out))
