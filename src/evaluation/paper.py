@@ -97,6 +97,8 @@ def _blocks(num: _Numbering, record: SectionRecord) -> None:
             num.table += 1
             caption = f"Table {num.table}: {block['caption']}"
             num.out.append(markdown_table(block["columns"], block["rows"], caption))
+            if block.get("footnote"):
+                num.out.append(f"*{block['footnote']}*\n")
         elif kind == "figure":
             num.figure += 1
             alt = block["alt"].replace('"', "'")

@@ -14,7 +14,7 @@ import base64
 import html
 import json
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from evaluation.charts import Chart
+from evaluation.disclosure import SUPPRESSED, suppress
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,8 @@ def format_table(df: pd.DataFrame, formats: Mapping[str, Formatter] | None = Non
     for col in df.columns:
         fmt = formats.get(col)
         if fmt is not None:
-            out[col] = [fmt(v) for v in df[col]]
+            out[col] = [v if isinstance(v, str) and v == SUPPRESSED else fmt(v)
+                        for v in df[col]]
         else:
             out[col] = ["–" if pd.isna(v) else str(v) for v in df[col]]
     return out
@@ -70,6 +72,7 @@ class SectionWriter:
     title: str
     output_dir: str | Path | None = None
     synthetic_data: bool = False
+    disclosure_threshold: int = 10
     blocks: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -119,8 +122,28 @@ class SectionWriter:
         formats: Mapping[str, Formatter] | None = None,
         data: pd.DataFrame | None = None,
         appendix: bool = False,
+        counts: Sequence[str] = (),
+        rates: Mapping[str, Sequence[str]] | None = None,
+        total_row: int | None = None,
+        total_column: str | None = None,
     ) -> pd.DataFrame:
-        """Show ``df`` formatted; write the unformatted data (``data`` or ``df``) to CSV."""
+        """Show ``df`` formatted; write the unformatted data (``data`` or ``df``) to CSV.
+
+        ``counts`` names columns that count people or cases: small numbers in them (and the
+        ``rates`` computed from them) are suppressed in both the shown table and the CSV, as
+        in :func:`evaluation.disclosure.suppress`. With ``counts``, ``data`` must have the
+        same columns as ``df``.
+        """
+        footnote = None
+        if counts:
+            kwargs = {"count_columns": list(counts), "rate_columns": rates,
+                      "threshold": self.disclosure_threshold, "total_row": total_row,
+                      "total_column": total_column}
+            result = suppress(df, **kwargs)
+            df = result.table
+            data = suppress(data, **kwargs).table if data is not None else None
+            if result.any:
+                footnote = result.footnote
         shown = format_table(df.reset_index(drop=True), formats)
         csv_name = f"{self.section_id}__{name}.csv"
         if self._root is not None:
@@ -135,11 +158,14 @@ class SectionWriter:
                 "rows": shown.astype(str).values.tolist(),
                 "csv": f"tables/{csv_name}",
                 "appendix": appendix,
+                "count_columns": [str(c) for c in counts],
+                "footnote": footnote,
             }
         )
         _display(_html(
             f"<p><strong>{html.escape(caption)}</strong></p>"
             + shown.to_html(index=False, escape=True, border=0, classes="board-table")
+            + (f"<p><small>{html.escape(footnote)}</small></p>" if footnote else "")
         ))
         return shown
 
