@@ -7,14 +7,17 @@ computed one and says, check by check, where they agree.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
 from evaluation.charts import PALETTE, Chart, apply_house_style, finish_axes, thousands
-from evaluation.formatting import fmt_change, fmt_int
+from evaluation.formatting import fmt_change, fmt_int, fmt_pct
+from evaluation.spc import XmRResult
 
 DIGITAL_CHANNELS = ("online report", "web chat", "email", "social media")
 TELEPHONE_CHANNELS = ("999", "101")
@@ -214,3 +217,194 @@ def appendix1_chart(table: pd.DataFrame) -> Chart:
         f"In total there were {fmt_int(q['overall_total'].sum())} online reports and web chats."
     )
     return Chart(figure=fig, title=title, alt_text=alt)
+
+
+CHANNEL_ORDER = ("999", "101", "online report", "web chat", "email", "social media",
+                 "front counter")
+
+
+def _months(values: pd.Series) -> pd.PeriodIndex:
+    return pd.PeriodIndex(values.astype(str).str[:7], freq="M")
+
+
+def period_comparison(monthly: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
+    """Contacts by channel in the period and in the same months a year earlier.
+
+    Columns: channel, contacts, previous_year, change, change_pct (0–1; blank where the
+    channel had no contacts a year earlier), share (of all contacts in the period).
+    """
+    m = monthly.assign(month=_months(monthly["month"]))
+    p0, p1 = pd.Period(start[:7], "M"), pd.Period(end[:7], "M")
+    now = m.loc[(m["month"] >= p0) & (m["month"] <= p1)]
+    before = m.loc[(m["month"] >= p0 - 12) & (m["month"] <= p1 - 12)]
+    out = pd.DataFrame({"channel": [c for c in CHANNEL_ORDER if c in set(m["channel"])]})
+    out["contacts"] = out["channel"].map(now.groupby("channel")["contacts"].sum()).fillna(0)
+    out["previous_year"] = out["channel"].map(before.groupby("channel")["contacts"].sum())
+    out["change"] = out["contacts"] - out["previous_year"]
+    out["change_pct"] = (out["change"] / out["previous_year"]).where(out["previous_year"] > 0)
+    out["share"] = out["contacts"] / out["contacts"].sum()
+    total = pd.DataFrame({"channel": ["All channels"], "contacts": [out["contacts"].sum()],
+                          "previous_year": [out["previous_year"].sum()]})
+    total["change"] = total["contacts"] - total["previous_year"]
+    total["change_pct"] = total["change"] / total["previous_year"]
+    total["share"] = 1.0
+    return pd.concat([out, total], ignore_index=True)
+
+
+def published_volume_checks(monthly: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
+    """The 2019 letter's call volumes ("over 435,000 calls to 999 and 101 in 2016" …) set
+    against the same totals in the data, with whether the data bear the qualifier out."""
+    rows = []
+    annual = annual_totals(monthly, TELEPHONE_CHANNELS).set_index("year")["contacts"]
+    for fid in ("calls_999_101_2016", "calls_999_101_2017"):
+        if fid not in figures.index:
+            continue
+        fig = figures.loc[fid]
+        year = int(str(fig["period_start"])[:4])
+        value = float(annual.get(year, float("nan")))
+        qualifier = str(fig["qualifier"])
+        published = float(fig["value"])
+        if pd.isna(value):
+            verdict = "no data"
+        elif qualifier == "over":
+            verdict = "consistent" if value > published else "not consistent"
+        elif qualifier == "around":
+            verdict = "consistent" if abs(value - published) <= 0.05 * published else \
+                "not consistent"
+        else:
+            verdict = "consistent" if value == published else "not consistent"
+        rows.append({"year": year, "measure": "999 and 101 calls",
+                     "published": f"{qualifier} {fmt_int(published)}".replace("exact ", ""),
+                     "in_data": value, "verdict": verdict})
+    return pd.DataFrame(rows)
+
+
+def channel_spc(mix: pd.DataFrame, months: int = 24) -> pd.DataFrame:
+    """An XmR chart per channel over the last ``months`` months: latest value, mean, limits
+    and the variation of the latest point (channel volumes have no 'better' direction)."""
+    from evaluation.spc import xmr
+
+    rows = []
+    for channel in [c for c in CHANNEL_ORDER if c in set(mix["channel"])]:
+        series = (mix.loc[mix["channel"] == channel].set_index("month")["contacts"]
+                  .sort_index().iloc[-months:])
+        if len(series) < 2:
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # trial limits are reported below
+            result = xmr(series.astype(float), improvement="neutral")
+        pts = result.points
+        last = pts.iloc[-1]
+        causes = sorted({str(c) for c in pts["special_cause"].dropna()})
+        rows.append({
+            "channel": channel, "months": len(series), "latest_month": str(series.index[-1]),
+            "latest": last["value"], "mean": last["mean"], "lower_limit": last["lpl"],
+            "upper_limit": last["upl"], "latest_variation": result.latest_variation,
+            "special_causes_in_window": ", ".join(causes) if causes else "none",
+            "trial_limits": result.trial_limits,
+        })
+    return pd.DataFrame(rows)
+
+
+def channel_shift_chart(mix: pd.DataFrame) -> Chart:
+    """Monthly contacts by channel, one small panel per channel (each with its own scale)."""
+    apply_house_style()
+    channels = [c for c in CHANNEL_ORDER if c in set(mix["channel"])]
+    ncols = 4
+    nrows = -(-len(channels) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(11, 2.6 * nrows), sharex=True,
+                             squeeze=False)
+    for ax, (i, channel) in zip(axes.flat, enumerate(channels), strict=False):
+        s = mix.loc[mix["channel"] == channel].sort_values("month")
+        ax.plot(s["month"].dt.to_timestamp(), s["contacts"], color=PALETTE[i % len(PALETTE)])
+        ax.set_title(channel[0].upper() + channel[1:], loc="left", fontsize=10)
+        ax.yaxis.set_major_formatter(thousands)
+        ax.set_ylim(bottom=0)
+        ax.tick_params(labelsize=8)
+        ax.xaxis.set_major_locator(mdates.YearLocator(2))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    for ax in list(axes.flat)[len(channels):]:
+        ax.set_visible(False)
+    for ax in axes[:, 0]:
+        ax.set_ylabel("Contacts per month", fontsize=9)
+    for ax in axes[-1, :]:
+        ax.set_xlabel("Month", fontsize=9)
+    title = "Public contacts per month, by channel"
+    fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+    fig.tight_layout()
+    first, last = mix["month"].min(), mix["month"].max()
+    latest = mix.loc[mix["month"] == last].set_index("channel")["contacts"]
+    parts = ", ".join(f"{c} {fmt_int(latest[c])}" for c in channels if c in latest.index)
+    alt = (f"Small line charts, one per channel, of contacts each month from "
+           f"{first.strftime('%B %Y')} to {last.strftime('%B %Y')}. "
+           f"In {last.strftime('%B %Y')}: {parts}.")
+    return Chart(figure=fig, title=title, alt_text=alt)
+
+
+def digital_share_summary(share: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
+    """All and digital contacts, and the digital share, in the period and a year earlier."""
+    s = share.assign(month=_months(share["month"]))
+    p0, p1 = pd.Period(start[:7], "M"), pd.Period(end[:7], "M")
+    rows = []
+    for label, lo, hi in (("Reporting period", p0, p1),
+                          ("Same months a year earlier", p0 - 12, p1 - 12)):
+        part = s.loc[(s["month"] >= lo) & (s["month"] <= hi)]
+        contacts = float(part["contacts"].sum())
+        digital = float(part["digital_contacts"].sum())
+        rows.append({"period": label, "from": lo.strftime("%B %Y"), "to": hi.strftime("%B %Y"),
+                     "contacts": contacts, "digital_contacts": digital,
+                     "digital_share": digital / contacts if contacts else float("nan")})
+    return pd.DataFrame(rows)
+
+
+def digital_share_sentence(summary: pd.DataFrame) -> str:
+    """How the digital share of contacts moved, from :func:`digital_share_summary`."""
+    now, before = summary.iloc[0], summary.iloc[1]
+    if not now["contacts"]:
+        return "There are no public-contact data for the reporting period."
+    text = (f"Between {now['from']} and {now['to']}, {fmt_pct(now['digital_share'])} of "
+            f"{fmt_int(now['contacts'])} public contacts were digital (online reports, web chat, "
+            "email and social media)")
+    if before["contacts"]:
+        text += f", against {fmt_pct(before['digital_share'])} in the same months a year earlier"
+    return text + "."
+
+
+def digital_share_spc(share: pd.DataFrame, months: int = 36, change_month: str | None = None
+                      ) -> XmRResult:
+    """XmR chart of the monthly digital share over the last ``months`` months (higher is the
+    aim of the channel-shift strategy, so improvement = increase). ``change_month`` (e.g. the
+    month a new website launched) starts a new period with its own mean and limits."""
+    from evaluation.spc import xmr
+
+    s = share.assign(month=_months(share["month"])).set_index("month")["digital_share"]
+    s = s.sort_index().iloc[-months:]
+    rebase = ()
+    if change_month and s.index[0] < pd.Period(change_month[:7], "M") <= s.index[-1]:
+        rebase = (pd.Period(change_month[:7], "M"),)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return xmr(s.astype(float), improvement="increase", rebase_at=rebase)
+
+
+def spc_sentence(result: XmRResult, measure: str) -> str:
+    """One sentence on what an XmR chart shows at its latest point."""
+    pts = result.points
+    last = pts.index[-1]
+    label = last.strftime("%B %Y") if hasattr(last, "strftime") else str(last)
+    variation = result.latest_variation
+    if variation == "common cause":
+        verdict = "shows only common-cause variation: no sign of a real change"
+    elif variation == "improvement":
+        verdict = "shows special-cause improvement"
+    elif variation == "concern":
+        verdict = "shows special-cause concern"
+    else:
+        verdict = "shows special-cause variation"
+    causes = pts["special_cause"].dropna()
+    extra = ""
+    if variation == "common cause" and not causes.empty:
+        extra = (f"; earlier in the window {len(causes)} point(s) showed special cause "
+                 f"({', '.join(sorted(set(map(str, causes))))})")
+    return (f"Over the {len(pts)} months to {label}, the {measure} {verdict} at the latest "
+            f"point{extra}.")

@@ -81,3 +81,48 @@ def test_channel_mix_shares_sum_to_one_each_month() -> None:
     assert mix.groupby("month")["share"].sum().tolist() == pytest.approx([1.0, 1.0])
     share = contact.digital_share(monthly)
     assert share["digital_share"].tolist() == pytest.approx([0.25, 0.5])
+
+
+def _monthly() -> pd.DataFrame:
+    rows = []
+    for year in (2017, 2018):
+        for month in range(1, 13):
+            rows.append({"month": f"{year}-{month:02d}", "channel": "101", "contacts": 100})
+            rows.append({"month": f"{year}-{month:02d}", "channel": "web chat",
+                         "contacts": 10 if year == 2017 else 25})
+    return pd.DataFrame(rows)
+
+
+def test_period_comparison_against_the_same_months_a_year_earlier() -> None:
+    out = contact.period_comparison(_monthly(), "2018-01-01", "2018-12-31").set_index("channel")
+    assert out.loc["web chat", "contacts"] == 300 and out.loc["web chat", "previous_year"] == 120
+    assert out.loc["web chat", "change_pct"] == pytest.approx(1.5)
+    assert out.loc["All channels", "contacts"] == 1500
+    assert out.loc["101", "share"] == pytest.approx(1200 / 1500)
+
+
+def test_digital_share_summary_and_sentence() -> None:
+    share = contact.digital_share(_monthly())
+    summary = contact.digital_share_summary(share, "2018-01-01", "2018-12-31")
+    assert summary["digital_share"].tolist() == pytest.approx([300 / 1500, 120 / 1320])
+    sentence = contact.digital_share_sentence(summary)
+    assert sentence.startswith("Between January 2018 and December 2018, 20.0% of 1,500")
+    assert "against 9.1% in the same months a year earlier" in sentence
+
+
+def test_published_volume_checks_respect_the_over_qualifier() -> None:
+    monthly = pd.DataFrame({"month": ["2016-01", "2017-01"], "channel": ["101", "999"],
+                            "contacts": [435001, 447000]})
+    out = contact.published_volume_checks(monthly, seed.seed_figures(SEED))
+    assert out["verdict"].tolist() == ["consistent", "not consistent"]  # 447,000 is not over
+    assert out["published"].tolist() == ["over 435,000", "over 447,000"]
+
+
+def test_channel_spc_flags_a_step_change_as_special_cause() -> None:
+    months = pd.period_range("2017-01", periods=24, freq="M")
+    mix = pd.DataFrame({"month": months, "channel": "web chat",
+                        "contacts": [100.0] * 12 + [200.0] * 12})
+    mix["contacts"] += [i % 3 for i in range(24)]
+    out = contact.channel_spc(mix, months=24)
+    assert out.loc[0, "latest_variation"] == "neutral"  # volumes: no better direction
+    assert "outside limits" in out.loc[0, "special_causes_in_window"]  # takes precedence
