@@ -297,11 +297,10 @@ def channel_spc(mix: pd.DataFrame, months: int = 24) -> pd.DataFrame:
         last = pts.iloc[-1]
         causes = sorted({str(c) for c in pts["special_cause"].dropna()})
         rows.append({
-            "channel": channel, "months": len(series), "latest_month": str(series.index[-1]),
+            "channel": channel, "latest_month": str(series.index[-1]),
             "latest": last["value"], "mean": last["mean"], "lower_limit": last["lpl"],
             "upper_limit": last["upl"], "latest_variation": result.latest_variation,
             "special_causes_in_window": ", ".join(causes) if causes else "none",
-            "trial_limits": result.trial_limits,
         })
     return pd.DataFrame(rows)
 

@@ -2,8 +2,11 @@
 
 The paper follows the house style of the 2016 Business Coordination Board paper: a header
 block (To / From / Date), the title, numbered sections (1 Purpose, 2 Recommendation, ...)
-and numbered paragraphs (1.1, 1.2, ...). The same Markdown is rendered to HTML and to PDF by
-:mod:`evaluation.render`.
+and numbered paragraphs (1.1, 1.2, ...). After the summary, the scorecard and the
+background come the five kinds of engagement of the 2016 paper (Listening, Responding,
+Consulting, Collaborating, Empowering), then one chapter per measure, the Conclusion and
+appendices (public contact table, data quality, methods, provenance). The same Markdown is
+rendered to HTML and to PDF by :mod:`evaluation.render`.
 """
 
 from __future__ import annotations
@@ -15,14 +18,50 @@ from pathlib import Path
 from typing import Any
 
 from evaluation.config import ReportParams
-from evaluation.formatting import fmt_int
+
+ENGAGEMENT_PARTS = ("Listening", "Responding", "Consulting", "Collaborating", "Empowering")
+PART_INTROS = {
+    "Listening": "The Commissioner listens to public concerns through correspondence, public "
+                 "meetings, surgeries and the Commissioner's outreach.",
+    "Responding": "The Commissioner responds to the concerns raised to ensure they are acted "
+                  "upon, and holds the Constabulary to account for the service it gives.",
+    "Consulting": "The Commissioner consults the public to obtain their feedback, for example "
+                  "on the policing element of the council tax (the precept).",
+    "Collaborating": "The Commissioner collaborates with partners to tackle crime and "
+                     "disorder.",
+    "Empowering": "The Commissioner empowers people through funding projects, capacity "
+                  "building and involvement in community schemes and volunteering.",
+}
+SUMMARY_SECTION = "00_summary"
+APPENDIX_TABLE = ("01_public_contact", "appendix1")
 
 SYNTHETIC_WARNING = (
     "This pack was produced from the SYNTHETIC sample force bundled with the package "
     "(data/sample). Figures quoted from the 2016 board paper and the 2019 letter are real "
-    "published figures; every other number describes synthetic data and must not be read as "
-    "real performance."
+    "published figures, and the crime and confidence context uses real public data; every "
+    "other number describes synthetic data and must not be read as real performance."
 )
+
+METHODS = [
+    "Proportions are given with Wilson score 95% confidence intervals (Wilson 1927). Rolling "
+    "12-month rates pool the numerators and denominators of the twelve months.",
+    "Two proportions (for example the force against England and Wales) are compared with the "
+    "pooled two-proportion z-test; a difference is called significant when p < 0.05.",
+    "Monthly series are shown as XmR statistical process control charts following NHS England's "
+    "Making Data Count (as implemented in NHSRplotthedots 0.2.2): process limits at the mean "
+    "± 2.66 × the mean moving range; special cause is a point outside the limits, a run of 7 "
+    "rising or falling points, 2 of 3 points close to a limit, or 7 points on one side of the "
+    "mean.",
+    "Funnel plots compare units of different size against control limits at 95% and 99.8% "
+    "(Spiegelhalter 2005).",
+    "Call-handling staffing uses the Erlang C model (and Erlang A, which allows callers to "
+    "hang up) for the handlers needed to answer a share of calls within the target time.",
+    "Trends are tested with the Mann–Kendall test and sized with Sen's slope.",
+    "Disclosure control: any count of people or cases from 1 to the threshold minus one, and "
+    "any rate based on such a count, is shown as [c]; where a total would reveal a suppressed "
+    "figure, another is suppressed too.",
+    "Details and sources of every method are in docs/methods.md of the package.",
+]
 
 
 @dataclass
@@ -41,7 +80,7 @@ class SectionRecord:
 
 
 @dataclass
-class _Numbering:
+class _Writer:
     section: int = 0
     paragraph: int = 0
     table: int = 0
@@ -53,12 +92,33 @@ class _Numbering:
         self.paragraph = 0
         self.out.append(f"\n# {self.section}. {title}\n")
 
+    def appendix(self, letter: str, title: str) -> None:
+        self.out.append(f"\n# Appendix {letter}. {title}\n")
+
     def sub(self, title: str) -> None:
         self.out.append(f"\n## {title}\n")
 
     def para(self, text: str) -> None:
         self.paragraph += 1
         self.out.append(f"{self.section}.{self.paragraph}\u2003{text}\n")
+
+    def box(self, cls: str, text: str) -> None:
+        self.out.append(f"\n::: {{.{cls}}}\n{text}\n:::\n")
+
+    def table_block(self, block: dict[str, Any]) -> None:
+        self.table += 1
+        caption = f"Table {self.table}: {block['caption']}"
+        self.out.append(markdown_table(block["columns"], block["rows"], caption))
+        if block.get("footnote"):
+            self.out.append(f"*{block['footnote']}*\n")
+
+    def figure_block(self, block: dict[str, Any]) -> None:
+        self.figure += 1
+        alt = block["alt"].replace('"', "'").replace("\n", " ")
+        self.out.append(
+            f"![Figure {self.figure}: {block['caption']}]({block['png']})"
+            f'{{alt="{alt}" width="100%"}}\n'
+        )
 
 
 def _escape_cell(text: str) -> str:
@@ -67,7 +127,7 @@ def _escape_cell(text: str) -> str:
 
 def markdown_table(columns: list[str], rows: list[list[str]], caption: str) -> str:
     """A pipe table with a header row and a caption (Pandoc's ``Table:`` syntax)."""
-    head = "| " + " | ".join(_escape_cell(c) for c in columns) + " |"
+    head = "| " + " | ".join(_escape_cell(_label(c)) for c in columns) + " |"
     numeric = [
         all(re.fullmatch(r"[-+£]?[\d,.]+%?|–|\[c\]", str(r[i]).strip() or "–") for r in rows)
         for i in range(len(columns))
@@ -77,35 +137,29 @@ def markdown_table(columns: list[str], rows: list[list[str]], caption: str) -> s
     return "\n".join([head, rule, *body, "", f"Table: {caption}", ""])
 
 
-def _blocks(num: _Numbering, record: SectionRecord) -> None:
-    if record.failed_reason is not None:
-        num.out.append(
-            "\n::: {.not-available}\n"
-            f"**Not available:** this section failed to run: {record.failed_reason}\n"
-            ":::\n"
-        )
-        return
-    for block in record.blocks:
+def _label(column: str) -> str:
+    """A column name as a heading: 'change_pct' → 'Change (%)', 'mean' → 'Mean'."""
+    if column != column.lower() or " " in column:
+        return column  # already written for people
+    text = column.replace("_pct", " (%)").replace("_gbp", " (£)").replace("_s", " (s)") \
+        if column.endswith(("_pct", "_gbp", "_s")) else column
+    text = text.replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def _emit(w: _Writer, blocks: list[dict[str, Any]]) -> None:
+    for block in blocks:
         kind = block["type"]
         if kind == "heading":
-            num.sub(block["text"])
+            w.sub(block["text"])
         elif kind in ("paragraph", "finding"):
-            num.para(block["text"])
+            w.para(block["text"])
         elif kind == "note":
-            num.out.append(f"\n::: {{.note}}\n**Note.** {block['text']}\n:::\n")
+            w.box("note", f"**Note.** {block['text']}")
         elif kind == "table" and not block.get("appendix"):
-            num.table += 1
-            caption = f"Table {num.table}: {block['caption']}"
-            num.out.append(markdown_table(block["columns"], block["rows"], caption))
-            if block.get("footnote"):
-                num.out.append(f"*{block['footnote']}*\n")
+            w.table_block(block)
         elif kind == "figure":
-            num.figure += 1
-            alt = block["alt"].replace('"', "'")
-            num.out.append(
-                f"![Figure {num.figure}: {block['caption']}]({block['png']})"
-                f'{{fig-alt="{alt}" width="100%"}}\n'
-            )
+            w.figure_block(block)
 
 
 def header_block(params: ReportParams) -> str:
@@ -117,9 +171,20 @@ def header_block(params: ReportParams) -> str:
     )
 
 
-def findings(records: list[SectionRecord]) -> list[str]:
+def findings(records: list[SectionRecord]) -> list[dict[str, Any]]:
     """Every key finding recorded by the sections, in section order."""
-    return [b["text"] for r in records for b in r.blocks if b["type"] == "finding"]
+    return [dict(b, section_id=r.section_id) for r in records for b in r.blocks
+            if b["type"] == "finding"]
+
+
+def _find_table(records: list[SectionRecord], section_id: str, name: str
+                ) -> dict[str, Any] | None:
+    for r in records:
+        if r.section_id == section_id:
+            for b in r.blocks:
+                if b["type"] == "table" and b["name"] == name:
+                    return b
+    return None
 
 
 def build_markdown(
@@ -127,54 +192,124 @@ def build_markdown(
     records: list[SectionRecord],
     provenance: list[str],
     draft_reasons: list[str] | None = None,
+    changes: list[str] | None = None,
 ) -> str:
-    """The whole paper as Pandoc Markdown."""
+    """The whole paper as Pandoc Markdown.
+
+    ``changes`` are sentences on what changed since the previous paper (see
+    :mod:`evaluation.previous`).
+    """
     period = (f"{params.period_start.day} {params.period_start:%B %Y} to "
               f"{params.period_end.day} {params.period_end:%B %Y}")
-    num = _Numbering()
-    num.out.append(header_block(params))
+    w = _Writer()
+    w.out.append(header_block(params))
     if draft_reasons:
-        num.out.append(
-            "\n::: {.draft}\n**DRAFT — INCOMPLETE.** This paper is not complete and must not be "
-            "circulated: " + "; ".join(draft_reasons) + "\n:::\n"
-        )
-    num.out.append("\n::: {.contents}\n:::\n")
-    num.heading("Purpose")
-    num.para(
+        w.box("draft", "**DRAFT — INCOMPLETE.** This paper is not complete and must not be "
+                       "circulated: " + "; ".join(draft_reasons) + ".")
+    w.out.append("\n::: {.contents}\n:::\n")
+
+    w.heading("Purpose")
+    w.para(
         f"The purpose of this report is to update the {params.board} (\u201cthe Board\u201d) on "
         "how the Police and Crime Commissioner (\u201cthe Commissioner\u201d) is engaging with "
-        "the public, the action being taken in response and its value, for the period "
-        f"{period}."
+        "the public to understand people's concerns, the action being taken to address these "
+        f"concerns and its value, for the period {period}."
     )
-    num.heading("Recommendation")
-    num.para(params.recommendation)
-    num.heading("Summary of the evidence")
+    w.heading("Recommendation")
+    w.para(params.recommendation)
+
+    w.heading("Summary of the evidence")
     summary = findings(records)
-    if summary:
-        for text in summary:
-            num.para(text)
-    else:
-        num.para("No section produced a finding for this period.")
-    num.heading("Background")
-    num.para(
-        "The Policing Protocol Order 2011 sets out the Commissioner's duty to \u201cprovide the "
-        "local link between the police and communities, working to translate the legitimate "
-        "desires and aspirations of the public into action\u201d. This paper evaluates that "
-        "engagement measure by measure; every figure is computed from the data listed in the "
-        "provenance appendix."
+    for item in summary:
+        w.para(item["text"])
+    if not summary:
+        w.para("No section produced a finding for this period.")
+    if changes:
+        w.sub("Since the previous paper")
+        for text in changes:
+            w.para(text)
+
+    by_id = {r.section_id: r for r in records}
+    scorecard = by_id.get(SUMMARY_SECTION)
+    if scorecard is not None:
+        w.heading(scorecard.title)
+        if scorecard.failed_reason:
+            w.box("not-available", f"**Not available:** {scorecard.failed_reason}")
+        else:
+            _emit(w, [b for b in scorecard.blocks if b["type"] != "finding"])
+
+    w.heading("Background")
+    w.para(
+        "In exercising the powers conferred under the Police Reform and Social Responsibility "
+        "Act 2011, the Policing Protocol Order 2011 sets out the Commissioner's duty to "
+        "\u201cprovide the local link between the police and communities, working to translate "
+        "the legitimate desires and aspirations of the public into action\u201d."
+    )
+    w.para(
+        "The Commissioner's engagement takes five forms: listening, responding, consulting, "
+        "collaborating and empowering. This paper evaluates each, then each measure in turn; "
+        "every figure is computed from the data listed in the provenance appendix, and the "
+        "sentences are written from the results by rules, not by hand."
     )
     if params.synthetic_data:
-        num.para(SYNTHETIC_WARNING)
-    for record in records:
-        num.heading(record.title)
-        _blocks(num, record)
-    num.heading("Conclusion")
+        w.para(SYNTHETIC_WARNING)
+
+    measure_records = [r for r in records if r.section_id != SUMMARY_SECTION]
+    for part in ENGAGEMENT_PARTS:
+        blocks = [b for r in measure_records if not r.failed_reason for b in r.blocks
+                  if b.get("part") == part and b["type"] != "finding"]
+        if not blocks:
+            continue
+        w.heading(part)
+        w.para(PART_INTROS[part])
+        _emit(w, blocks)
+
+    for record in measure_records:
+        own = [b for b in record.blocks if not b.get("part") and b["type"] != "finding"]
+        if record.failed_reason:
+            w.heading(record.title)
+            w.box("not-available",
+                  f"**Not available:** this section failed to run: {record.failed_reason}")
+            continue
+        if not any(b["type"] in ("paragraph", "table", "figure") for b in own):
+            continue
+        w.heading(record.title)
+        section_findings = [b for b in record.blocks if b["type"] == "finding"]
+        for b in section_findings:
+            w.para(b["text"])
+        _emit(w, own)
+
+    w.heading("Conclusion")
+    conclusions = [b["text"] for r in records for b in r.blocks if b["type"] == "conclusion"]
+    for text in conclusions:
+        w.para(text)
     n_ok = sum(r.failed_reason is None for r in records)
-    num.para(
-        f"This paper reports {fmt_int(n_ok)} of {fmt_int(len(records))} sections of the "
-        "evaluation for the period. The Board is asked to note the findings summarised in "
-        "section 3."
+    w.para(
+        f"This paper reports {n_ok} of {len(records)} sections of the evaluation for the "
+        "period. The Board is asked to note the findings summarised in section 3."
     )
-    num.out.append("\n# Appendix A. Provenance\n")
-    num.out.extend(f"- {line}\n" for line in provenance)
-    return "\n".join(num.out)
+
+    w.appendix("A", "Public contact figures")
+    appendix = _find_table(records, *APPENDIX_TABLE)
+    if appendix is not None:
+        w.out.append("Online reports and web chats by quarter, as in Appendix 1 of the letter "
+                     "to the Police and Crime Panel of 22 January 2019, with totals and changes "
+                     "recomputed from the counts.\n")
+        w.table_block(appendix)
+    else:
+        w.out.append("The public contact section did not produce its table.\n")
+
+    w.appendix("B", "Data quality")
+    notes = [b for r in records for b in r.blocks if b["type"] == "quality"]
+    if notes:
+        w.out.extend(f"- *{b['section']}*: {b['text']}\n" for b in notes)
+    else:
+        w.out.append("No data-quality warnings were raised by the loaders or the sections.\n")
+
+    w.appendix("C", "Methods")
+    w.out.extend(f"- {text}\n" for text in METHODS)
+    w.out.append(f"- Disclosure threshold for this paper: {params.disclosure_threshold}.\n")
+
+    w.appendix("D", "Provenance")
+    w.out.extend(f"- {line}\n" for line in provenance)
+    return "\n".join(w.out)

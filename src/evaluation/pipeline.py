@@ -225,19 +225,33 @@ def _swap_into_place(staging: Path, final: Path) -> None:
 
 
 def _provenance_lines(manifest: dict[str, Any]) -> list[str]:
+    """The manifest in plain words, for the paper's provenance appendix."""
     code = manifest["code"]
     commit = code.get("commit") or "unknown (not a git checkout)"
     dirty = " with uncommitted changes" if code.get("dirty") else ""
+    params = manifest["params"]
     lines = [
-        f"Produced by the evaluation package version {code['version']}, git commit "
-        f"{commit}{dirty}, on {manifest['started'][:10]} (Python {code['python']}).",
-        f"Run '{manifest['params']['run_name']}' for the period "
-        f"{manifest['params']['period_start']} to {manifest['params']['period_end']}.",
-        f"{len(manifest['inputs'])} input files were read; each is listed with its SHA-256 "
-        "hash in manifest.json, and 'evaluation verify' checks them again.",
+        f"Produced by the evaluation package version {code['version']} (git commit "
+        f"{commit}{dirty}) on {manifest['started'][:10]}, with Python {code['python']}.",
+        f"Run '{params['run_name']}' for the period {params['period_start']} to "
+        f"{params['period_end']}; parameters from "
+        + " and ".join(f"`{Path(p).name}`" for p in manifest["params_files"]) + ".",
     ]
-    for path, digest in manifest["inputs"].items():
-        lines.append(f"`{Path(path).name}` — SHA-256 `{digest[:16]}…`")
+    folders: dict[str, list[str]] = {}
+    for path in manifest["inputs"]:
+        p = Path(path)
+        key = next((str(Path(*p.parts[i:-1])) for i in range(len(p.parts))
+                    if p.parts[i] in ("data", "params", "notebooks")), str(p.parent))
+        folders.setdefault(key, []).append(p.name)
+    for folder, names in sorted(folders.items()):
+        shown = ", ".join(f"`{n}`" for n in sorted(names)[:6])
+        more = f" and {len(names) - 6} more" if len(names) > 6 else ""
+        lines.append(f"`{folder}/`: {len(names)} file(s): {shown}{more}.")
+    lines.append(
+        f"All {len(manifest['inputs'])} input files are listed with their SHA-256 hashes in "
+        "manifest.json beside this paper; `evaluation verify <run folder>` recomputes them and "
+        "says whether this paper still matches its inputs and code."
+    )
     return lines
 
 

@@ -77,6 +77,7 @@ class SectionWriter:
 
     def __post_init__(self) -> None:
         self._root = Path(self.output_dir) if self.output_dir else None
+        self._part: str | None = None
         if self._root is not None:
             for sub in ("tables", "figures", "sections"):
                 (self._root / sub).mkdir(parents=True, exist_ok=True)
@@ -88,15 +89,32 @@ class SectionWriter:
                 "labelled with their paper and paragraph."
             )
 
+    def _add(self, block: dict[str, Any]) -> None:
+        if self._part is not None:
+            block["part"] = self._part
+        self.blocks.append(block)
+
     # -- text -------------------------------------------------------------------------
+    def part(self, name: str | None) -> None:
+        """Place the following blocks in a chapter of the paper named for a kind of
+        engagement ("Listening", "Responding", "Consulting", "Collaborating", "Empowering");
+        ``None`` returns to this section's own chapter."""
+        from evaluation.paper import ENGAGEMENT_PARTS
+
+        if name is not None and name not in ENGAGEMENT_PARTS:
+            raise ValueError(f"part must be one of {ENGAGEMENT_PARTS}, got {name!r}")
+        self._part = name
+        if name:
+            _display(_markdown(f"## {name}"))
+
     def heading(self, text: str) -> None:
         """A sub-heading within the section."""
-        self.blocks.append({"type": "heading", "text": text})
+        self._add({"type": "heading", "text": text})
         _display(_markdown(f"## {text}"))
 
     def paragraph(self, text: str) -> None:
         """A numbered paragraph of the paper (plain English, written from results)."""
-        self.blocks.append({"type": "paragraph", "text": text})
+        self._add({"type": "paragraph", "text": text})
         _display(_markdown(text))
 
     def finding(self, text: str, table: str | None = None) -> None:
@@ -104,12 +122,12 @@ class SectionWriter:
 
         ``table`` names the table whose numbers the sentence quotes.
         """
-        self.blocks.append({"type": "finding", "text": text, "table": table})
+        self._add({"type": "finding", "text": text, "table": table})
         _display(_markdown(f"**Finding.** {text}"))
 
     def note(self, text: str) -> None:
         """A boxed note (caveat, data-quality remark)."""
-        self.blocks.append({"type": "note", "text": text})
+        self._add({"type": "note", "text": text})
         _display(_html(f'<div class="note" role="note"><strong>Note.</strong> '
                        f"{html.escape(text)}</div>"))
 
@@ -149,7 +167,7 @@ class SectionWriter:
         if self._root is not None:
             (data if data is not None else df).to_csv(self._root / "tables" / csv_name,
                                                       index=False)
-        self.blocks.append(
+        self._add(
             {
                 "type": "table",
                 "name": name,
@@ -188,13 +206,29 @@ class SectionWriter:
                 csv_name = f"{self.section_id}__{name}_data.csv"
                 data.to_csv(self._root / "tables" / csv_name, index=False)
                 block["csv"] = f"tables/{csv_name}"
-        self.blocks.append(block)
+        self._add(block)
         plt.close(chart.figure)
         b64 = base64.b64encode(png).decode("ascii")
         _display(_html(
             f'<figure><img src="data:image/png;base64,{b64}" alt="{html.escape(chart.alt_text)}"'
             f' style="max-width:100%"/><figcaption>{html.escape(caption)}</figcaption></figure>'
         ))
+
+    def conclusion(self, text: str) -> None:
+        """A sentence for the paper's Conclusion (e.g. the scorecard's overall verdict)."""
+        self.blocks.append({"type": "conclusion", "text": text})
+        _display(_markdown(f"**Conclusion.** {text}"))
+
+    def data_quality(self, text: str) -> None:
+        """A data-quality remark for the paper's data-quality appendix."""
+        self.blocks.append({"type": "quality", "section": self.title, "text": text})
+        _display(_markdown(f"*Data quality:* {text}"))
+
+    def loader_warnings(self, df: pd.DataFrame, dataset: str) -> None:
+        """Record every warning the loader kept for ``df`` as data-quality remarks."""
+        for problem in df.attrs.get("problems", []):
+            if getattr(problem, "severity", "") == "warning":
+                self.data_quality(f"{dataset}: {problem.format().removeprefix('WARNING: ')}")
 
     # -- output -----------------------------------------------------------------------
     def close(self) -> Path | None:
