@@ -35,3 +35,8 @@ def test_rounding_to_the_decimals_written_is_accepted_but_not_beyond() -> None:
 def test_formatted_text_cells_count_as_numbers() -> None:
     table = pd.DataFrame({"Total": ["20,797"], "Change": ["+167"]})
     assert untraceable("20,797 in total; +167 on the quarter", [table]) == []
+
+
+def test_references_and_dates_are_not_measurements() -> None:
+    assert numbers_in("Appendix 1 of the letter of 22 January 2019; paragraph 8.2; "
+                      "Table 3") == []
