@@ -46,6 +46,8 @@ def _mask(values: pd.Series) -> pd.Series:
 
 
 def _fmt(value: object) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
     if isinstance(value, pd.Timestamp):
         if value.hour == 0 and value.minute == 0 and value.second == 0:
             return value.strftime("%Y-%m-%d")
@@ -316,7 +318,7 @@ def percentages_sum_to_100(
             tol = 0.5 * 10 ** -_decimals(part[percent].astype(float)) * len(part)
         total = float(part[percent].sum())
         if abs(total - 100) > tol + 1e-9:
-            where = "" if name is None else f" for {by} '{name}'"
+            where = "" if name is None or pd.isna(name) else f" for {by} '{name}'"
             out.append(
                 Problem(
                     file,

@@ -205,7 +205,7 @@ def _xlsx_rows(path: Path, file: str, dataset: str) -> tuple[list[list[object]] 
     return rows, []
 
 
-def _pick_header(rows: list[list[object]], expected: Sequence[str]) -> int:
+def _pick_header(rows: list[list[object]], expected: Sequence[str]) -> int | None:
     """Index of the header row: the early row naming most expected columns."""
     wanted = {_norm(c) for c in expected}
     best, best_score = None, 0
@@ -215,7 +215,7 @@ def _pick_header(rows: list[list[object]], expected: Sequence[str]) -> int:
             best, best_score = i, score
     if best is not None:
         return best
-    return next(i for i, r in enumerate(rows) if any(not _is_blank(c) for c in r))
+    return next((i for i, r in enumerate(rows) if any(not _is_blank(c) for c in r)), None)
 
 
 def _frame_from_rows(
@@ -223,6 +223,8 @@ def _frame_from_rows(
 ) -> tuple[_Raw | None, list[Problem]]:
     problems: list[Problem] = []
     h = _pick_header(rows, expected)
+    if h is None:
+        return None, [Problem(file, "file is empty", expected="a header row and records")]
     header = rows[h]
     header_row = h + 1
     skipped = [i + 1 for i in range(h) if any(not _is_blank(c) for c in rows[i])]
@@ -288,8 +290,9 @@ def _read_raw(path: Path, dataset: str, expected: Sequence[str]) -> _Raw:
         return _Raw(file, empty, problems=[Problem(file, f"cannot be read ({exc})")])
     if rows is None:
         return _Raw(file, empty, problems=problems)
-    raw, _ = _frame_from_rows(rows, file, expected, text_cells)
-    assert raw is not None
+    raw, empty_problems = _frame_from_rows(rows, file, expected, text_cells)
+    if raw is None:
+        return _Raw(file, empty, problems=problems + empty_problems)
     raw.problems = problems + raw.problems
     return raw
 
@@ -325,7 +328,7 @@ def _match_columns(raw: _Raw, schema: pa.DataFrameSchema, *, warn_extra: bool) -
         target = canon.get(_norm(name))
         if target is None:
             if name == "":
-                if raw.frame.iloc[:, pos].map(lambda c: not _is_blank(c)).any():
+                if any(not _is_blank(c) for c in raw.frame.iloc[:, pos].tolist()):
                     problems.append(Problem(file, f"column {pos + 1} has values but no name; "
                                             "ignored", row=raw.header_row, severity="warning"))
             else:
@@ -389,6 +392,12 @@ def _as_text(values: pd.Series) -> pd.Series:
     return text.mask(text == "")
 
 
+def _to_ns(values: pd.Series) -> pd.Series:
+    """datetime64[ns]; timestamps outside its range (years 1678-2261) become NaT."""
+    years = values.dt.year
+    return values.where((years > 1677) & (years < 2262)).astype("datetime64[ns]")
+
+
 def _parse(values: pd.Series, kind: str) -> tuple[pd.Series, pd.Series]:
     """(typed values, mask of cells that were filled in but could not be read)."""
     dtype = values.dtype
@@ -397,9 +406,10 @@ def _parse(values: pd.Series, kind: str) -> tuple[pd.Series, pd.Series]:
         bad = pd.Series(False, index=values.index)
         if getattr(dtype, "tz", None) is not None:
             return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]"), values.notna()
-        out = out.astype("datetime64[ns]")
+        out = _to_ns(out)
+        bad = values.notna() & out.isna()
         if kind == "month":
-            bad = out.notna() & (out != out.dt.to_period("M").dt.to_timestamp())
+            bad |= out.notna() & (out != out.dt.to_period("M").dt.to_timestamp())
             out = out.mask(bad)
         elif kind == "date":
             out = out.dt.normalize()
@@ -448,7 +458,7 @@ def _parse(values: pd.Series, kind: str) -> tuple[pd.Series, pd.Series]:
         ok = text.str.fullmatch(_DATETIME_RE).fillna(False).astype(bool)
         out = pd.to_datetime(text.where(ok).str.replace("T", " ", regex=False), format="ISO8601",
                              errors="coerce")
-    out = pd.Series(out, index=values.index).astype("datetime64[ns]")
+    out = _to_ns(pd.Series(out, index=values.index))
     return out, (filled & out.isna()).astype(bool)
 
 

@@ -512,3 +512,52 @@ def kind_of(column: pa.Column) -> str:
     """How a column's raw cells are read (``text``, ``int``, ``month`` ...)."""
     meta: dict[str, Any] = column.metadata or {}
     return str(meta.get("kind", "text"))
+
+
+_TYPE_WORDS = {
+    "text": "text",
+    "int": "whole number",
+    "float": "number",
+    "bool": "true/false",
+    "month": "month YYYY-MM",
+    "date": "date YYYY-MM-DD",
+    "datetime": "datetime YYYY-MM-DD HH:MM:SS",
+}
+
+
+def _rule(column: pa.Column) -> str:
+    """Allowed values or range of a column, in words."""
+    meta = column.metadata or {}
+    parts = []
+    if meta.get("allowed"):
+        parts.append(", ".join(f"`{v}`" for v in meta["allowed"]))
+    for check in column.checks:
+        _, _, expected = str(check.error).partition("|")
+        if expected and not expected.startswith("one of"):
+            parts.append(expected)
+    if column.nullable:
+        parts.append("blank allowed")
+    if not column.required:
+        parts.append("column optional")
+    return "; ".join(parts) or "any"
+
+
+def data_dictionary() -> str:
+    """Markdown tables (dataset, column, type, allowed values, meaning, example) from SCHEMAS."""
+    out: list[str] = []
+    for name, schema in SCHEMAS.items():
+        meta = schema.metadata or {}
+        out.append(f"### `{name}`\n")
+        out.append(f"{schema.description}")
+        if meta.get("key"):
+            out.append(f" Key: {', '.join(f'`{k}`' for k in meta['key'])}.")
+        out.append("\n\n| column | type | allowed values | meaning | example |\n")
+        out.append("|---|---|---|---|---|\n")
+        for col_name, col in schema.columns.items():
+            example = str((col.metadata or {}).get("example", "")).replace("|", "\\|")
+            out.append(
+                f"| `{col_name}` | {_TYPE_WORDS[kind_of(col)]} | {_rule(col)} | "
+                f"{col.description} | {example} |\n"
+            )
+        out.append("\n")
+    return "".join(out)
