@@ -27,7 +27,7 @@ from evaluation import charts
 from evaluation.charts import OKABE_ITO, PALETTE, Chart, apply_house_style, finish_axes
 from evaluation.disclosure import SUPPRESSED, suppress
 from evaluation.errors import EvaluationError
-from evaluation.formatting import fmt_int, fmt_pct, fmt_pp, month_name
+from evaluation.formatting import fmt_change, fmt_int, fmt_pct, month_name
 from evaluation.proportions import (
     compare_proportions,
     funnel_assess,
@@ -120,14 +120,15 @@ LABELS: dict[str, str] = {
     "lower": "Lower 95% limit",
     "upper": "Upper 95% limit",
     "confidence": "Confidence level",
-    "difference": "Difference",
-    "difference_lower": "Difference, lower limit",
-    "difference_upper": "Difference, upper limit",
+    "difference_pp": "Difference (percentage points)",
+    "difference_pp_lower": "Difference, lower 95% limit",
+    "difference_pp_upper": "Difference, upper 95% limit",
     "p_value": "p-value",
     "result": "Result",
     "target": "England and Wales (%)",
     "z": "z-score",
-    "band": "Funnel band",
+    "band": "Position on the funnel",
+    "is_force": "This force",
     "months": "Months",
     "latest_month": "Latest month",
     "latest_rate": "Latest month (%)",
@@ -137,7 +138,7 @@ LABELS: dict[str, str] = {
     "variation": "Latest variation",
     "special_points": "Special-cause months",
     "trend": "Mann-Kendall trend",
-    "sen_slope_per_year": "Trend slope per year",
+    "sen_slope_per_year": "Trend slope (percentage points a year)",
     "trend_p_value": "Trend p-value",
 }
 """Plain-English column headings for every table this module returns (see :func:`readable`)."""
@@ -149,10 +150,14 @@ def _fmt_p(p: Any) -> str:
     return "< 0.001" if float(p) < 0.001 else f"{float(p):.3f}"
 
 
-def _fmt_pp_short(x: Any) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "–"
-    return fmt_pp(x).replace(" percentage points", " pp")
+def _fmt_signed(x: Any) -> str:
+    """A difference already in percentage points: 2.66 -> '+2.7'."""
+    return fmt_change(x, 1)
+
+
+def _pp(x: float) -> str:
+    """A difference in percentage points as words: 2.66 -> '+2.7 percentage points'."""
+    return f"{fmt_change(x, 1)} percentage points"
 
 
 def _fmt_number(x: Any) -> str:
@@ -169,19 +174,20 @@ FORMATS: dict[str, Any] = {
     "Lower 95% limit": fmt_pct,
     "Upper 95% limit": fmt_pct,
     "Confidence level": lambda v: fmt_pct(v, 0),
-    "Difference": _fmt_pp_short,
-    "Difference, lower limit": _fmt_pp_short,
-    "Difference, upper limit": _fmt_pp_short,
+    "Difference (percentage points)": _fmt_signed,
+    "Difference, lower 95% limit": _fmt_signed,
+    "Difference, upper 95% limit": _fmt_signed,
     "p-value": _fmt_p,
     "England and Wales (%)": fmt_pct,
     "z-score": _fmt_number,
     "Months": fmt_int,
+    "This force": lambda v: "yes" if bool(v) else "",
     "Latest month (%)": fmt_pct,
     "Mean (%)": fmt_pct,
     "Lower process limit": fmt_pct,
     "Upper process limit": fmt_pct,
     "Special-cause months": fmt_int,
-    "Trend slope per year": _fmt_pp_short,
+    "Trend slope (percentage points a year)": _fmt_signed,
     "Trend p-value": _fmt_p,
 }
 """Formatters keyed by the headings of :data:`LABELS`, for ``section.table(formats=...)``."""
@@ -378,14 +384,14 @@ def rolling_rates(monthly: pd.DataFrame, window: int = 12, confidence: float = 0
 def _comparison_columns(x1: float, n1: float, x2: float, n2: float, confidence: float,
                         above: str, below: str, same: str) -> dict[str, Any]:
     result = compare_proportions(x1, n1, x2, n2, confidence=confidence)
-    return {"difference": result.difference, "difference_lower": result.lower,
-            "difference_upper": result.upper, "p_value": result.p_value,
+    return {"difference_pp": 100 * result.difference, "difference_pp_lower": 100 * result.lower,
+            "difference_pp_upper": 100 * result.upper, "p_value": result.p_value,
             "result": _verdict(result.significant, result.difference, above, below, same)}
 
 
 def _empty_comparison() -> dict[str, Any]:
-    return {"difference": math.nan, "difference_lower": math.nan, "difference_upper": math.nan,
-            "p_value": math.nan, "result": ""}
+    return {"difference_pp": math.nan, "difference_pp_lower": math.nan,
+            "difference_pp_upper": math.nan, "p_value": math.nan, "result": ""}
 
 
 def _comparator_row(comparators: pd.DataFrame, area: str, period_end: pd.Period,
@@ -409,17 +415,25 @@ def against_comparator(
     area: str = "England and Wales",
     question: str = "whole_experience",
     confidence: float = 0.95,
-) -> pd.DataFrame:
+    missing_ok: bool = False,
+) -> pd.DataFrame | None:
     """The force's 12-month pooled rate against a comparator area, with a significance test.
 
     Two rows (force, comparator) with ``area``, ``window``, ``period_end``, counts, ``rate``
-    and Wilson ``lower``/``upper``; the force row also holds the ``difference`` (force minus
-    comparator) with its interval, ``p_value`` and ``result`` ("significantly above",
-    "significantly below" or "not significantly different from").
+    and Wilson ``lower``/``upper``; the force row also holds ``difference_pp`` (force minus
+    comparator, percentage points) with its interval, ``p_value`` and ``result``
+    ("significantly above", "significantly below" or "not significantly different from").
+    With ``missing_ok`` a window the comparators do not cover gives None instead of an error.
     """
     force = window_rates(monthly, period_end, 12, confidence, [question]).iloc[0]
     end = to_month(period_end)
-    comp = _comparator_row(comparators, area, end, question)
+    try:
+        comp = _comparator_row(comparators, area, end, question)
+    except EvaluationError:
+        if missing_ok:
+            log.info("no %s comparator for %s: comparison left out", area, end)
+            return None
+        raise
     n2, x2 = float(comp["respondents"]), float(comp["satisfied"])
     force_row = {"area": force_name, **force.drop(["question"]).to_dict()}
     force_row.update(_comparison_columns(
@@ -463,9 +477,9 @@ def change_since(
 ) -> pd.DataFrame:
     """The pooled rate now against a baseline window, with a two-proportion z-test.
 
-    Two rows (baseline, current); the current row holds ``difference`` (current minus
-    baseline) with its interval, ``p_value`` and ``result`` ("a significant rise",
-    "a significant fall" or "no significant change").
+    Two rows (baseline, current); the current row holds ``difference_pp`` (current minus
+    baseline, percentage points) with its interval, ``p_value`` and ``result``
+    ("a significant rise", "a significant fall" or "no significant change").
     """
     if to_month(baseline_period_end) >= to_month(period_end):
         raise ValueError("the baseline window must end before the current window")
@@ -478,20 +492,27 @@ def change_since(
     return pd.DataFrame([base_row, now_row])
 
 
-def change_sentence(table: pd.DataFrame) -> str:
-    """Sentence from :func:`change_since`: from, to, the change and whether it is real."""
+def change_sentence(table: pd.DataFrame, detail: bool = True) -> str:
+    """Sentence from :func:`change_since`: from, to, the change and whether it is real.
+
+    ``detail=False`` leaves out the p-value (for a finding, whose numbers must all be in
+    its table).
+    """
     base, now = table.iloc[0], table.iloc[1]
     phrase = _QUESTION_PHRASES[_key(now["question"])]
-    change = fmt_pp(now["difference"]).lstrip("+")
-    moved = "rose" if now["difference"] > 0 else "fell" if now["difference"] < 0 else "was"
+    diff = float(now["difference_pp"])
+    size = f"{abs(diff):.1f} percentage points"
+    moved = "rose" if diff > 0 else "fell" if diff < 0 else "was unchanged"
     head = (f"Satisfaction with {phrase} {moved} from {fmt_pct(base['rate'])} in the "
             f"{base['window']} to {fmt_pct(now['rate'])} in the {now['window']}")
+    p_text = f"p {'< 0.001' if now['p_value'] < 0.001 else '= ' + _fmt_p(now['p_value'])}"
     if now["result"] == "no significant change":
-        return (f"{head} ({change.lstrip('-')}); the difference is not statistically "
-                f"significant (p = {_fmt_p(now['p_value'])}), so it may be due to chance.")
-    return (f"{head}, a change of {change} that is statistically significant "
-            f"(p {'= ' if now['p_value'] >= 0.001 else ''}{_fmt_p(now['p_value'])}): "
-            f"{now['result']} that sampling chance alone is unlikely to explain.")
+        tail = (f" ({size}); the difference is not statistically significant"
+                + (f" ({p_text})" if detail else "") + ", so it may be due to chance.")
+        return head + tail
+    return (f"{head}, {'a rise' if diff > 0 else 'a fall'} of {size} that is statistically "
+            f"significant" + (f" ({p_text}): sampling chance alone is unlikely to explain it."
+                              if detail else "."))
 
 
 # --------------------------------------------------------------------------- groups
@@ -507,9 +528,11 @@ def group_rates(
     """Pooled rate per group (e.g. ethnicity) in a window, each compared with everyone else.
 
     Rows: each group present (in ``order``, default the contract's order), a "Not recorded"
-    row for blank ``by`` when any, then an "All respondents" total row. Columns ``group``,
+    row for blank ``by`` when any, then an "All respondents" total row. Columns ``question``,
+    ``group``,
     ``window``, ``respondents``, ``satisfied``, ``not_satisfied``, ``rate``, ``lower``,
-    ``upper``, ``confidence``, ``difference`` (group minus all other respondents), its limits,
+    ``upper``, ``confidence``, ``difference_pp`` (group minus all other respondents, in
+    percentage points), its limits,
     ``p_value`` and ``result``. Suppress small numbers with :func:`group_suppression`.
     """
     if by not in responses.columns:
@@ -553,12 +576,14 @@ def group_rates(
                  "respondents": total_n, "satisfied": total_x,
                  "not_satisfied": total_n - total_x, **_rate_row(total_x, total_n, confidence),
                  "confidence": confidence, **_empty_comparison()})
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    out.insert(0, "question", _question_name(question))
+    return out
 
 
 _GROUP_COUNTS = ("respondents", "satisfied", "not_satisfied")
-_GROUP_RATES = ("rate", "lower", "upper", "difference", "difference_lower", "difference_upper",
-                "p_value", "result")
+_GROUP_RATES = ("rate", "lower", "upper", "difference_pp", "difference_pp_lower",
+                "difference_pp_upper", "p_value", "result")
 
 
 def group_suppression(labels: bool = True) -> dict[str, Any]:
@@ -594,28 +619,34 @@ def group_sentence(table: pd.DataFrame, by: str, threshold: int = 10) -> str:
     """
     noun = _DIMENSION_WORDS.get(by, (by.replace("_", " ") + " groups", ""))[0]
     window = table["window"].iloc[0]
+    phrase = _QUESTION_PHRASES[_key(table["question"].iloc[0])]
     named = _shown_groups(table, threshold)
     named = named.loc[named["group"] != NOT_RECORDED]
     hidden = int((~table["group"].isin([*named["group"], NOT_RECORDED, ALL_RESPONDENTS])).sum())
-    hidden_text = (f" {hidden} {'group is' if hidden == 1 else 'groups are'} too small to "
-                   f"report (fewer than {threshold} people or a count that would reveal one)."
-                   if hidden else "")
+    hidden_text = (f" {hidden} {'group is' if hidden == 1 else 'groups are'} suppressed to "
+                   f"protect small numbers (a count below {threshold} people, or a figure "
+                   "that would reveal one)." if hidden else "")
     if named.empty:
-        return (f"No figures by {noun} can be reported for the {window}: every group is too "
-                f"small.{hidden_text}")
+        return (f"No figures by {noun} can be reported for the {window}: every group is "
+                f"suppressed to protect small numbers.{hidden_text}")
     high = named.loc[named["rate"].idxmax()]
     low = named.loc[named["rate"].idxmin()]
-    text = (f"In the {window}, satisfaction with the whole experience ranged across {noun} "
-            f"from {fmt_pct(low['rate'])} ({low['group']}, {fmt_int(low['respondents'])} "
-            f"respondents) to {fmt_pct(high['rate'])} ({high['group']}, "
-            f"{fmt_int(high['respondents'])} respondents).")
+    if len(named) == 1:
+        text = (f"In the {window}, only one of the {noun} can be reported: "
+                f"{fmt_pct(high['rate'])} of {high['group']} respondents "
+                f"({fmt_int(high['respondents'])}) were satisfied with {phrase}.")
+    else:
+        text = (f"In the {window}, satisfaction with {phrase} ranged across {noun} "
+                f"from {fmt_pct(low['rate'])} ({low['group']}, {fmt_int(low['respondents'])} "
+                f"respondents) to {fmt_pct(high['rate'])} ({high['group']}, "
+                f"{fmt_int(high['respondents'])} respondents).")
     significant = named.loc[named["result"].str.startswith("significantly")]
     if significant.empty:
         text += (" No group reported here differs significantly from all other respondents; "
                  "differences of this size can arise by chance with groups of this size.")
     else:
         parts = [f"{r['group']} ({fmt_pct(r['rate'])}, {r['result']}, "
-                 f"{_fmt_pp_short(r['difference'])})" for _, r in significant.iterrows()]
+                 f"{_pp(r['difference_pp'])})" for _, r in significant.iterrows()]
         text += (" Significant gaps against all other respondents: " + "; ".join(parts) + ".")
     return text + hidden_text
 
@@ -629,7 +660,8 @@ def group_finding(table: pd.DataFrame, group: str, threshold: int = 10) -> str:
                 "reported: too few respondents.")
     row = hit.iloc[0]
     label = f"{group} victims" if group in CRIME_GROUPS else f"the {group} group"
-    return (f"Satisfaction of {label} with the whole experience was {fmt_pct(row['rate'])} "
+    phrase = _QUESTION_PHRASES[_key(row["question"])]
+    return (f"Satisfaction of {label} with {phrase} was {fmt_pct(row['rate'])} "
             f"in the {row['window']} ({fmt_int(row['satisfied'])} of "
             f"{fmt_int(row['respondents'])} respondents; {fmt_pct(row['confidence'], 0)} CI "
             f"{fmt_pct(row['lower'])} to {fmt_pct(row['upper'])}), "
@@ -651,7 +683,8 @@ def funnel_table(
     The target is ``area``'s rate (England and Wales). Peers are every other area in
     ``comparators`` for that window; the force comes from the survey responses (a row for
     the force in ``comparators`` is ignored). Columns ``area``, ``respondents``,
-    ``satisfied``, ``rate``, ``target``, ``z``, ``band``, ``is_force``.
+    ``satisfied``, ``rate``, ``target``, ``z``, ``band`` (in words, e.g. "above the upper 95%
+    limit" or "within the limits"), ``is_force``.
     """
     end = to_month(period_end)
     target_row = _comparator_row(comparators, area, end, question)
@@ -674,7 +707,7 @@ def funnel_table(
     units["rate"] = assessed["proportion"].to_numpy()
     units["target"] = target
     units["z"] = assessed["z"].to_numpy()
-    units["band"] = assessed["band"].to_numpy()
+    units["band"] = [_band_words(b) for b in assessed["band"]]
     units["is_force"] = units["area"] == force_name
     units.insert(1, "window", window_label(end))
     units.attrs.update({"target": target, "target_area": area, "levels": tuple(levels),
@@ -683,10 +716,11 @@ def funnel_table(
 
 
 def _band_words(band: str) -> str:
+    """funnel_assess's band in words: 'above 95%' -> 'above the upper 95% limit'."""
     if band == "within limits":
-        return "within the 95% limits (no different from England and Wales beyond chance)"
+        return "within the limits"
     side, level = band.split(" ", 1)
-    return f"{side} the {level} limit"
+    return f"{side} the {'upper' if side == 'above' else 'lower'} {level} limit"
 
 
 def funnel_sentence(table: pd.DataFrame) -> str:
@@ -694,11 +728,11 @@ def funnel_sentence(table: pd.DataFrame) -> str:
     force = table.loc[table["is_force"]].iloc[0]
     peers = table.loc[~table["is_force"]]
     target_area = table.attrs.get("target_area", "England and Wales")
-    outside = peers.loc[peers["band"] != "within limits"]
+    outside = peers.loc[peers["band"] != "within the limits"]
     rank = int((table["rate"] > force["rate"]).sum()) + 1
     text = (f"In the {force['window']}, {force['area']} ({fmt_pct(force['rate'])} of "
             f"{fmt_int(force['respondents'])} respondents) ranked {rank} of {len(table)} "
-            f"forces shown and lay {_band_words(force['band'])} around the {target_area} "
+            f"forces shown and lay {force['band']} of the funnel around the {target_area} "
             f"rate of {fmt_pct(force['target'])}.")
     if outside.empty:
         text += f" All {len(peers)} peer forces lay within the 95% limits."
@@ -725,8 +759,7 @@ def funnel_plot(table: pd.DataFrame) -> Chart:
     force = table.loc[table["is_force"]].iloc[0]
     ax.scatter([force["respondents"]], [force["rate"]], s=160, facecolors="none",
                edgecolors=OKABE_ITO["blue"], linewidths=2, zorder=5, label=force["area"])
-    if force["band"] in ("within limits", f"above {levels[0] * 100:g}%",
-                         f"below {levels[0] * 100:g}%"):
+    if not force["band"].endswith(f"{max(levels) * 100:g}% limit"):
         ax.annotate(force["area"], (force["respondents"], force["rate"]), xytext=(6, -12),
                     textcoords="offset points", fontsize=8, color=OKABE_ITO["blue"])
     for line in ax.get_lines():
@@ -768,7 +801,7 @@ def spc_summary(monthly: pd.DataFrame, period_end: object, months: int = 36,
     Columns ``question``, ``months``, ``latest_month``, ``latest_rate``, ``mean``, ``lpl``,
     ``upl``, ``variation`` (latest point), ``special_points`` (months flagged by any rule),
     ``trend`` ("increasing", "decreasing", "no trend"), ``sen_slope_per_year`` (Sen's slope
-    of the monthly rate x 12) and ``trend_p_value``.
+    of the monthly rate x 12, in percentage points) and ``trend_p_value``.
     """
     rows = []
     for question in questions:
@@ -782,7 +815,7 @@ def spc_summary(monthly: pd.DataFrame, period_end: object, months: int = 36,
             "mean": last["mean"], "lpl": last["lpl"], "upl": last["upl"],
             "variation": result.latest_variation,
             "special_points": int(result.points["special_cause"].notna().sum()),
-            "trend": trend.trend, "sen_slope_per_year": 12 * trend.sen_slope,
+            "trend": trend.trend, "sen_slope_per_year": 100 * 12 * trend.sen_slope,
             "trend_p_value": trend.p_value,
         })
     return pd.DataFrame(rows)
@@ -814,7 +847,7 @@ def spc_sentence(summary: pd.DataFrame, result: XmRResult,
                  f"period (p = {_fmt_p(row['trend_p_value'])}).")
     else:
         text += (f" The Mann-Kendall test finds a significant {row['trend']} trend (about "
-                 f"{fmt_pp(row['sen_slope_per_year'])} a year, "
+                 f"{_pp(row['sen_slope_per_year'])} a year, "
                  f"p = {_fmt_p(row['trend_p_value'])}).")
     return text
 
