@@ -90,6 +90,9 @@ MONTHLY_LABELS: dict[str, str] = {
     "asb": "Anti-social behaviour incidents",
     "all_records": "All records",
 }
+#: columns of the monthly table that count cases (for disclosure control) and their formats.
+MONTHLY_COUNTS: tuple[str, ...] = tuple(list(MONTHLY_LABELS.values())[1:])
+MONTHLY_FORMATS = dict.fromkeys(MONTHLY_COUNTS, fmt_int)
 CHARGE_LABELS: dict[str, str] = {
     "month": "Month",
     "crimes": "Crimes recorded",
