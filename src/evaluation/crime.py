@@ -485,7 +485,7 @@ def peer_rates(force_counts: pd.DataFrame, population: pd.DataFrame,
     complete = per_month.dropna(axis=1, how="any")
     if complete.shape[1] == 0:
         raise EvaluationError("no month has data for every force compared")
-    totals = complete.sum(axis=1).rename("records").reset_index()
+    totals = complete.sum(axis=1).astype(int).rename("records").reset_index()
     out = totals.merge(pop[["key", "force", "population"]], on="key", how="inner")
     out["per_1000"] = 1000 * out["records"] / out["population"]
     out = out.sort_values("per_1000", ascending=False, ignore_index=True)
