@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -194,15 +195,16 @@ FORMATS: dict[str, Any] = {
 
 
 # --------------------------------------------------------------------------- helpers
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-\d{2}([ T].*)?)?$")
+
 def to_month(value: object) -> pd.Period:
     """A month from 'YYYY-MM', 'YYYY-MM-DD', a Timestamp, a date or a Period."""
     if isinstance(value, pd.Period):
         return value.asfreq("M")
     text = str(value).strip()
-    try:
-        return pd.Period(text[:7], freq="M")
-    except (ValueError, TypeError):
-        raise ValueError(f"not a month (expected YYYY-MM or YYYY-MM-DD): {value!r}") from None
+    if not _MONTH.match(text):
+        raise ValueError(f"not a month (expected YYYY-MM or YYYY-MM-DD): {value!r}")
+    return pd.Period(text[:7], freq="M")
 
 
 def _month_series(values: pd.Series) -> pd.Series:
