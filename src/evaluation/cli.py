@@ -19,11 +19,14 @@ log = logging.getLogger("evaluation")
 def _report(args: argparse.Namespace) -> int:
     from evaluation.pipeline import run_report
 
-    summary = run_report(args.params, args.out)
+    summary = run_report(args.params, args.out, previous=args.previous,
+                         use_cache=not args.no_cache)
     if summary.ok:
         sys.stdout.write(
             f"Board pack written to {summary.run_dir}\n  paper (HTML): {summary.html}\n"
             f"  paper (PDF):  {summary.pdf}\n  rendered with {summary.engine}\n"
+            f"  sections run: {sum(not o.cached for o in summary.outcomes)}, "
+            f"reused unchanged: {sum(o.cached for o in summary.outcomes)}\n"
         )
         return 0
     sys.stderr.write(
@@ -78,6 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
     rep = sub.add_parser("report", help="run the section notebooks and build the board pack")
     rep.add_argument("--params", required=True, help="run parameters, e.g. params/sample.yaml")
     rep.add_argument("--out", default=None, help="output folder (default reports/<run_name>)")
+    rep.add_argument("--previous", default=None,
+                     help="an earlier run folder: the summary says what changed since it")
+    rep.add_argument("--no-cache", action="store_true",
+                     help="run every section even if nothing changed since the last run")
     rep.set_defaults(func=_report)
 
     val = sub.add_parser("validate", help="check data files against their data contract")

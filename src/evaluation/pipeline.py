@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -49,6 +50,7 @@ class SectionOutcome:
     seconds: float
     error: str | None = None
     failed_cell: int | None = None
+    cached: bool = False
 
 
 @dataclass
@@ -87,12 +89,16 @@ def declared_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
     return papermill.inspect_notebook(str(notebook))
 
 
-def plan_sections(params: ReportParams) -> list[SectionPlan]:
+def plan_sections(
+    params: ReportParams,
+    declared_lookup: Callable[[Path], dict[str, dict[str, Any]]] = declared_parameters,
+) -> list[SectionPlan]:
     """Match the run's parameters to each notebook, before any kernel starts.
 
     Every notebook receives the global parameters it declares plus its ``section_params``;
     a section parameter the notebook does not declare is an error (papermill would only log
-    it and carry on).
+    it and carry on). ``declared_lookup`` reads a notebook's declared parameters (the cache
+    passes one that avoids importing papermill when the notebook is unchanged).
     """
     available = sorted(p.stem for p in params.notebooks_dir.glob("[0-9][0-9]_*.ipynb"))
     plans: list[SectionPlan] = []
@@ -105,7 +111,7 @@ def plan_sections(params: ReportParams) -> list[SectionPlan]:
                 f"sections: no notebook for section '{section}' in {params.notebooks_dir}.{hint}"
                 f" Available: {', '.join(available) or 'none'}."
             )
-        declared = declared_parameters(notebook)
+        declared = declared_lookup(notebook)
         overrides = params.section_params.get(section, {})
         unknown = [k for k in overrides if k not in declared]
         if unknown:
@@ -118,6 +124,8 @@ def plan_sections(params: ReportParams) -> list[SectionPlan]:
             )
         values = {k: v for k, v in params.global_notebook_params().items() if k in declared}
         values.update(overrides)
+        if "output_dir" in declared:
+            values["output_dir"] = ""  # filled with the run folder by the worker
         plans.append(SectionPlan(section, notebook, values))
     return plans
 
@@ -129,8 +137,7 @@ def _execute_section(plan: SectionPlan, executed: Path, output_dir: Path) -> Sec
 
     start = time.perf_counter()
     parameters = dict(plan.parameters)
-    declared = declared_parameters(plan.notebook)
-    if "output_dir" in declared:
+    if "output_dir" in parameters:
         parameters["output_dir"] = str(output_dir)
     try:
         papermill.execute_notebook(
@@ -259,31 +266,63 @@ def run_report(
     params_file: str | Path,
     out_dir: str | Path | None = None,
     defaults_file: str | Path | None = None,
+    previous: str | Path | None = None,
+    use_cache: bool = True,
 ) -> RunSummary:
-    """Execute every section for the run in ``params_file`` and build the pack."""
-    from evaluation.paper import SectionRecord, build_markdown
-    from evaluation.render import render_paper
+    """Execute every section for the run in ``params_file`` and build the pack.
+
+    Sections whose notebook, parameters, input data and package code are unchanged since a
+    previous run are restored from the cache instead of being executed (``use_cache=False``
+    forces a full run). ``previous`` is an earlier run folder: the summary then says what
+    changed since that paper.
+    """
+    from evaluation.cache import RunCache, code_fingerprint, digest
 
     params_path = Path(params_file)
     params = load_params(params_path, defaults_file)
     defaults_path = Path(defaults_file) if defaults_file else params_path.parent / "defaults.yaml"
-    plans = plan_sections(params)  # every parameter problem surfaces before any kernel starts
+    final = (Path(out_dir) if out_dir else Path("reports") / params.run_name).resolve()
+    previous_dir = Path(previous).resolve() if previous else None
+    if previous_dir is not None and not (previous_dir / "manifest.json").is_file():
+        raise ParameterError(f"--previous {previous}: no manifest.json there; give the folder "
+                             "of an earlier run, e.g. reports/2019-q3.")
+    cache = RunCache(final.parent / ".cache")
+    files = input_files(params, [defaults_path, params_path])
+    inputs_before = hash_inputs(files)
+    notebook_hashes = {s: inputs_before[str(params.notebook_path(s).resolve())]
+                       for s in params.sections}
+    by_path = {str(params.notebook_path(s)): h for s, h in notebook_hashes.items()}
+    plans = plan_sections(params, lambda nb: cache.declared(nb, by_path[str(nb)]))
 
-    final = Path(out_dir) if out_dir else Path("reports") / params.run_name
-    final = final.resolve()
     staging = final.parent / f".{final.name}.partial"
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
     started = datetime.now(UTC)
-    files = input_files(params, [defaults_path, params_path])
-    inputs_before = hash_inputs(files)
+    code_hash = code_fingerprint()
+    notebooks = {str(params.notebook_path(s).resolve()) for s in params.sections}
+    data_hash = digest(sorted((p, h) for p, h in inputs_before.items() if p not in notebooks))
+    keys = {p.section: digest(p.section, notebook_hashes[p.section], p.parameters, data_hash,
+                              code_hash, __version__) for p in plans}
 
-    outcomes = execute_sections(plans, staging, params.workers)
-    for o in outcomes:
-        executed = staging / "executed" / f"{o.section}.ipynb"
-        if executed.is_file():
-            export_html(executed, staging / "html" / f"{o.section}.html")
+    outcomes: dict[str, SectionOutcome] = {}
+    to_run = []
+    for plan in plans:
+        if use_cache and cache.restore_section(plan.section, keys[plan.section], staging):
+            outcomes[plan.section] = SectionOutcome(plan.section, "ok", 0.0, cached=True)
+        else:
+            to_run.append(plan)
+    if to_run:
+        for outcome in execute_sections(to_run, staging, params.workers):
+            outcomes[outcome.section] = outcome
+        for plan in to_run:
+            executed = staging / "executed" / f"{plan.section}.ipynb"
+            if executed.is_file():
+                export_html(executed, staging / "html" / f"{plan.section}.html")
+            if outcomes[plan.section].status == "ok" and \
+                    (staging / "sections" / f"{plan.section}.json").is_file():
+                cache.store_section(plan.section, keys[plan.section], staging)
+    ordered = [outcomes[p.section] for p in plans]
 
     inputs_after = hash_inputs(files)
     changed = [p for p, h in inputs_before.items() if inputs_after.get(p) != h]
@@ -292,50 +331,79 @@ def run_report(
             "Input files changed while the run was in progress (inputs must never be "
             f"modified): {', '.join(changed)}"
         )
+    return _assemble(params, params_path, defaults_path, staging, final, ordered, started,
+                     inputs_before, previous_dir, cache if use_cache else None,
+                     digest(keys, params.model_dump_json(), code_hash,
+                            _previous_key(previous_dir)))
+
+
+def _previous_key(previous_dir: Path | None) -> str | None:
+    if previous_dir is None:
+        return None
+    return sha256_file(previous_dir / "manifest.json")
+
+
+def _assemble(
+    params: ReportParams, params_path: Path, defaults_path: Path, staging: Path, final: Path,
+    outcomes: list[SectionOutcome], started: datetime, inputs: dict[str, str],
+    previous_dir: Path | None, cache: Any, paper_key: str,
+) -> RunSummary:
+    """Write the manifest and the paper (complete, or a marked draft) and move into place."""
+    from evaluation.paper import SectionRecord, build_markdown
 
     manifest: dict[str, Any] = {
-        "status": "complete" if all(o.status == "ok" for o in outcomes) else "failed",
+        "status": "complete",
         "started": started.isoformat(timespec="seconds"),
         "finished": None,
         "code": {"version": __version__, **_git_commit(), "python": platform.python_version()},
         "params": json.loads(params.model_dump_json()),
         "params_files": [str(defaults_path.resolve()), str(params_path.resolve())],
-        "inputs": inputs_before,
-        "sections": [asdict(o) for o in outcomes],
+        "previous": str(previous_dir) if previous_dir else None,
+        "inputs": inputs,
+        "sections": [],
     }
-
     records = []
     for o in outcomes:
         path = staging / "sections" / f"{o.section}.json"
         if o.status == "ok" and path.is_file():
             records.append(SectionRecord.read(path))
-        else:
-            reason = o.error or "the section did not record its results"
-            records.append(SectionRecord(o.section, o.section.split("_", 1)[-1]
-                                         .replace("_", " ").capitalize(), [], reason))
-            if o.status == "ok":
-                o.status, o.error = "failed", reason
-                manifest["status"] = "failed"
-                manifest["sections"] = [asdict(x) for x in outcomes]
-    draft = manifest["status"] != "complete"
-    reasons = [f"section {o.section} failed ({o.error})" for o in outcomes if o.status != "ok"]
-    markdown = build_markdown(params, records, _provenance_lines(manifest),
-                              draft_reasons=reasons if draft else None)
-    paper_md = staging / "paper.md"
-    paper_md.write_text(markdown, encoding="utf-8")
+            continue
+        if o.status == "ok":
+            o.status, o.error = "failed", "the section did not record its results"
+        title = o.section.split("_", 1)[-1].replace("_", " ").capitalize()
+        records.append(SectionRecord(o.section, title, [], o.error))
+    manifest["sections"] = [asdict(o) for o in outcomes]
+    draft = any(o.status != "ok" for o in outcomes)
+    manifest["status"] = "failed" if draft else "complete"
     stem = f"{params.run_name}-board-paper" + ("-DRAFT-INCOMPLETE" if draft else "")
-    result = render_paper(
-        paper_md, staging / "html" / f"{stem}.html", staging / "pdf" / f"{stem}.pdf",
-        title=params.title, header_left=params.organisation,
-        footer_left=f"{params.board} — {params.paper_date:%d %B %Y}", draft=draft,
-    )
+    html_out, pdf_out = staging / "html" / f"{stem}.html", staging / "pdf" / f"{stem}.pdf"
+
+    restored = cache.restore_paper(paper_key, staging) if cache and not draft else None
+    if restored is not None:
+        engine = "cache"
+    else:
+        from evaluation.previous import changes_since
+        from evaluation.render import render_paper
+
+        reasons = [f"section {o.section} failed ({o.error})" for o in outcomes
+                   if o.status != "ok"]
+        changes = changes_since(previous_dir, staging) if previous_dir else None
+        markdown = build_markdown(params, records, _provenance_lines(manifest),
+                                  draft_reasons=reasons if draft else None, changes=changes)
+        paper_md = staging / "paper.md"
+        paper_md.write_text(markdown, encoding="utf-8")
+        result = render_paper(
+            paper_md, html_out, pdf_out, title=params.title, header_left=params.organisation,
+            footer_left=f"{params.board} — {params.paper_date:%d %B %Y}", draft=draft,
+        )
+        engine = result.engine
+        if cache and not draft:
+            cache.store_paper(paper_key, staging, [paper_md, html_out, pdf_out])
     manifest["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
-    manifest["renderer"] = result.engine
-    manifest["outputs"] = {
-        "html": str(result.html.relative_to(staging)),
-        "pdf": str(result.pdf.relative_to(staging)),
-    }
+    manifest["renderer"] = engine
+    manifest["outputs"] = {"html": str(html_out.relative_to(staging)),
+                           "pdf": str(pdf_out.relative_to(staging))}
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     _swap_into_place(staging, final)
     return RunSummary(final, outcomes, final / manifest["outputs"]["html"],
-                      final / manifest["outputs"]["pdf"], result.engine)
+                      final / manifest["outputs"]["pdf"], engine)

@@ -1,0 +1,75 @@
+"""The section cache: an unchanged re-run executes nothing; any change re-runs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.e2e
+
+RUN = """
+import json, sys
+from evaluation.pipeline import run_report
+summary = run_report(sys.argv[1], sys.argv[2], use_cache=sys.argv[3] == "cache")
+print(json.dumps({"cached": [o.cached for o in summary.outcomes], "ok": summary.ok,
+                  "engine": summary.engine,
+                  "papermill": "papermill" in sys.modules,
+                  "nbconvert": "nbconvert" in sys.modules}))
+"""
+
+
+def _run(params: Path, out: Path, cache: bool = True) -> dict:
+    proc = subprocess.run([sys.executable, "-c", RUN, str(params), str(out),
+                           "cache" if cache else "no"], capture_output=True, text=True,
+                          cwd=ROOT, timeout=900)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data" / "seed", data / "seed")
+    (data / "sample").mkdir()
+    shutil.copy(ROOT / "data" / "sample" / "public_contact.csv", data / "sample")
+    params = tmp_path / "params"
+    params.mkdir()
+    (params / "defaults.yaml").write_text(
+        (ROOT / "params" / "defaults.yaml").read_text()
+        .replace("../notebooks", str(ROOT / "notebooks"))
+        .replace("../data/real", str(data / "real")))
+    (params / "run.yaml").write_text("run_name: c\npaper_date: 2019-04-30\n"
+                                     "period_start: 2018-04-01\nperiod_end: 2019-03-31\n"
+                                     "sections: [01_public_contact]\n")
+    return tmp_path
+
+
+def test_unchanged_rerun_reuses_sections_and_paper_without_papermill(project: Path) -> None:
+    params, out = project / "params" / "run.yaml", project / "reports" / "c"
+    cold = _run(params, out)
+    assert cold["cached"] == [False] and cold["ok"] and cold["papermill"]
+    warm = _run(params, out)
+    assert warm["cached"] == [True] and warm["engine"] == "cache"
+    assert not warm["papermill"] and not warm["nbconvert"]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "complete" and manifest["sections"][0]["cached"]
+    assert (out / "pdf" / "c-board-paper.pdf").is_file()
+    assert (out / "tables" / "01_public_contact__appendix1.csv").is_file()
+
+
+def test_changed_input_or_no_cache_runs_again(project: Path) -> None:
+    params, out = project / "params" / "run.yaml", project / "reports" / "c"
+    _run(params, out)
+    assert _run(params, out, cache=False)["cached"] == [False]
+    seed = project / "data" / "seed" / "appendix1_public_contact_2018.csv"
+    seed.write_text(seed.read_text().replace("887", "886"))
+    again = _run(params, out)
+    assert again["cached"] == [False]
+    table = (out / "tables" / "01_public_contact__appendix1.csv").read_text()
+    assert "886" in table
