@@ -175,6 +175,7 @@ def spend_table(register: pd.DataFrame, by: str = "fund") -> pd.DataFrame:
     elif by == "district":
         out = out.sort_values("Amount (£)", ascending=False)
     out = _with_total(out.reset_index(drop=True), label, ["Grants", "Amount (£)"])
+    out[label] = out[label].astype(str)
     total = out["Amount (£)"].iloc[-1]
     out["Share of spend"] = out["Amount (£)"] / total if total > 0 else float("nan")
     out["Grants"] = out["Grants"].astype(int)

@@ -1,0 +1,129 @@
+"""Victims' Hub funnel, conversion rates, XmR on the contact rate and 2016 reconciliation."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from evaluation import hub
+from evaluation.trace import untraceable
+
+
+@pytest.fixture
+def three_months() -> pd.DataFrame:
+    return pd.DataFrame({
+        "month": pd.to_datetime(["2015-01-01", "2015-02-01", "2015-03-01"]),
+        "referred": [100, 200, 100],
+        "contacted": [80, 150, 70],
+        "not_contactable": [15, 40, 20],
+        "supported": [60, 100, 50],
+        "declined": [10, 30, 10],
+    })
+
+
+def test_monthly_rates_are_contacted_over_referred_and_supported_over_contacted(three_months):
+    m = hub.monthly(three_months)
+    assert m["contact_rate"].tolist() == pytest.approx([0.8, 0.75, 0.7])
+    assert m["support_rate"].tolist() == pytest.approx([0.75, 100 / 150, 50 / 70])
+
+
+def test_monthly_rate_is_blank_when_nobody_was_referred(three_months):
+    frame = three_months.copy()
+    frame.loc[1, ["referred", "contacted", "not_contactable", "supported", "declined"]] = 0
+    assert pd.isna(hub.monthly(frame).loc[1, "contact_rate"])
+
+
+def test_select_months_is_inclusive_of_both_months(three_months):
+    picked = hub.select_months(three_months, "2015-02-01", "2015-03-31")
+    assert picked["referred"].tolist() == [200, 100]
+
+
+def test_funnel_table_sums_each_stage_over_the_period(three_months):
+    table = hub.funnel_table(three_months, {"All": (None, None)})
+    expected = pd.DataFrame({
+        "Period": ["All"] * 5,
+        "Months": ["January 2015 to March 2015"] * 5,
+        "Stage": ["Referred", "Contacted", "Not contactable after three attempts", "Supported",
+                  "Declined support"],
+        "Victims": [400, 300, 75, 210, 50],
+        "Share of referrals": [1.0, 0.75, 0.1875, 0.525, 0.125],
+    })
+    pd.testing.assert_frame_equal(table, expected)
+
+
+def test_conversion_rates_carry_wilson_intervals_around_them(three_months):
+    table = hub.conversion_table(three_months, {"All": (None, None)})
+    contact = table.iloc[0]
+    assert (contact["Victims"], contact["Base"]) == (300, 400)
+    assert contact["Rate"] == pytest.approx(0.75)
+    # Wilson 95% for 300/400, worked by hand: centre 0.7476, half-width 0.0423
+    assert contact["Lower"] == pytest.approx(0.7054, abs=5e-4)
+    assert contact["Upper"] == pytest.approx(0.7897, abs=5e-4)
+    support = table.iloc[1]
+    assert (support["Victims"], support["Base"]) == (210, 300)
+    assert support["Lower"] < 0.7 < support["Upper"]
+
+
+def test_conversion_sentence_numbers_are_traceable_to_the_table(three_months):
+    table = hub.conversion_table(three_months, {"Reporting period": ("2015-01-01", "2015-03-31")})
+    text = hub.conversion_sentence(table)
+    assert "400 referrals" in text and "75.0%" in text
+    assert untraceable(text, [table]) == []
+
+
+def test_compare_periods_says_overlapping_intervals_are_in_line(three_months):
+    periods = {"Since launch": (None, None), "Reporting period": ("2015-03-01", "2015-03-31")}
+    text = hub.compare_periods_sentence(hub.conversion_table(three_months, periods))
+    assert "in line" in text
+
+
+def test_funnel_chart_labels_counts_and_rates_in_alt_text(three_months):
+    chart = hub.funnel_chart(hub.funnel_table(three_months, {"All": (None, None)}), "All")
+    assert "400 victims were referred" in chart.alt_text
+    assert "300 (75.0% of referred)" in chart.alt_text
+    assert "210 (70.0% of contacted)" in chart.alt_text
+    assert chart.title.startswith("Victims' Hub referral funnel")
+
+
+def test_contact_rate_xmr_flags_a_month_far_below_the_others() -> None:
+    referred = [100] * 15
+    contacted = [80, 81, 79, 80, 82, 78, 80, 81, 79, 80, 40, 80, 81, 79, 80]
+    frame = pd.DataFrame({
+        "month": pd.date_range("2016-01-01", periods=15, freq="MS"),
+        "referred": referred, "contacted": contacted, "not_contactable": [5] * 15,
+        "supported": [30] * 15, "declined": [5] * 15,
+    })
+    result = hub.contact_rate_xmr(frame)
+    assert result.points.loc[pd.Timestamp("2016-11-01"), "variation"] == "concern"
+    table = hub.xmr_table(frame, result)
+    assert table["Contacted"].iloc[10] == 40
+    assert "common cause" in hub.xmr_sentence(result)
+
+
+def test_reconciliation_uses_months_up_to_the_last_whole_month_before_the_paper(three_months):
+    figures = pd.DataFrame({
+        "measure": ["Referrals", "Supported"],
+        "value": [290.0, 210.0],
+        "qualifier": ["over", "over"],
+        "period_start": ["2015-01-01", "2015-01-01"],
+        "period_end": ["2015-03-25", "2015-03-25"],
+        "document": ["BCB-2016"] * 2,
+        "paragraph": ["7.9"] * 2,
+    }, index=pd.Index(["hub_referrals", "hub_supported"], name="figure_id"))
+    table = hub.reconcile_published(three_months, figures)
+    # January + February only: 300 referred (> 290 supported), 160 supported (not over 210)
+    assert table["In the data"].tolist() == [300.0, 160.0]
+    assert table["Supported"].tolist() == ["yes", "no"]
+    assert table["Months"].iloc[0] == "January 2015 to February 2015"
+    finding = hub.reconciliation_finding(table)
+    assert "only some" in finding and untraceable(finding, [table]) == []
+    assert "does NOT support" in hub.reconciliation_sentence(table)
+
+
+def test_reconciliation_of_the_sample_supports_every_published_hub_figure(sample_dir, seed_dir):
+    from evaluation import loaders, seed
+
+    data = loaders.load("victims_hub", sample_dir / "victims_hub.csv")
+    table = hub.reconcile_published(data, seed.seed_figures(seed_dir))
+    assert table["In the data"].tolist() == [11012, 8407, 2166, 6312, 1350]
+    assert (table["Supported"] == "yes").all()
