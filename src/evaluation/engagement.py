@@ -221,6 +221,9 @@ def activity_summary(activities: pd.DataFrame, start: str, end: str, by: str = "
                      ) -> pd.DataFrame:
     """Activities and attendance in the period by ``by`` ("mode" or "activity_type").
 
+    All five modes are listed, with zeros where there was no activity; activity types only
+    when they occur in the data.
+
     Columns: the category (heading "Mode" or "Activity type"), Activities, Previous period
     (activities in the months just before, same length), Share of activities (0-1), With
     attendance recorded, Attendees (total of recorded attendance), Median attendees per
@@ -233,7 +236,8 @@ def activity_summary(activities: pd.DataFrame, start: str, end: str, by: str = "
     q0, q1 = previous_months(start, end)
     now, before = _select(activities, p0, p1), _select(activities, q0, q1)
     known = MODES if by == "mode" else ACTIVITY_TYPES
-    cats = [c for c in known if c in set(activities[by])]
+    # all five modes always appear (a mode with no activity is a result); types only if used
+    cats = list(MODES) if by == "mode" else [c for c in known if c in set(activities[by])]
     cats += sorted(set(activities[by].dropna()) - set(known))
     rows = []
     for label, n_sel, b_sel in [*((c, now[now[by] == c], before[before[by] == c]) for c in cats),
@@ -423,7 +427,9 @@ def contact_points_chart(table: pd.DataFrame, period: str, threshold: int = 10) 
            f"{top['Place']}; {fmt_int(table.iloc[-1]['Attendees'])} in all over "
            f"{fmt_int(table.iloc[-1]['Sessions'])} sessions.")
     if small.any():
-        alt += f" {int(small.sum())} places with fewer than {threshold} attendees are not shown."
+        n = int(small.sum())
+        alt += (f" {n} {'place' if n == 1 else 'places'} with fewer than {threshold} "
+                f"attendees {'is' if n == 1 else 'are'} not shown.")
     return Chart(figure=fig, title=title, alt_text=alt)
 
 

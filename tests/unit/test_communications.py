@@ -1,0 +1,97 @@
+"""Communications: newsletter growth, media tone, interviews, reach, surveys."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from evaluation import communications as c
+from evaluation.trace import untraceable
+
+START, END = "2018-03-01", "2018-04-30"  # previous period January-February 2018
+
+
+def _comms() -> pd.DataFrame:
+    return pd.DataFrame({
+        "month": ["2017-12", "2018-01", "2018-02", "2018-03", "2018-04"],
+        "newsletter_subscribers": [900, 1000, 1100, 1300, 1600],
+        "media_mentions_positive": [0, 5, 5, 10, 20],
+        "media_mentions_neutral": [0, 10, 10, 5, 5],
+        "media_mentions_negative": [0, 5, 5, 5, 0],
+        "media_interviews": [1, 2, 2, 3, 5],
+        "social_media_reach": [10, 100, 200, 300, 400],
+        "survey_responses": [0, 900, 10, 20, 30],
+    })
+
+
+def test_summary_compares_period_with_the_one_before() -> None:
+    out = c.communications_summary(_comms(), START, END)
+    expected = pd.DataFrame({
+        "Measure": ["Newsletter subscribers at the end of the period",
+                    "Newsletter subscribers gained in the period", "Media mentions",
+                    "Media interviews", "Social-media reach (sum of monthly reach)",
+                    "Social-media reach in the last month", "Survey responses",
+                    "Survey responses in the busiest month"],
+        # gained: 1600 - 1100 (Feb) = 500; previous: 1100 - 900 (Dec) = 200
+        "Reporting period": [1600.0, 500.0, 45.0, 8.0, 700.0, 400.0, 50.0, 30.0],
+        "Previous period": [1100.0, 200.0, 40.0, 4.0, 300.0, 200.0, 910.0, 900.0],
+    })
+    expected["Change"] = expected["Reporting period"] - expected["Previous period"]
+    expected["Change (%)"] = expected["Change"] / expected["Previous period"]
+    pd.testing.assert_frame_equal(out, expected)
+
+
+def test_media_tone_shares_and_net_tone() -> None:
+    out = c.media_tone(_comms(), START, END)
+    now, before = out.iloc[0], out.iloc[1]
+    # now: 30 positive, 10 neutral, 5 negative of 45; before: 10, 20, 10 of 40
+    assert (now["Mentions"], now["Positive"], now["Negative"]) == (45, 30, 5)
+    assert now["Net tone"] == pytest.approx(25 / 45)
+    assert before["Net tone"] == pytest.approx(0.0)
+    assert before["Positive share"] == pytest.approx(0.25)
+
+
+def test_tone_sentence_tests_the_positive_share() -> None:
+    text = c.tone_sentence(c.media_tone(_comms(), START, END))
+    # 30/45 v 10/40: pooled z-test, z = 3.84, p < 0.001
+    assert "66.7% of mentions were positive and 11.1% negative, a net tone of +55.6%" in text
+    assert "against +0.0% in the previous period" in text
+    assert "a statistically significant change (p = 0.000)" in text
+
+
+def test_reach_sentence_quotes_the_summary() -> None:
+    summary = c.communications_summary(_comms(), START, END)
+    text = c.reach_sentence(summary)
+    assert text.startswith("The newsletter had 1,600 subscribers at the end of the period, "
+                           "500 more than at its start and 45.5% more")
+    assert "gave 8 media interviews, up 100.0% on the 4 interviews" in text
+    assert untraceable(text.split(" (")[0], [summary]) == []
+
+
+def test_value_in_month_and_published_checks() -> None:
+    assert c.value_in_month(_comms(), "survey_responses", "2018-01") == 900.0
+    assert pd.isna(c.value_in_month(_comms(), "survey_responses", "2019-01"))
+    figures = pd.DataFrame({
+        "figure_id": ["newsletter_reach", "precept_survey_responses"],
+        "measure": ["Newsletter", "Survey"], "value": [1000.0, 1990.0],
+        "qualifier": ["exact", "exact"], "period_end": ["2018-01-22", "2018-01-22"],
+        "document": ["PCP-2019", "PCP-2019"], "paragraph": ["x", "x"],
+    }).set_index("figure_id")
+    rows = c.published_figure_checks(figures, _comms())
+    assert [r["Verdict"] for r in rows] == ["consistent", "not consistent"]
+    assert rows[1]["Which data"] == "survey responses, January 2018"
+
+
+def test_charts_carry_alt_text_from_the_data() -> None:
+    growth = c.growth_chart(_comms(), START)
+    assert "grew from 900 to 1,600" in growth.alt_text
+    tone = c.tone_chart(_comms(), START, END)
+    assert "ranged from 20 to 25" in tone.alt_text
+    assert "Net tone was +55.6% in the reporting period" in tone.alt_text
+
+
+def test_missing_period_is_a_plain_error() -> None:
+    with pytest.raises(ValueError, match="no communications data"):
+        c.communications_summary(_comms(), "2020-01-01", "2020-12-31")
+    with pytest.raises(ValueError, match="needs columns"):
+        c.media_tone(_comms().drop(columns="media_interviews"), START, END)
