@@ -792,9 +792,9 @@ def hourly_demand(call_logs: pd.DataFrame) -> pd.DataFrame:
     call_logs = pd.DataFrame(call_logs)  # without the loader's attrs
     received = call_logs["received_at"]
     days = pd.date_range(received.min().normalize(), received.max().normalize(), freq="D")
-    per_weekday = pd.Series(days.dayofweek).value_counts().reindex(range(7), fill_value=0)
+    per_weekday = pd.Series(days.day_of_week).value_counts().reindex(range(7), fill_value=0)
     frame = pd.DataFrame({"line": call_logs["line"].astype(str),
-                          "dow": received.dt.dayofweek, "hour": received.dt.hour})
+                          "dow": received.dt.day_of_week, "hour": received.dt.hour})
     counts = frame.groupby(["line", "dow", "hour"]).size()
     lines = sorted(frame["line"].unique())
     full = pd.MultiIndex.from_product([lines, range(7), range(24)],
