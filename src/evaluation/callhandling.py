@@ -817,12 +817,19 @@ def _per_line(value: Mapping[str, float] | float, line: str, name: str) -> float
 
 
 def _erlang_a_needed(calls: float, aht: float, target: float, level: float,
-                     patience: float, upper: int) -> int:
-    """Fewest agents whose Erlang A service level (of answered calls) reaches ``level``."""
-    lo, hi = 1, max(1, upper)
+                     patience: float, start: int) -> int:
+    """Fewest agents whose Erlang A share of *offered* calls answered within target reaches
+    ``level`` (callers who hang up count as failures, so abandonment cannot flatter it)."""
+
+    def ok(c: int) -> bool:
+        return erlang_a(calls, 3600, aht, c, target, patience).service_level_offered >= level
+
+    lo, hi = 1, max(1, start)
+    while not ok(hi):
+        lo, hi = hi + 1, hi * 2
     while lo < hi:
         mid = (lo + hi) // 2
-        if erlang_a(calls, 3600, aht, mid, target, patience).service_level_answered >= level:
+        if ok(mid):
             hi = mid
         else:
             lo = mid + 1
@@ -856,12 +863,14 @@ def staffing_by_hour(
     For each line and hour: traffic (Erlangs) from ``calls_per_hour`` x ``aht_s``; agents
     needed for ``service_level`` answered within ``target_s`` by Erlang C
     (:func:`evaluation.calls.agents_for_target`) and by Erlang A with callers of mean
-    ``patience_s`` who hang up (the share of *answered* calls within target, as the published
-    KPI); ``handlers_needed`` grosses the Erlang C agents up for ``shrinkage`` (share of
-    on-shift time not available for calls). With a ``rota`` (call_handler_rota), the hour is
-    under-staffed when handlers on shift < handlers needed, and Erlang A gives the service
-    level and abandonment expected with the rota's agents (``floor(on shift x (1 -
-    shrinkage))``) and with ``extra_handlers`` more on shift in every hour.
+    ``patience_s`` who hang up (share of *offered* calls answered within target, so callers
+    who give up count as failures); ``handlers_needed`` grosses the Erlang C agents up for
+    ``shrinkage`` (share of on-shift time not available for calls). With a ``rota``
+    (call_handler_rota), the hour is under-staffed when handlers on shift < handlers
+    needed, and Erlang A gives the service level and abandonment expected with the rota's
+    agents (``floor(on shift x (1 - shrinkage))``) and with ``extra_handlers`` more on shift
+    in every hour; those service levels are given both of answered calls (as the published
+    KPI) and of offered calls.
     """
     aht = DEFAULT_AHT_S if aht_s is None else aht_s
     patience = DEFAULT_PATIENCE_S if patience_s is None else patience_s

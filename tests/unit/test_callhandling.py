@@ -335,10 +335,14 @@ def test_staffing_needs_erlang_c_agents_grossed_up_for_shrinkage() -> None:
     assert not bool(s80.iloc[0]["understaffed"])
 
 
-def test_erlang_a_needs_no_more_agents_than_erlang_c() -> None:
+def test_erlang_a_agents_are_the_fewest_meeting_the_level_of_offered_calls() -> None:
+    from evaluation.calls import erlang_a
+
     s = ch.staffing_by_hour(_demand(60), _rota(10), aht_s=300, target_s={"101": 30},
-                            patience_s=60)
-    assert 1 <= s.iloc[0]["agents_erlang_a"] <= s.iloc[0]["agents_erlang_c"]
+                            service_level=0.9, patience_s=60)
+    n = int(s.iloc[0]["agents_erlang_a"])
+    assert erlang_a(60, 3600, 300, n, 30, 60).service_level_offered >= 0.9
+    assert erlang_a(60, 3600, 300, n - 1, 30, 60).service_level_offered < 0.9
 
 
 def test_extra_handlers_raise_the_modelled_service_level() -> None:
