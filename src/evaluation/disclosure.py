@@ -92,6 +92,12 @@ def suppress(
     mask = pd.DataFrame(False, index=values.index, columns=values.columns)
     for col in count_columns:
         mask[col] = [is_small(v, threshold) for v in values[col]]
+    # A zero beside a suppressed count in the same row reveals it (e.g. "0 dissatisfied" in a
+    # group whose respondents are hidden says all of them were satisfied): hide it too.
+    hidden_rows = mask[list(count_columns)].any(axis=1)
+    for col in count_columns:
+        zero = pd.to_numeric(values[col], errors="coerce").eq(0)
+        mask[col] = mask[col] | (hidden_rows & zero)
     primary = int(mask.to_numpy().sum())
 
     secondary = 0

@@ -33,6 +33,8 @@ PART_INTROS = {
                   "building and involvement in community schemes and volunteering.",
 }
 SUMMARY_SECTION = "00_summary"
+MAX_PAPER_COLUMNS = 7  # wider tables do not fit an A4 page legibly
+MAX_PAPER_ROWS = 24    # longer ones belong in the data, not the paper
 APPENDIX_TABLE = ("01_public_contact", "appendix1")
 
 SYNTHETIC_WARNING = (
@@ -86,6 +88,7 @@ class _Writer:
     table: int = 0
     figure: int = 0
     out: list[str] = field(default_factory=list)
+    supporting: list[dict[str, Any]] = field(default_factory=list)
 
     def heading(self, title: str) -> None:
         self.section += 1
@@ -157,7 +160,10 @@ def _emit(w: _Writer, blocks: list[dict[str, Any]]) -> None:
         elif kind == "note":
             w.box("note", f"**Note.** {block['text']}")
         elif kind == "table" and not block.get("appendix"):
-            w.table_block(block)
+            if len(block["columns"]) > MAX_PAPER_COLUMNS or len(block["rows"]) > MAX_PAPER_ROWS:
+                w.supporting.append(block)
+            else:
+                w.table_block(block)
         elif kind == "figure":
             w.figure_block(block)
 
@@ -310,6 +316,14 @@ def build_markdown(
     w.out.extend(f"- {text}\n" for text in METHODS)
     w.out.append(f"- Disclosure threshold for this paper: {params.disclosure_threshold}.\n")
 
-    w.appendix("D", "Provenance")
+    w.appendix("D", "Supporting tables")
+    if w.supporting:
+        w.out.append("These tables are too wide or too long to print legibly here. Each is in "
+                     "the pack's tables/ folder as CSV and in the section's HTML export.\n")
+        w.out.extend(f"- {b['caption']}: `{b['csv']}`\n" for b in w.supporting)
+    else:
+        w.out.append("Every table of the evaluation is printed above.\n")
+
+    w.appendix("E", "Provenance")
     w.out.extend(f"- {line}\n" for line in provenance)
     return "\n".join(w.out)

@@ -91,13 +91,18 @@ def _as_float_array(values: float | Iterable[float], name: str) -> np.ndarray:
     return arr
 
 
-def _check_arrays(successes: Iterable[float], n: Iterable[float]) -> tuple[np.ndarray, np.ndarray]:
+def _check_arrays(
+    successes: Iterable[float], n: Iterable[float], allow_empty: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """Validate paired counts; ``allow_empty`` accepts periods with n = 0 (e.g. a month with
+    no survey responses inside a pooled window)."""
     x = _as_float_array(successes, "successes")
     m = _as_float_array(n, "n")
     if x.shape != m.shape:
         raise ValueError(f"successes and n must have the same length ({x.size} vs {m.size})")
-    if np.any(m <= 0):
-        raise ValueError("every n must be greater than 0")
+    if np.any(m < 0) or (not allow_empty and np.any(m == 0)):
+        raise ValueError("every n must be greater than 0"
+                         + (" or equal to 0" if allow_empty else ""))
     if np.any(x < 0):
         raise ValueError("every successes value must be at least 0")
     if np.any(x > m):
@@ -159,7 +164,9 @@ def pooled_rate(successes: Iterable[float], n: Iterable[float]) -> float:
     This is how rolling 12-month survey rates are pooled: each month is weighted by its
     number of respondents, not averaged month by month.
     """
-    x, m = _check_arrays(successes, n)
+    x, m = _check_arrays(successes, n, allow_empty=True)
+    if m.sum() <= 0:
+        raise ValueError("the window has no observations (sum of n is 0)")
     return float(x.sum() / m.sum())
 
 
@@ -170,10 +177,10 @@ def rolling_pooled_rate(
     if not isinstance(window, int | np.integer) or isinstance(window, bool) or window < 1:
         raise ValueError(f"window must be a positive whole number, got {window!r}")
     index = successes.index if isinstance(successes, pd.Series) else None
-    x, m = _check_arrays(successes, n)
+    x, m = _check_arrays(successes, n, allow_empty=True)
     xs = pd.Series(x, index=index).rolling(window).sum()
     ms = pd.Series(m, index=index).rolling(window).sum()
-    out = xs / ms
+    out = xs / ms.where(ms > 0)
     out.name = "pooled_rate"
     return out
 

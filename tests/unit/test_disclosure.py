@@ -65,3 +65,17 @@ def test_no_small_count_survives_suppression(counts: list[int], threshold: int) 
     hidden = [i for i, v in enumerate(out["n"][:-1]) if v == SUPPRESSED]
     if len(hidden) == 1:  # a lone hidden cell is only allowed when nothing else could hide it
         assert all(c == 0 for i, c in enumerate(counts) if i != hidden[0])
+
+
+def test_zero_beside_a_suppressed_count_is_hidden_too() -> None:
+    # 8 respondents, all satisfied: showing "0 not satisfied" would reveal it.
+    df = pd.DataFrame({"group": ["Other", "White"], "respondents": [8, 900],
+                       "satisfied": [8, 800], "not_satisfied": [0, 100]})
+    out = suppress(df, ["respondents", "satisfied", "not_satisfied"]).table
+    assert out.loc[0, ["respondents", "satisfied", "not_satisfied"]].tolist() == [SUPPRESSED] * 3
+    assert out.loc[1, "not_satisfied"] == 100
+
+
+def test_zero_in_a_row_without_suppression_stays() -> None:
+    df = pd.DataFrame({"respondents": [50], "declined": [0]})
+    assert suppress(df, ["respondents", "declined"]).table.loc[0, "declined"] == 0

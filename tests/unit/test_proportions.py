@@ -120,7 +120,8 @@ def test_rolling_pooled_rate_pools_each_trailing_window():
         ([1, 2], [10], "same length"),
         ([], [], "must not be empty"),
         ([1, 20], [10, 10], "must not exceed n"),
-        ([1, 2], [10, 0], "greater than 0"),
+        ([1, 2], [10, -1], "greater than 0"),
+        ([1, 2], [10, 0], "must not exceed n"),
         ([1, np.nan], [10, 10], "finite"),
     ],
 )
@@ -323,3 +324,14 @@ def test_overdispersion_is_zero_when_units_agree_with_target():
 def test_funnel_functions_reject_invalid_input(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_pooled_rate_accepts_a_month_with_no_respondents() -> None:
+    from evaluation.proportions import pooled_rate, rolling_pooled_rate
+
+    assert pooled_rate([8, 0, 9], [10, 0, 10]) == pytest.approx(17 / 20)
+    with pytest.raises(ValueError, match="no observations"):
+        pooled_rate([0, 0], [0, 0])
+    rolled = rolling_pooled_rate([1, 0, 0, 3], [2, 0, 0, 4], window=2)
+    assert rolled.isna().tolist() == [True, False, True, False]
+    assert rolled.iloc[1] == pytest.approx(0.5) and rolled.iloc[3] == pytest.approx(0.75)
