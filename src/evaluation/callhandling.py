@@ -466,7 +466,8 @@ def kpi_xmr(
     ``measure`` is ``within_target_share``, ``abandonment_rate``, ``transfer_share`` or
     ``mean_secondary_wait_s``; months with no value (e.g. no transfers) are left out. ``end``
     (a date) drops later months. ``rebase_at`` lists months ("YYYY-MM") where a known change
-    to the process started: the mean and limits are recalculated from there.
+    to the process started: the mean and limits are recalculated from there. The limits of a
+    share are clipped to 0–100% (``bounds`` of :func:`evaluation.spc.xmr`).
     """
     if measure not in _MEASURES:
         raise ValueError(f"measure must be one of {sorted(_MEASURES)}, got {measure!r}")
@@ -479,8 +480,9 @@ def kpi_xmr(
         raise ValueError(f"no {measure} values for line {line}")
     rebase = [pd.Timestamp(str(r)[:7] + "-01") for r in rebase_at]
     rebase = [r for r in rebase if series.index[0] < r <= series.index[-1]]
+    bounds = (0.0, 1.0) if _MEASURES[measure]["unit"] == "share" else (None, None)
     return xmr(series, improvement=_MEASURES[measure]["improvement"],  # type: ignore[arg-type]
-               target=target, rebase_at=rebase)
+               target=target, rebase_at=rebase, bounds=bounds)
 
 
 def _fmt_value(measure: str, value: float) -> str:

@@ -373,7 +373,8 @@ def digital_share_spc(share: pd.DataFrame, months: int = 36, change_month: str |
                       ) -> XmRResult:
     """XmR chart of the monthly digital share over the last ``months`` months (higher is the
     aim of the channel-shift strategy, so improvement = increase). ``change_month`` (e.g. the
-    month a new website launched) starts a new period with its own mean and limits."""
+    month a new website launched) starts a new period with its own mean and limits. The
+    limits are clipped to 0–100%."""
     from evaluation.spc import xmr
 
     s = share.assign(month=_months(share["month"])).set_index("month")["digital_share"]
@@ -383,7 +384,7 @@ def digital_share_spc(share: pd.DataFrame, months: int = 36, change_month: str |
         rebase = (pd.Period(change_month[:7], "M"),)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        return xmr(s.astype(float), improvement="increase", rebase_at=rebase)
+        return xmr(s.astype(float), improvement="increase", rebase_at=rebase, bounds=(0, 1))
 
 
 def spc_sentence(result: XmRResult, measure: str) -> str:

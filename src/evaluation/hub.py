@@ -248,12 +248,13 @@ def contact_rate_xmr(hub: pd.DataFrame, start: object = None, end: object = None
                      target: float | None = None) -> XmRResult:
     """XmR chart of the monthly contact rate (contacted / referred, 0–1), higher is better.
 
-    Months with no referrals are left out (a rate needs a base).
+    Months with no referrals are left out (a rate needs a base); the limits are clipped to
+    0–100% (``bounds`` of :func:`evaluation.spc.xmr`).
     """
     m = select_months(hub, start, end).dropna(subset=["contact_rate"])
     series = pd.Series(m["contact_rate"].to_numpy(), index=pd.DatetimeIndex(m["month"]),
                        name="contact_rate")
-    return xmr(series, improvement="increase", target=target)
+    return xmr(series, improvement="increase", target=target, bounds=(0, 1))
 
 
 def xmr_table(hub: pd.DataFrame, result: XmRResult) -> pd.DataFrame:

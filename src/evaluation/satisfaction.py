@@ -792,8 +792,10 @@ def _monthly_series(monthly: pd.DataFrame, question: str, period_end: object, mo
 
 def monthly_spc(monthly: pd.DataFrame, period_end: object, months: int = 36,
                 question: str = "whole_experience") -> XmRResult:
-    """XmR chart (higher is better) of the monthly rate over the ``months`` to ``period_end``."""
-    return xmr(_monthly_series(monthly, question, period_end, months), improvement="increase")
+    """XmR chart (higher is better) of the monthly rate over the ``months`` to ``period_end``,
+    its limits clipped to 0–100%."""
+    return xmr(_monthly_series(monthly, question, period_end, months), improvement="increase",
+               bounds=(0, 1))
 
 
 def spc_summary(monthly: pd.DataFrame, period_end: object, months: int = 36,
@@ -808,7 +810,7 @@ def spc_summary(monthly: pd.DataFrame, period_end: object, months: int = 36,
     rows = []
     for question in questions:
         series = _monthly_series(monthly, question, period_end, months)
-        result = xmr(series, improvement="increase")
+        result = xmr(series, improvement="increase", bounds=(0, 1))
         trend = mann_kendall(series, alpha=alpha)
         last = result.points.iloc[-1]
         rows.append({

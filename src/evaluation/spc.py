@@ -13,7 +13,9 @@ Making Data Count):
   the mean breaks the run);
 * a special-cause point is an improvement when it lies on the improvement side of the mean
   and a concern otherwise (as in NHSRplotthedots, this also applies to points in a trend);
-* assurance compares the target with the limits at the last point.
+* assurance compares the target with the limits at the last point;
+* ``bounds`` (e.g. ``(0, 1)`` for a proportion) clips the limits shown in ``points`` to the
+  measure's natural range; the rules and assurance use the unclipped limits.
 
 Rules are applied separately within each rebased period.
 """
@@ -184,6 +186,35 @@ def _rebase_positions(index: pd.Index, rebase_at: Sequence[object], size: int) -
     return sorted(positions)
 
 
+def _check_bounds(
+    bounds: object, series: pd.Series
+) -> tuple[float | None, float | None]:
+    """The (lower, upper) natural range as floats or None; every value must lie within it."""
+    if not isinstance(bounds, tuple | list) or len(bounds) != 2:
+        raise ValueError(f"bounds must be a pair (lower, upper), got {bounds!r}")
+    out: list[float | None] = []
+    for end in bounds:
+        if end is None:
+            out.append(None)
+            continue
+        try:
+            value = float(end)
+        except (TypeError, ValueError):
+            raise ValueError(f"bounds must be numbers or None, got {bounds!r}") from None
+        if not math.isfinite(value):
+            raise ValueError(f"bounds must be finite numbers or None, got {bounds!r}")
+        out.append(value)
+    low, high = out
+    if low is not None and high is not None and low >= high:
+        raise ValueError(f"the lower bound must be below the upper bound, got {bounds!r}")
+    arr = series.to_numpy()
+    if (low is not None and arr.min() < low) or (high is not None and arr.max() > high):
+        raise ValueError(
+            f"values must lie within bounds {bounds!r} (found {arr.min():g} to {arr.max():g})"
+        )
+    return low, high
+
+
 # --------------------------------------------------------------------------- main function
 def xmr(
     values: Iterable[float] | pd.Series,
@@ -192,6 +223,7 @@ def xmr(
     screen_outliers: bool = True,
     fix_after_n_points: int | None = None,
     rebase_at: Sequence[object] = (),
+    bounds: tuple[float | None, float | None] = (None, None),
 ) -> XmRResult:
     """XmR (individuals) chart with Making Data Count special-cause rules.
 
@@ -211,6 +243,14 @@ def xmr(
         Where new periods start: index labels of ``values`` (e.g. dates) when ``values`` is a
         Series without a RangeIndex, otherwise 0-based positions. Each period gets its own
         mean and limits and the rules are applied within it.
+    bounds:
+        The natural range of the measure, ``(lower, upper)``, either end None for no bound:
+        ``(0, 1)`` for a proportion, ``(0, None)`` for a count. Every value must lie within
+        it. The process limits in ``points`` (``lpl``, ``upl``) are clipped to it, so a chart
+        never shows a limit no value can reach (a rate below 0% or above 100%). This is a
+        display convention: the special-cause rules and the assurance use the unclipped
+        limits; for values inside the bounds clipping cannot change a rule (no value can
+        lie beyond a limit that was clipped to the bound).
 
     Warns (``UserWarning``) when a period has fewer than 12 points: its limits are trial
     limits. The same messages are kept in ``result.warnings``.
@@ -240,6 +280,7 @@ def xmr(
         )
     if isinstance(rebase_at, str | bytes) or not isinstance(rebase_at, Iterable):
         raise ValueError("rebase_at must be a sequence of index labels or positions")
+    low_bound, high_bound = _check_bounds(bounds, series)
 
     y = series.to_numpy()
     size = y.size
@@ -317,8 +358,8 @@ def xmr(
         {
             "value": y,
             "mean": mean,
-            "lpl": lpl,
-            "upl": upl,
+            "lpl": lpl if low_bound is None else np.maximum(lpl, low_bound),
+            "upl": upl if high_bound is None else np.minimum(upl, high_bound),
         },
         index=series.index,
     )

@@ -100,6 +100,19 @@ def test_contact_rate_xmr_flags_a_month_far_below_the_others() -> None:
     assert "common cause" in hub.xmr_sentence(result)
 
 
+def test_contact_rate_xmr_keeps_the_process_limits_between_0_and_100_percent() -> None:
+    # rates 0.9 and 1.0 alternating: mean 0.95, moving range 0.1, so the unclipped upper
+    # limit would be 0.95 + 2.66 x 0.1 = 1.216; it is shown at 100%
+    frame = pd.DataFrame({
+        "month": pd.date_range("2016-01-01", periods=12, freq="MS"),
+        "referred": [10] * 12, "contacted": [9, 10] * 6, "not_contactable": [0] * 12,
+        "supported": [5] * 12, "declined": [1] * 12,
+    })
+    points = hub.contact_rate_xmr(frame).points
+    assert points["upl"].max() == 1.0
+    assert points["lpl"].iloc[0] == pytest.approx(0.95 - 0.266)
+
+
 def test_reconciliation_uses_months_up_to_the_last_whole_month_before_the_paper(three_months):
     figures = pd.DataFrame({
         "measure": ["Referrals", "Supported"],

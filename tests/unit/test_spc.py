@@ -279,11 +279,43 @@ def test_fewer_than_twelve_points_warns_about_trial_limits():
         ({"values": ISSUE_VALUES, "rebase_at": [14]}, "fewer than 2"),
         ({"values": ISSUE_VALUES, "rebase_at": ["2020-01"]}, "neither"),
         ({"values": ISSUE_VALUES, "screen_outliers": "yes"}, "screen_outliers"),
+        ({"values": [0.2, 1.2, 0.5], "bounds": (0, 1)}, "within bounds"),
+        ({"values": ISSUE_VALUES, "bounds": (100, 0)}, "below the upper bound"),
+        ({"values": ISSUE_VALUES, "bounds": (0,)}, "pair"),
+        ({"values": ISSUE_VALUES, "bounds": ("low", None)}, "numbers or None"),
     ],
 )
 def test_xmr_rejects_invalid_input(kwargs, message):
     with pytest.raises(ValueError, match=message):
         _quiet_xmr(**kwargs)
+
+
+def test_bounds_clip_the_process_limits_to_the_natural_range_of_a_proportion():
+    # 0.01, 0.05 alternating: mean 0.03, every moving range 0.04, so the unclipped limits are
+    # 0.03 -/+ 2.66 x 0.04 = -0.0764 and 0.1364; only the lower one lies outside (0, 1).
+    values = [0.01, 0.05] * 6
+    r = _quiet_xmr(values, bounds=(0, 1))
+    assert np.allclose(r.points["lpl"], 0.0)
+    assert np.allclose(r.points["upl"], 0.1364)
+    assert np.allclose(r.points["mean"], 0.03)
+
+
+def test_bounds_change_only_the_limits_shown_not_the_rules_or_the_assurance():
+    values = [0.02, 0.04, 0.03, 0.05, 0.01, 0.04, 0.03, 0.02, 0.05, 0.04, 0.03, 0.2]
+    plain = _quiet_xmr(values, target=0.0, improvement="decrease")
+    clipped = _quiet_xmr(values, target=0.0, improvement="decrease", bounds=(0, 1))
+    assert plain.points["lpl"].iloc[-1] < 0 and clipped.points["lpl"].iloc[-1] == 0
+    # the target 0 lies between the unclipped limits (inconsistent); were the clipped limit
+    # used, 0 would sit on the limit, not below it, so the verdict is the same either way
+    assert clipped.assurance == plain.assurance == "inconsistent"
+    pd.testing.assert_frame_equal(clipped.points.drop(columns="lpl"),
+                                  plain.points.drop(columns="lpl"))
+    assert clipped.points["special_cause"].iloc[-1] == "outside limits"
+
+
+def test_bounds_with_one_open_end_clip_only_the_other():
+    r = _quiet_xmr([1.0, 3.0] * 6, bounds=(0, None))  # mean 2, limits 2 -/+ 5.32
+    assert r.points["lpl"].iloc[0] == 0 and r.points["upl"].iloc[0] == pytest.approx(7.32)
 
 
 # --------------------------------------------------------------------------- properties
