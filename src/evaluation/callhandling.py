@@ -516,14 +516,8 @@ def kpi_xmr_chart(result: XmRResult, line: str, measure: str, target_s: int | No
     if info["unit"] == "share":
         return spc_chart(result, title, f"Month ({span})", info["axis"], y_format="percent",
                          value_format="{:.1%}", alt_text=alt)
-    minutes = XmRResult(
-        points=result.points.assign(**{c: result.points[c] / 60
-                                       for c in ("value", "mean", "lpl", "upl")}),
-        assurance=result.assurance, improvement=result.improvement,
-        target=None if result.target is None else result.target / 60,
-        rebase_group=result.rebase_group, warnings=result.warnings)
-    return spc_chart(minutes, title, f"Month ({span})", info["axis"], value_format="{:.1f}",
-                     alt_text=alt)
+    return spc_chart(result, title, f"Month ({span})", info["axis"], value_format="{:.1f}",
+                     alt_text=alt, scale=60)
 
 
 def xmr_table(result: XmRResult) -> pd.DataFrame:

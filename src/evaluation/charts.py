@@ -8,7 +8,7 @@ without a description.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -212,7 +212,8 @@ def _count_words(count: int, noun: str) -> str:
 def spc_alt_text(
     result: object, title: str, period: str = "month", value_format: str = "{:.1f}"
 ) -> str:
-    """Alt text for an XmR chart written from the result (numbers, latest variation, flags)."""
+    """Alt text for an XmR chart written from the result (numbers, range, latest variation,
+    flags)."""
     points: pd.DataFrame = result.points  # type: ignore[attr-defined]
     n = len(points)
     last = points.iloc[-1]
@@ -220,9 +221,12 @@ def spc_alt_text(
     labels = [_point_label(v, i, period) for i, v in enumerate(points.index)]
     adjective = {"month": "monthly", "week": "weekly", "day": "daily", "quarter": "quarterly",
                  "year": "yearly"}.get(period, f"per-{period}")
+    low, high = int(points["value"].to_numpy().argmin()), int(points["value"].to_numpy().argmax())
     parts = [
         f"{title}. XmR chart of {n} {adjective} points; mean {fmt(last['mean'])}; "
         f"process limits {fmt(last['lpl'])} to {fmt(last['upl'])}",
+        f"values from {fmt(points['value'].iloc[low])} ({labels[low]}) to "
+        f"{fmt(points['value'].iloc[high])} ({labels[high]})",
         f"the latest point ({labels[-1]}, {fmt(last['value'])}) shows "
         f"{result.latest_variation} variation",  # type: ignore[attr-defined]
     ]
@@ -265,6 +269,7 @@ def spc_chart(
     y_format: str = "number",
     value_format: str = "{:.1f}",
     alt_text: str | None = None,
+    scale: float = 1.0,
 ) -> Chart:
     """Making Data Count XmR chart of an :class:`evaluation.spc.XmRResult`.
 
@@ -272,8 +277,19 @@ def spc_chart(
     concern orange, common cause grey, neutral purple) with a marker shape that also says it
     (up/down triangles for special cause high/low, circles for common cause), the mean,
     the process limits (dashed), an optional target (red, dotted) and the variation and
-    assurance icons with their words. ``y_format``: "number", "thousands" or "percent".
+    assurance icons with their words. ``y_format``: "number", "thousands" or "percent";
+    ``value_format`` formats the numbers of the alt text. ``scale`` divides the values,
+    mean, limits and target before they are drawn and described (60 shows seconds as
+    minutes).
     """
+    if scale != 1:
+        pts = result.points  # type: ignore[attr-defined]
+        target = result.target  # type: ignore[attr-defined]
+        result = replace(
+            result,  # type: ignore[type-var]
+            points=pts.assign(**{c: pts[c] / scale for c in ("value", "mean", "lpl", "upl")}),
+            target=None if target is None else target / scale,
+        )
     points: pd.DataFrame = result.points  # type: ignore[attr-defined]
     apply_house_style()
     fig, ax = plt.subplots()

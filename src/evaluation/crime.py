@@ -18,7 +18,6 @@ import warnings
 from collections.abc import Mapping
 from pathlib import Path
 
-import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -28,12 +27,10 @@ from scipy import stats
 from evaluation.charts import (
     OKABE_ITO,
     PALETTE,
-    VARIATION_COLOURS,
     Chart,
     apply_house_style,
     finish_axes,
     percent,
-    thousands,
 )
 from evaluation.errors import EvaluationError
 from evaluation.formatting import fmt_int, fmt_number, fmt_pct
@@ -279,58 +276,6 @@ def xmr_table(result: XmRResult) -> pd.DataFrame:
 
 def _fmt_value(value: float, y_format: str) -> str:
     return fmt_pct(value) if y_format == "percent" else fmt_int(value)
-
-
-def xmr_chart(result: XmRResult, title: str, ylabel: str, source: str,
-              y_format: str = "thousands") -> Chart:
-    """An XmR chart in the Making Data Count look: mean (solid), process limits (dashed),
-    points coloured by variation (common cause grey, special cause purple/blue/orange)."""
-    apply_house_style()
-    pts = result.points
-    x = pd.to_datetime(pts.index)
-    fig, ax = plt.subplots()
-    ax.plot(x, pts["value"], color=OKABE_ITO["grey"], linewidth=1.2, zorder=1)
-    ax.plot(x, pts["mean"], color=OKABE_ITO["black"], linewidth=1.2, label="Mean")
-    ax.plot(x, pts["upl"], color=OKABE_ITO["black"], linestyle="--", linewidth=1,
-            label="Process limits")
-    ax.plot(x, pts["lpl"], color=OKABE_ITO["black"], linestyle="--", linewidth=1)
-    for variation, colour in VARIATION_COLOURS.items():
-        mask = (pts["variation"] == variation).to_numpy()
-        if mask.any():
-            ax.scatter(x[mask], pts["value"].to_numpy()[mask], color=colour, s=36, zorder=3,
-                       label=variation[0].upper() + variation[1:])
-    finish_axes(ax, title, "Month", ylabel)
-    ax.yaxis.set_major_formatter(percent if y_format == "percent" else thousands)
-    ax.legend(loc="lower left", ncol=4, fontsize=8)
-    ax.set_ylim(bottom=0)
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
-    fig.autofmt_xdate()
-    fig.tight_layout()
-    alt = xmr_alt_text(result, ylabel, source, y_format)
-    return Chart(figure=fig, title=title, alt_text=alt)
-
-
-def xmr_alt_text(result: XmRResult, measure: str, source: str, y_format: str = "thousands"
-                 ) -> str:
-    """Alt text for an XmR chart, written from its points."""
-    pts = result.points
-    first, last = _month_label(pts.index[0]), _month_label(pts.index[-1])
-    lo_at, hi_at = pts["value"].idxmin(), pts["value"].idxmax()
-    special = pts.loc[pts["special_cause"].notna()]
-    extra = ("No point shows special-cause variation." if special.empty else
-             f"{len(special)} point(s) show special-cause variation: "
-             + ", ".join(f"{_month_label(m)} ({c})" for m, c in special["special_cause"].items())
-             + ".")
-    return (
-        f"XmR chart of {measure.lower()} each month from {first} to {last} ({source}). "
-        f"Values range from {_fmt_value(pts.loc[lo_at, 'value'], y_format)} in "
-        f"{_month_label(lo_at)} to {_fmt_value(pts.loc[hi_at, 'value'], y_format)} in "
-        f"{_month_label(hi_at)}; the latest, {last}, is "
-        f"{_fmt_value(pts['value'].iloc[-1], y_format)}. Mean "
-        f"{_fmt_value(pts['mean'].iloc[-1], y_format)}, process limits "
-        f"{_fmt_value(pts['lpl'].iloc[-1], y_format)} to "
-        f"{_fmt_value(pts['upl'].iloc[-1], y_format)}. {extra}"
-    )
 
 
 def xmr_sentence(result: XmRResult, measure: str, y_format: str = "thousands") -> str:

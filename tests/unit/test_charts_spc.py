@@ -41,6 +41,7 @@ def test_spc_alt_text_is_written_from_the_result():
     assert "process limits 57.1 to 96.2" in text
     assert "the latest point (month 15, 86.0) shows common cause variation" in text
     assert "one point below the lower process limit (month 12)" in text
+    assert "values from 54.0 (month 12) to 89.0 (month 1)" in text
 
 
 def test_spc_alt_text_names_dates_and_target_assurance():
@@ -69,6 +70,16 @@ def test_spc_chart_draws_the_target_line_when_given():
     chart = spc_chart(xmr(VALUES, target=80), "Confidence", "Month", "Confident (%)")
     legend = [t.get_text() for t in chart.figure.axes[0].get_legend().get_texts()]
     assert "Target" in legend
+
+
+def test_spc_chart_scale_draws_and_describes_seconds_as_minutes():
+    seconds = xmr([120.0, 180.0] * 6, target=240)  # mean 150 s = 2.5 min, target 4 min
+    chart = spc_chart(seconds, "Wait", "Month", "Minutes", scale=60)
+    ax = chart.figure.axes[0]
+    mean_line = next(line for line in ax.get_lines() if line.get_label() == "Mean")
+    assert np.allclose(mean_line.get_ydata(), 2.5)
+    assert "mean 2.5" in chart.alt_text and "target 4.0" in chart.alt_text
+    assert seconds.points["mean"].iloc[0] == 150  # the result itself is left in seconds
 
 
 def test_variation_icon_says_the_variation_in_words_not_only_colour():

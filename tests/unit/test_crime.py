@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from evaluation import crime
+from evaluation.charts import spc_chart
 from evaluation.errors import EvaluationError
 from evaluation.trace import untraceable
 
@@ -171,14 +172,15 @@ def test_xmr_sentence_reports_a_rate_without_a_month_suffix_and_flags_trial_limi
     assert "trial limits" in text
 
 
-def test_xmr_chart_has_title_axis_labels_and_alt_text_from_the_data():
+def test_spc_chart_of_a_monthly_crime_series_has_labels_and_alt_text_from_the_data():
     result = crime.series_xmr(_monthly([10, 12] * 5 + [10, 40]), "crimes")
-    chart = crime.xmr_chart(result, "Crimes per month", "Crimes recorded", "test source")
+    chart = spc_chart(result, "Crimes per month", "Month", "Crimes recorded",
+                      y_format="thousands", value_format="{:,.0f}")
     ax = chart.figure.axes[0]
     assert ax.get_ylabel() == "Crimes recorded" and ax.get_xlabel() == "Month"
     assert chart.title == "Crimes per month"
-    assert "from 10 in January 2024 to 40 in December 2024" in chart.alt_text
-    assert "December 2024 (outside limits)" in chart.alt_text
+    assert "values from 10 (Jan 2024) to 40 (Dec 2024)" in chart.alt_text
+    assert "one point above the upper process limit (Dec 2024)" in chart.alt_text
 
 
 def test_crime_finding_numbers_are_traceable_to_the_monthly_table():
