@@ -352,6 +352,22 @@ def spc_chart(
     return Chart(figure=fig, title=title, alt_text=text)
 
 
+def _log_ticks(low: float, high: float) -> list[float]:
+    """Round ticks for a log axis from ``low`` to ``high``: 1, 2 and 5 times powers of ten,
+    or every whole multiple when that would give fewer than three ticks, or four values
+    rounded to two significant figures for a very narrow range."""
+    import math
+
+    for multiples in ((1, 2, 5), tuple(range(1, 10))):
+        ticks = [m * 10.0**k for k in range(math.floor(math.log10(low)),
+                                            math.ceil(math.log10(high)) + 1)
+                 for m in multiples if low <= m * 10.0**k <= high]
+        if len(ticks) >= 3:
+            return ticks
+    spaced = [low * (high / low) ** (i / 3) for i in range(4)]
+    return sorted({float(f"{v:.2g}") for v in spaced if low <= float(f"{v:.2g}") <= high})
+
+
 def funnel_chart(
     successes: Sequence[float],
     n: Sequence[float],
@@ -364,16 +380,22 @@ def funnel_chart(
     overdispersion_method: str | None = None,
     improvement: str = "increase",
     alt_text: str | None = None,
+    highlight: str | None = None,
+    target_label: str = "Target",
 ) -> Chart:
     """Funnel plot of unit proportions against their denominators with Spiegelhalter limits.
 
-    Limits at the two ``levels`` (dashed inner, solid outer) around the target line. Units
-    outside the outer limit are labelled by name, drawn as triangles (up above, down below)
-    and coloured by what they mean given ``improvement`` ("increase": above is blue
-    improvement, below orange concern; "decrease": the reverse; "neutral": both purple);
-    units inside are grey circles. The y axis is in percent.
+    Limits at the two ``levels`` (dashed inner, solid outer) around the target line, named
+    ``target_label`` in the legend (e.g. "England and Wales (83.8%)"). Units outside the
+    outer limit are labelled by name, drawn as triangles (up above, down below) and coloured
+    by what they mean given ``improvement`` ("increase": above is blue improvement, below
+    orange concern; "decrease": the reverse; "neutral": both purple); units inside are grey
+    circles. ``highlight`` (one of ``labels``, e.g. the force) is ringed and named. The
+    legend lists only the bands that hold units. The x axis is logarithmic with plain
+    numbers as ticks (1,000, 2,000, 5,000 …); the y axis is in percent.
     """
     import numpy as np
+    from matplotlib.ticker import FixedLocator, NullFormatter
 
     from evaluation.proportions import funnel_assess, funnel_limits, level_label, overdispersion
 
@@ -382,6 +404,8 @@ def funnel_chart(
     names = list(labels) if labels is not None else [f"Unit {i + 1}" for i in range(len(assessed))]
     if len(names) != len(assessed):
         raise ValueError("labels must have one name per unit")
+    if highlight is not None and highlight not in names:
+        raise ValueError(f"highlight {highlight!r} is not one of the labels")
     phi, tau2 = 1.0, 0.0
     if overdispersion_method == "multiplicative":
         phi = assessed.attrs["phi"]
@@ -400,13 +424,11 @@ def funnel_chart(
     ax.plot(grid, limits[f"lower_{lo_lab}"], color=OKABE_ITO["grey"], ls="--", lw=1.1)
     ax.plot(grid, limits[f"upper_{hi_lab}"], color="black", lw=1.1, label=f"{high_pct} limits")
     ax.plot(grid, limits[f"lower_{hi_lab}"], color="black", lw=1.1)
-    ax.axhline(target, color=OKABE_ITO["vermillion"], ls=":", lw=1.4, label="Target")
+    ax.axhline(target, color=OKABE_ITO["vermillion"], ls=":", lw=1.4, label=target_label)
     band = assessed["band"]
     outer_above = band == f"above {high_pct}"
     outer_below = band == f"below {high_pct}"
     inner = ~(outer_above | outer_below)
-    ax.scatter(assessed["n"][inner], assessed["proportion"][inner], color=OKABE_ITO["grey"],
-               marker="o", s=30, zorder=3, label=f"Within {high_pct} limits")
     if improvement not in ("increase", "decrease", "neutral"):
         raise ValueError(
             f"improvement must be 'increase', 'decrease' or 'neutral', got {improvement!r}"
@@ -414,17 +436,35 @@ def funnel_chart(
     above_kind, below_kind = {"increase": ("improvement", "concern"),
                               "decrease": ("concern", "improvement"),
                               "neutral": ("neutral", "neutral")}[improvement]
-    ax.scatter(assessed["n"][outer_above], assessed["proportion"][outer_above],
-               color=VARIATION_COLOURS[above_kind], marker="^", s=60,
-               edgecolor="black", linewidth=0.6, zorder=4, label=f"Above {high_pct} limit")
-    ax.scatter(assessed["n"][outer_below], assessed["proportion"][outer_below],
-               color=VARIATION_COLOURS[below_kind], marker="v", s=60,
-               edgecolor="black", linewidth=0.6, zorder=4, label=f"Below {high_pct} limit")
-    for i in np.flatnonzero((outer_above | outer_below).to_numpy()):
+    for mask, style, label in (
+        (inner, {"color": OKABE_ITO["grey"], "marker": "o", "s": 30, "zorder": 3},
+         f"Within {high_pct} limits"),
+        (outer_above, {"color": VARIATION_COLOURS[above_kind], "marker": "^", "s": 60,
+                       "edgecolor": "black", "linewidth": 0.6, "zorder": 4},
+         f"Above {high_pct} limit"),
+        (outer_below, {"color": VARIATION_COLOURS[below_kind], "marker": "v", "s": 60,
+                       "edgecolor": "black", "linewidth": 0.6, "zorder": 4},
+         f"Below {high_pct} limit"),
+    ):
+        if mask.any():  # a legend entry only for a band that holds units
+            ax.scatter(assessed["n"][mask], assessed["proportion"][mask], label=label, **style)
+    outer = (outer_above | outer_below).to_numpy()
+    for i in np.flatnonzero(outer):
         ax.annotate(names[i], (assessed["n"].iloc[i], assessed["proportion"].iloc[i]),
                     xytext=(4, 4), textcoords="offset points", fontsize=8)
+    if highlight is not None:
+        h = names.index(highlight)
+        point = (assessed["n"].iloc[h], assessed["proportion"].iloc[h])
+        ax.scatter([point[0]], [point[1]], s=160, facecolors="none",
+                   edgecolors=OKABE_ITO["blue"], linewidths=2, zorder=5, label=highlight)
+        if not outer[h]:  # units outside the outer limit are named already
+            ax.annotate(highlight, point, xytext=(6, -12), textcoords="offset points",
+                        fontsize=8, color=OKABE_ITO["blue"])
     ax.set_xscale("log")
+    ax.set_xlim(grid[0], grid[-1])
+    ax.xaxis.set_major_locator(FixedLocator(_log_ticks(grid[0], grid[-1])))
     ax.xaxis.set_major_formatter(thousands)
+    ax.xaxis.set_minor_formatter(NullFormatter())
     ax.yaxis.set_major_formatter(percent)
     finish_axes(ax, title, xlabel, ylabel)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
@@ -448,5 +488,9 @@ def funnel_chart(
         ]
         if overdispersion_method:
             parts.append(f"limits widened for overdispersion ({overdispersion_method})")
+        if highlight is not None:
+            h = names.index(highlight)
+            parts.append(f"{highlight} is ringed ({assessed['proportion'].iloc[h]:.1%} of "
+                         f"{assessed['n'].iloc[h]:,.0f})")
         alt_text = "; ".join(parts) + "."
     return Chart(figure=fig, title=title, alt_text=alt_text)

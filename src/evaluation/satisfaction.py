@@ -752,24 +752,14 @@ def funnel_plot(table: pd.DataFrame) -> Chart:
     question = table.attrs.get("question", "whole_experience")
     levels = table.attrs.get("levels", (0.95, 0.998))
     window = table["window"].iloc[0]
+    target = float(table["target"].iloc[0])
     title = f"{QUESTION_NAMES[question]}: forces against {target_area}, {window}"
     chart = charts.funnel_chart(
-        table["satisfied"].tolist(), table["respondents"].tolist(), float(table["target"].iloc[0]),
+        table["satisfied"].tolist(), table["respondents"].tolist(), target,
         title, "Respondents in the 12 months (log scale)", "Victims satisfied (%)",
-        labels=table["area"].tolist(), levels=levels, improvement="increase")
-    ax = chart.figure.axes[0]
-    force = table.loc[table["is_force"]].iloc[0]
-    ax.scatter([force["respondents"]], [force["rate"]], s=160, facecolors="none",
-               edgecolors=OKABE_ITO["blue"], linewidths=2, zorder=5, label=force["area"])
-    if not force["band"].endswith(f"{max(levels) * 100:g}% limit"):
-        ax.annotate(force["area"], (force["respondents"], force["rate"]), xytext=(6, -12),
-                    textcoords="offset points", fontsize=8, color=OKABE_ITO["blue"])
-    for line in ax.get_lines():
-        if line.get_label() == "Target":
-            line.set_label(f"{target_area} ({fmt_pct(force['target'])})")
-    ax.xaxis.set_minor_formatter(charts.thousands)
-    ax.tick_params(axis="x", which="minor", labelsize=8)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+        labels=table["area"].tolist(), levels=levels, improvement="increase",
+        highlight=str(table.loc[table["is_force"], "area"].iloc[0]),
+        target_label=f"{target_area} ({fmt_pct(target)})")
     chart.alt_text = chart.alt_text + " " + funnel_sentence(table)
     return chart
 

@@ -136,6 +136,46 @@ def test_funnel_chart_colours_follow_the_improvement_direction():
     assert to_hex(above.get_facecolor()[0]) == to_hex(VARIATION_COLOURS["concern"])
 
 
+def test_funnel_chart_rings_and_names_the_highlighted_unit_and_labels_the_target():
+    x, n = _funnel_inputs()
+    names = [f"Force {c}" for c in "ABCDEFGHIJ"]
+    chart = funnel_chart(x, n, 0.6, "S", "n", "%", labels=names, highlight="Force B",
+                         target_label="England and Wales (60.0%)")
+    ax = chart.figure.axes[0]
+    ring = next(c for c in ax.collections if c.get_label() == "Force B")
+    assert ring.get_offsets().tolist() == [[180.0, 112 / 180]]  # 180 x 0.62 rounds to 112
+    assert "Force B" in [t.get_text() for t in ax.texts]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "England and Wales (60.0%)" in legend and "Target" not in legend
+    assert "Force B is ringed (62.2% of 180)" in chart.alt_text
+
+
+def test_funnel_chart_rejects_a_highlight_that_is_not_a_unit():
+    x, n = _funnel_inputs()
+    with pytest.raises(ValueError, match="highlight"):
+        funnel_chart(x, n, 0.6, "S", "n", "%", labels=list("ABCDEFGHIJ"), highlight="Z")
+
+
+def test_funnel_chart_legend_lists_only_the_bands_that_hold_units():
+    n = np.array([100, 200, 400, 800])
+    x = n * 0.5  # every unit on the target
+    chart = funnel_chart(x, n, 0.5, "S", "n", "%")
+    legend = [t.get_text() for t in chart.figure.axes[0].get_legend().get_texts()]
+    assert "Within 99.8% limits" in legend
+    assert "Above 99.8% limit" not in legend and "Below 99.8% limit" not in legend
+
+
+def test_funnel_chart_log_axis_ticks_are_plain_round_numbers():
+    x, n = _funnel_inputs()  # n from 120 to 700: the axis runs from 96 to 770
+    chart = funnel_chart(x, n, 0.6, "S", "n", "%")
+    ax = chart.figure.axes[0]
+    chart.figure.canvas.draw()
+    assert ax.get_xlim() == pytest.approx((96, 770))
+    assert list(ax.get_xticks()) == [100.0, 200.0, 500.0]
+    labels = [t.get_text() for t in ax.get_xticklabels(which="both") if t.get_text()]
+    assert labels == ["100", "200", "500"]  # no minor-tick labels such as 2x10^2
+
+
 def test_funnel_chart_rejects_mismatched_labels_and_bad_direction():
     x, n = _funnel_inputs()
     with pytest.raises(ValueError, match="labels"):
