@@ -33,6 +33,7 @@ from evaluation.proportions import (
     compare_proportions,
     funnel_assess,
     pooled_rate,
+    rolling_pooled_rate,
     wilson_interval,
 )
 from evaluation.schemas import (
@@ -335,10 +336,9 @@ def window_rates(
     rows = []
     for question in questions:
         window, _, end = _window(monthly, question, period_end, months)
-        used = window.loc[window["respondents"] > 0]
-        n = int(used["respondents"].sum())
-        x = int(used["satisfied"].sum())
-        rate = pooled_rate(used["satisfied"], used["respondents"]) if n else math.nan
+        n = int(window["respondents"].sum())
+        x = int(window["satisfied"].sum())
+        rate = pooled_rate(window["satisfied"], window["respondents"]) if n else math.nan
         stats = _rate_row(x, n, confidence)
         rows.append({"question": _question_name(question), "window": window_label(end, months),
                      "period_end": str(end), "respondents": n, "satisfied": x,
@@ -360,10 +360,11 @@ def rolling_rates(monthly: pd.DataFrame, window: int = 12, confidence: float = 0
     frames = []
     for question in monthly["question"].drop_duplicates():
         rows = _question_months(monthly, question)
-        sums = rows[["respondents", "satisfied"]].rolling(window).sum().dropna()
-        sums = sums.loc[sums["respondents"] > 0].astype("int64")
-        if sums.empty:
+        rate = rolling_pooled_rate(rows["satisfied"], rows["respondents"], window).dropna()
+        if rate.empty:  # no full window, or none with a respondent
             continue
+        sums = rows[["respondents", "satisfied"]].rolling(window).sum().loc[rate.index]
+        sums = sums.astype("int64")
         bounds = [wilson_interval(x, n, confidence)
                   for x, n in zip(sums["satisfied"], sums["respondents"], strict=True)]
         frames.append(pd.DataFrame({
@@ -371,7 +372,7 @@ def rolling_rates(monthly: pd.DataFrame, window: int = 12, confidence: float = 0
             "period_end": sums.index,
             "respondents": sums["respondents"].to_numpy(),
             "satisfied": sums["satisfied"].to_numpy(),
-            "rate": (sums["satisfied"] / sums["respondents"]).to_numpy(),
+            "rate": rate.to_numpy(),
             "lower": [b[0] for b in bounds],
             "upper": [b[1] for b in bounds],
         }))

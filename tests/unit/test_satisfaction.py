@@ -118,6 +118,14 @@ def test_rolling_rates_pool_each_full_window() -> None:
     assert (got["lower"] <= got["rate"]).all() and (got["rate"] <= got["upper"]).all()
 
 
+def test_rolling_rates_leave_out_a_window_without_respondents() -> None:
+    # windows of 2 ending Feb (0 + 0 respondents: no rate) and Mar (0 + 4, 3 satisfied)
+    got = sat.rolling_rates(_monthly("2015-01", [0, 0, 4], [0, 0, 3]), window=2)
+    assert got["period_end"].astype(str).tolist() == ["2015-03"]
+    assert got[["respondents", "satisfied"]].iloc[0].tolist() == [4, 3]
+    assert got["rate"].iloc[0] == 0.75
+
+
 def test_rolling_rates_need_a_full_window() -> None:
     with pytest.raises(EvaluationError, match="fewer than 12 months"):
         sat.rolling_rates(_monthly("2015-01", [5, 5], [4, 4]), window=12)
