@@ -1,0 +1,83 @@
+"""Section 00 (objectives scorecard) runs through papermill on the sample and records its table."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import papermill as pm
+import pytest
+
+from evaluation.scorecard import SCORECARD_COLUMNS, load_framework
+from evaluation.trace import untraceable
+
+ROOT = Path(__file__).resolve().parents[2]
+SECTION = "00_summary"
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("s00")
+    pm.execute_notebook(str(ROOT / "notebooks" / f"{SECTION}.ipynb"), str(out / "executed.ipynb"),
+                        parameters={"output_dir": str(out)}, cwd=str(ROOT / "notebooks"),
+                        progress_bar=False)
+    return out
+
+
+def _blocks(run: Path) -> list[dict]:
+    return json.loads((run / "sections" / f"{SECTION}.json").read_text())["blocks"]
+
+
+def _table(run: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(run / "tables" / f"{SECTION}__{name}.csv")
+
+
+def test_section_records_scorecard_chart_findings_and_conclusion(run: Path) -> None:
+    blocks = _blocks(run)
+    assert {"scorecard", "scorecard_summary"} <= {b["name"] for b in blocks
+                                                  if b["type"] == "table"}
+    figures = [b for b in blocks if b["type"] == "figure"]
+    assert len(figures) == 1 and figures[0]["alt"] and (run / figures[0]["png"]).is_file()
+    assert 1 <= sum(b["type"] == "finding" for b in blocks) <= 3
+    assert sum(b["type"] == "conclusion" for b in blocks) == 1
+
+
+def test_scorecard_csv_has_one_row_per_indicator_with_the_agreed_columns(run: Path) -> None:
+    card = _table(run, "scorecard")
+    assert tuple(card.columns[:len(SCORECARD_COLUMNS)]) == SCORECARD_COLUMNS
+    framework = load_framework(ROOT / "params" / "framework.yaml")
+    assert card["indicator"].tolist() == [i.name for i in framework.indicators]
+    percent = card.loc[card["unit"] == "percent", "latest_value"]
+    assert percent.between(-1, 1).all()
+
+
+def test_specials_verdict_reports_missing_the_target_of_300(run: Path) -> None:
+    card = _table(run, "scorecard").set_index("id")
+    row = card.loc["special_constables"]
+    assert row["target"] == 300 and row["latest_value"] < 300
+    assert "consistently misses the target (300" in row["verdict"]
+
+
+def test_charge_rate_is_context_from_real_data(run: Path) -> None:
+    row = _table(run, "scorecard").set_index("id").loc["charge_rate"]
+    assert bool(row["context"]) and row["verdict"].startswith("Context only")
+    assert row["latest_period"] == "2024-12"
+
+
+def test_every_finding_is_traceable_to_its_table(run: Path) -> None:
+    for b in _blocks(run):
+        if b["type"] == "finding":
+            assert untraceable(b["text"], [_table(run, b["table"])]) == [], b["text"]
+
+
+def test_summary_counts_add_up_to_the_indicators_on_the_card(run: Path) -> None:
+    summary = _table(run, "scorecard_summary").set_index("Result")["Indicators"]
+    kinds = ["Special-cause improvement", "Special-cause concern",
+             "Special-cause variation (no better or worse direction)",
+             "Common-cause variation only"]
+    assert summary[kinds].sum() == summary["Indicators assessed"]
+    card = _table(run, "scorecard")
+    assert summary["Indicators assessed"] + summary["Context only (not counted)"] \
+        + summary["No data"] == len(card)
