@@ -196,8 +196,6 @@ def monthly_kpis(
     """
     targets = _targets(target_s)
     within_s = _check_within(callback_within_s)
-    # a bare frame: the loader's attrs (row numbers) would be deep-copied by every operation
-    call_logs = pd.DataFrame(call_logs)
     if call_logs.empty:
         return _finalise(pd.DataFrame(columns=list(KPI_COLUMNS)))
     line = call_logs["line"].astype(str)
@@ -785,7 +783,6 @@ def hourly_demand(call_logs: pd.DataFrame) -> pd.DataFrame:
     """
     if call_logs.empty:
         raise ValueError("hourly_demand needs at least one call")
-    call_logs = pd.DataFrame(call_logs)  # without the loader's attrs
     received = call_logs["received_at"]
     days = pd.date_range(received.min().normalize(), received.max().normalize(), freq="D")
     per_weekday = pd.Series(days.day_of_week).value_counts().reindex(range(7), fill_value=0)

@@ -8,6 +8,7 @@ import logging
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -58,6 +59,19 @@ def test_xlsx_with_title_row_loads_like_the_csv(tmp_path: Path) -> None:
     df = load("victims_hub", path, today=TODAY)
     pd.testing.assert_frame_equal(df, _expected_hub())
     assert "header is row 2" in df.attrs["problems"][0].message
+    # the records sit on spreadsheet rows 3 and 4, kept as a compact int32 array
+    rows = df.attrs["row_numbers"]
+    assert rows.dtype == np.int32 and rows.tolist() == [3, 4]
+
+
+def test_reconcile_names_the_spreadsheet_row_kept_by_the_loader() -> None:
+    contact = pd.DataFrame({"month": pd.to_datetime(["2015-04-01", "2015-05-01"]),
+                            "channel": ["101", "101"], "contacts": [30012, 29000]})
+    contact.attrs["row_numbers"] = np.array([3, 7], dtype=np.int32)
+    monthly = pd.DataFrame({"month": pd.to_datetime(["2015-04-01", "2015-05-01"]),
+                            "line": ["101", "101"], "offered": [30012, 30000]})
+    (problem,) = checks.reconcile_public_contact(contact, monthly)
+    assert (problem.row, problem.value) == (7, 29000)
 
 
 def test_parquet_and_gzipped_csv_load_like_the_csv(tmp_path: Path) -> None:
