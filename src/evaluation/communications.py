@@ -27,6 +27,7 @@ from evaluation.engagement import (
     reporting_months,
 )
 from evaluation.formatting import fmt_int, fmt_pct
+from evaluation.months import month_index
 from evaluation.proportions import compare_proportions
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ def _monthly(comms: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise ValueError(f"communications needs columns {sorted(missing)}")
     out = comms.copy()
-    out["month"] = pd.PeriodIndex(out["month"].astype(str).str[:7], freq="M")
+    out["month"] = month_index(out["month"])
     return out.sort_values("month").reset_index(drop=True)
 
 

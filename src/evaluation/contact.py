@@ -17,6 +17,7 @@ import seaborn as sns
 
 from evaluation.charts import PALETTE, Chart, apply_house_style, finish_axes, thousands
 from evaluation.formatting import fmt_change, fmt_int, fmt_pct
+from evaluation.months import month_index
 from evaluation.spc import XmRResult
 
 DIGITAL_CHANNELS = ("online report", "web chat", "email", "social media")
@@ -223,17 +224,13 @@ CHANNEL_ORDER = ("999", "101", "online report", "web chat", "email", "social med
                  "front counter")
 
 
-def _months(values: pd.Series) -> pd.PeriodIndex:
-    return pd.PeriodIndex(values.astype(str).str[:7], freq="M")
-
-
 def period_comparison(monthly: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
     """Contacts by channel in the period and in the same months a year earlier.
 
     Columns: channel, contacts, previous_year, change, change_pct (0–1; blank where the
     channel had no contacts a year earlier), share (of all contacts in the period).
     """
-    m = monthly.assign(month=_months(monthly["month"]))
+    m = monthly.assign(month=month_index(monthly["month"]))
     p0, p1 = pd.Period(start[:7], "M"), pd.Period(end[:7], "M")
     now = m.loc[(m["month"] >= p0) & (m["month"] <= p1)]
     before = m.loc[(m["month"] >= p0 - 12) & (m["month"] <= p1 - 12)]
@@ -342,7 +339,7 @@ def channel_shift_chart(mix: pd.DataFrame) -> Chart:
 
 def digital_share_summary(share: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
     """All and digital contacts, and the digital share, in the period and a year earlier."""
-    s = share.assign(month=_months(share["month"]))
+    s = share.assign(month=month_index(share["month"]))
     p0, p1 = pd.Period(start[:7], "M"), pd.Period(end[:7], "M")
     rows = []
     for label, lo, hi in (("Reporting period", p0, p1),
@@ -377,7 +374,7 @@ def digital_share_spc(share: pd.DataFrame, months: int = 36, change_month: str |
     limits are clipped to 0–100%."""
     from evaluation.spc import xmr
 
-    s = share.assign(month=_months(share["month"])).set_index("month")["digital_share"]
+    s = share.assign(month=month_index(share["month"])).set_index("month")["digital_share"]
     s = s.sort_index().iloc[-months:]
     rebase = ()
     if change_month and s.index[0] < pd.Period(change_month[:7], "M") <= s.index[-1]:

@@ -23,12 +23,12 @@ from evaluation.engagement import (
     change_words,
     check_published,
     claim_window,
-    months_of,
     period_label,
     previous_months,
     reporting_months,
 )
 from evaluation.formatting import fmt_int, fmt_number, fmt_pct
+from evaluation.months import months_of
 from evaluation.spc import XmRResult, xmr
 
 log = logging.getLogger(__name__)

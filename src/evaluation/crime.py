@@ -33,7 +33,7 @@ from evaluation.charts import (
     percent,
 )
 from evaluation.errors import EvaluationError
-from evaluation.formatting import fmt_int, fmt_number, fmt_pct
+from evaluation.formatting import fmt_int, fmt_number, fmt_pct, month_name
 from evaluation.spc import XmRResult, xmr
 
 log = logging.getLogger(__name__)
@@ -177,10 +177,6 @@ def load_population(path: str | Path) -> pd.DataFrame:
 
 
 # ----------------------------------------------------------------------------- police.uk
-def _month_label(month: pd.Timestamp | pd.Period) -> str:
-    return pd.Period(str(month)[:7], freq="M").strftime("%B %Y")
-
-
 def monthly_counts(street: pd.DataFrame) -> pd.DataFrame:
     """Crimes (all police.uk categories except anti-social behaviour) and anti-social
     behaviour incidents per month, from street records. Raises if a month is missing."""
@@ -194,7 +190,7 @@ def monthly_counts(street: pd.DataFrame) -> pd.DataFrame:
     if len(missing):
         raise EvaluationError(
             "police.uk street files are missing for "
-            + ", ".join(_month_label(m) for m in missing)
+            + ", ".join(month_name(m) for m in missing)
             + "; an XmR chart needs an unbroken monthly series"
         )
     out["all_records"] = out["crimes"] + out["asb"]
@@ -282,7 +278,7 @@ def xmr_sentence(result: XmRResult, measure: str, y_format: str = "thousands") -
     """Plain-English reading of an XmR chart of a monthly series."""
     pts = result.points
     n = len(pts)
-    first, last = _month_label(pts.index[0]), _month_label(pts.index[-1])
+    first, last = month_name(pts.index[0]), month_name(pts.index[-1])
     mean = _fmt_value(pts["mean"].iloc[-1], y_format)
     lo, hi = _fmt_value(pts["lpl"].iloc[-1], y_format), _fmt_value(pts["upl"].iloc[-1], y_format)
     per = "" if y_format == "percent" else " a month"
@@ -301,7 +297,7 @@ def xmr_sentence(result: XmRResult, measure: str, y_format: str = "thousands") -
                      for v, m in zip(special.loc[months, "value"], special.loc[months, "mean"],
                                      strict=True)}
             where = " and ".join(sorted(sides))
-            parts.append(f"{cause} ({', '.join(_month_label(m) for m in months)}; "
+            parts.append(f"{cause} ({', '.join(month_name(m) for m in months)}; "
                          f"{where} the mean)")
         text += (" Special-cause variation: " + "; ".join(parts)
                  + ". These months differ from the rest by more than chance would explain "
@@ -315,21 +311,21 @@ def xmr_sentence(result: XmRResult, measure: str, y_format: str = "thousands") -
 
 def crime_summary_sentence(counts: pd.DataFrame, force: str) -> str:
     """Totals and range of monthly crime and anti-social behaviour."""
-    first, last = _month_label(counts["month"].iloc[0]), _month_label(counts["month"].iloc[-1])
+    first, last = month_name(counts["month"].iloc[0]), month_name(counts["month"].iloc[-1])
     lo, hi = counts["crimes"].idxmin(), counts["crimes"].idxmax()
     return (
         f"{force} recorded {fmt_int(counts['crimes'].sum())} crimes and "
         f"{fmt_int(counts['asb'].sum())} incidents of anti-social behaviour on police.uk "
         f"between {first} and {last}; monthly crime ranged from "
-        f"{fmt_int(counts.loc[lo, 'crimes'])} ({_month_label(counts.loc[lo, 'month'])}) to "
-        f"{fmt_int(counts.loc[hi, 'crimes'])} ({_month_label(counts.loc[hi, 'month'])})."
+        f"{fmt_int(counts.loc[lo, 'crimes'])} ({month_name(counts.loc[lo, 'month'])}) to "
+        f"{fmt_int(counts.loc[hi, 'crimes'])} ({month_name(counts.loc[hi, 'month'])})."
     )
 
 
 def charge_rate_sentence(rates: pd.DataFrame) -> str:
     """The charge/summons rate over the period, with its convention stated."""
     charged, crimes = int(rates["charged"].sum()), int(rates["crimes"].sum())
-    first, last = _month_label(rates["month"].iloc[0]), _month_label(rates["month"].iloc[-1])
+    first, last = month_name(rates["month"].iloc[0]), month_name(rates["month"].iloc[-1])
     lo, hi = rates["charge_rate"].idxmin(), rates["charge_rate"].idxmax()
     return (
         f"Between {first} and {last}, {fmt_int(charged)} charge/summons outcomes were recorded "
@@ -370,7 +366,7 @@ def _variation_phrase(result: XmRResult) -> str:
 
 def crime_finding(counts: pd.DataFrame, crimes_xmr: XmRResult, force: str) -> str:
     """Headline: crime and ASB totals, monthly range and what the XmR chart shows."""
-    first, last = _month_label(counts["month"].iloc[0]), _month_label(counts["month"].iloc[-1])
+    first, last = month_name(counts["month"].iloc[0]), month_name(counts["month"].iloc[-1])
     return (
         f"{force} recorded {fmt_int(counts['crimes'].sum())} crimes and "
         f"{fmt_int(counts['asb'].sum())} anti-social behaviour incidents on police.uk from "
@@ -383,7 +379,7 @@ def crime_finding(counts: pd.DataFrame, crimes_xmr: XmRResult, force: str) -> st
 def charge_finding(rates: pd.DataFrame) -> str:
     """Headline: the period's charge/summons rate."""
     charged, crimes = int(rates["charged"].sum()), int(rates["crimes"].sum())
-    first, last = _month_label(rates["month"].iloc[0]), _month_label(rates["month"].iloc[-1])
+    first, last = month_name(rates["month"].iloc[0]), month_name(rates["month"].iloc[-1])
     return (
         f"From {first} to {last}, {fmt_int(charged)} charge/summons outcomes were recorded "
         f"against {fmt_int(crimes)} crimes: a charge/summons rate of {fmt_pct(charged / crimes)} "
@@ -441,7 +437,7 @@ def peer_rates(force_counts: pd.DataFrame, population: pd.DataFrame,
 def peer_sentence(rates: pd.DataFrame, force: str) -> str:
     """Where the force sits among its peers on records per 1,000 residents."""
     months = rates.attrs.get("months", [])
-    span = (f"{_month_label(months[0])} to {_month_label(months[-1])}" if months
+    span = (f"{month_name(months[0])} to {month_name(months[-1])}" if months
             else "the months compared")
     row = rates.loc[rates["force"].map(_force_key) == _force_key(force)]
     if row.empty:
@@ -469,7 +465,7 @@ def peer_chart(rates: pd.DataFrame, force: str) -> Chart:
     ax.axvline(median, color=OKABE_ITO["black"], linestyle="--", linewidth=1,
                label=f"Median {fmt_number(median)}")
     months = rates.attrs.get("months", [])
-    span = f", {_month_label(months[0])} to {_month_label(months[-1])}" if months else ""
+    span = f", {month_name(months[0])} to {month_name(months[-1])}" if months else ""
     title = f"Police.uk records per 1,000 residents, by force{span}"
     finish_axes(ax, title, "Records (crime and anti-social behaviour) per 1,000 residents", "")
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
@@ -639,7 +635,7 @@ def coverage_note(period_start: str, period_end: str, months: pd.Series) -> str:
     p0, p1 = pd.Period(period_start[:7], "M"), pd.Period(period_end[:7], "M")
     have = pd.PeriodIndex(pd.to_datetime(months), freq="M")
     inside = have[(have >= p0) & (have <= p1)]
-    span = f"{_month_label(have.min())} to {_month_label(have.max())}"
+    span = f"{month_name(have.min())} to {month_name(have.max())}"
     if len(inside) == len(pd.period_range(p0, p1, freq="M")):
         return f"The police.uk data cover the whole reporting period ({span} bundled)."
     return (

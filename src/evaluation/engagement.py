@@ -23,6 +23,7 @@ from scipy import stats
 
 from evaluation.charts import PALETTE, Chart, apply_house_style, finish_axes, thousands
 from evaluation.formatting import fmt_int, fmt_pct
+from evaluation.months import months_of
 
 log = logging.getLogger(__name__)
 
@@ -37,11 +38,6 @@ SIGNIFICANCE = 0.05
 
 
 # --------------------------------------------------------------------------- shared helpers
-def months_of(values: pd.Series) -> pd.Series:
-    """Months (``pd.Period``, freq M) of dates, timestamps or 'YYYY-MM' strings."""
-    return pd.Series(pd.PeriodIndex(values.astype(str).str[:7], freq="M"), index=values.index)
-
-
 def reporting_months(start: str, end: str) -> tuple[pd.Period, pd.Period]:
     """First and last month of a period given as ISO dates ('2018-04-01', '2019-03-31')."""
     p0, p1 = pd.Period(str(start)[:7], "M"), pd.Period(str(end)[:7], "M")

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -29,6 +28,7 @@ from evaluation.charts import OKABE_ITO, PALETTE, Chart, apply_house_style, fini
 from evaluation.disclosure import SUPPRESSED, suppress
 from evaluation.errors import EvaluationError
 from evaluation.formatting import fmt_change, fmt_int, fmt_pct, month_name
+from evaluation.months import to_month
 from evaluation.proportions import (
     compare_proportions,
     funnel_assess,
@@ -196,18 +196,6 @@ FORMATS: dict[str, Any] = {
 
 
 # --------------------------------------------------------------------------- helpers
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-\d{2}([ T].*)?)?$")
-
-def to_month(value: object) -> pd.Period:
-    """A month from 'YYYY-MM', 'YYYY-MM-DD', a Timestamp, a date or a Period."""
-    if isinstance(value, pd.Period):
-        return value.asfreq("M")
-    text = str(value).strip()
-    if not _MONTH.match(text):
-        raise ValueError(f"not a month (expected YYYY-MM or YYYY-MM-DD): {value!r}")
-    return pd.Period(text[:7], freq="M")
-
-
 def _month_series(values: pd.Series) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(values):
         return values.dt.to_period("M")

@@ -24,6 +24,7 @@ from evaluation.engagement import (
     reporting_months,
 )
 from evaluation.formatting import fmt_change, fmt_int, fmt_number
+from evaluation.months import month_index
 from evaluation.spc import XmRResult, xmr
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ def volunteers_monthly(vol: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise ValueError(f"volunteers needs columns {sorted(missing)}")
     out = vol[list(COLUMNS)].copy()
-    out["month"] = pd.PeriodIndex(out["month"].astype(str).str[:7], freq="M")
+    out["month"] = month_index(out["month"])
     out = out.sort_values("month").reset_index(drop=True)
     heads = out["special_constables"].astype(float)
     out["hours_per_special"] = (out["special_hours"].astype(float) / heads).where(heads > 0)
