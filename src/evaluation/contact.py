@@ -18,6 +18,7 @@ import seaborn as sns
 from evaluation.charts import PALETTE, Chart, apply_house_style, finish_axes, thousands
 from evaluation.formatting import fmt_change, fmt_int, fmt_pct
 from evaluation.months import month_index
+from evaluation.seed import published_verdict
 from evaluation.spc import XmRResult
 
 DIGITAL_CHANNELS = ("online report", "web chat", "email", "social media")
@@ -261,15 +262,7 @@ def published_volume_checks(monthly: pd.DataFrame, figures: pd.DataFrame) -> pd.
         value = float(annual.get(year, float("nan")))
         qualifier = str(fig["qualifier"])
         published = float(fig["value"])
-        if pd.isna(value):
-            verdict = "no data"
-        elif qualifier == "over":
-            verdict = "consistent" if value > published else "not consistent"
-        elif qualifier == "around":
-            verdict = "consistent" if abs(value - published) <= 0.05 * published else \
-                "not consistent"
-        else:
-            verdict = "consistent" if value == published else "not consistent"
+        verdict = published_verdict(value, published, qualifier)
         rows.append({"year": year, "measure": "999 and 101 calls",
                      "published": f"{qualifier} {fmt_int(published)}".replace("exact ", ""),
                      "in_data": value, "verdict": verdict})

@@ -24,6 +24,7 @@ from scipy import stats
 from evaluation.charts import PALETTE, Chart, apply_house_style, finish_axes, thousands
 from evaluation.formatting import fmt_int, fmt_pct
 from evaluation.months import months_of
+from evaluation.seed import published_verdict
 
 log = logging.getLogger(__name__)
 
@@ -111,18 +112,6 @@ def fmt_value(x: float | None) -> str:
     return fmt_int(x) if float(x).is_integer() else f"{float(x):,.1f}"
 
 
-def _precision(published: float) -> int:
-    """Power of ten a round published figure is stated to: 20000 -> 4, 1990 -> 1, 21 -> 0."""
-    if published == 0 or not float(published).is_integer():
-        return 0
-    digits = 0
-    value = int(abs(published))
-    while value % 10 == 0:
-        value //= 10
-        digits += 1
-    return digits
-
-
 def check_published(figures: pd.DataFrame, figure_id: str, value: float, in_data: str
                     ) -> dict[str, object]:
     """One row of the published-figures table: the paper's figure against the data.
@@ -136,16 +125,7 @@ def check_published(figures: pd.DataFrame, figure_id: str, value: float, in_data
     fig = figures.loc[figure_id]
     published = float(fig["value"])
     qualifier = str(fig["qualifier"])
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        verdict = "no data"
-    elif qualifier == "over":
-        verdict = "consistent" if value > published else "not consistent"
-    elif qualifier == "around":
-        verdict = "consistent" if abs(value - published) <= 0.05 * published else \
-            "not consistent"
-    else:
-        rounded = round(value, -_precision(published))
-        verdict = "consistent" if rounded == published else "not consistent"
+    verdict = published_verdict(value, published, qualifier, round_as_published=True)
     words = {"over": "over ", "around": "around ", "exact": ""}[qualifier]
     return {
         "Published figure": str(fig["measure"]),

@@ -17,6 +17,7 @@ import pandas as pd
 from evaluation.charts import PALETTE, Chart, apply_house_style, finish_axes, thousands
 from evaluation.formatting import fmt_int, fmt_pct, month_name
 from evaluation.proportions import wilson_interval
+from evaluation.seed import published_verdict
 from evaluation.spc import XmRResult, xmr
 
 log = logging.getLogger(__name__)
@@ -318,12 +319,8 @@ def reconcile_published(hub: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFram
         months = select_months(hub, fig["period_start"] or None, str(last_month))
         computed = float(months[column].sum())
         value, qualifier = float(fig["value"]), str(fig["qualifier"])
-        if qualifier == "over":
-            ok = computed > value
-        elif qualifier == "around":
-            ok = abs(computed - value) <= AROUND_TOLERANCE * value
-        else:
-            ok = computed == value
+        ok = published_verdict(computed, value, qualifier,
+                               tolerance=AROUND_TOLERANCE) == "consistent"
         rows.append({
             "Published figure": fig["measure"],
             "As published": f"{qualifier} {fmt_int(value)}" if qualifier != "exact"

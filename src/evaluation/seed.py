@@ -1,11 +1,13 @@
 """Read the published figures transcribed from the source papers (``data/seed/``).
 
 These files are part of the package's own data; a malformed one is reported with its file,
-row and column like any other input.
+row and column like any other input. :func:`published_verdict` says whether the data bear a
+published figure out, for every section that checks one.
 """
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -24,6 +26,44 @@ SEED_FILES: dict[str, tuple[str, ...]] = {
     "report_type_mix_2018.csv": ("category", "percent"),
 }
 QUALIFIERS = ("exact", "over", "around")
+AROUND_TOLERANCE = 0.05  # "around X" is borne out within 5% of X
+
+
+def stated_precision(published: float) -> int:
+    """Power of ten a round published figure is stated to: 20000 -> 4, 1990 -> 1, 21 -> 0."""
+    if published == 0 or not float(published).is_integer():
+        return 0
+    digits = 0
+    value = int(abs(published))
+    while value % 10 == 0:
+        value //= 10
+        digits += 1
+    return digits
+
+
+def published_verdict(
+    value: float | None, published: float, qualifier: str, *,
+    tolerance: float = AROUND_TOLERANCE, round_as_published: bool = False,
+) -> str:
+    """Whether the data bear out a published figure: "consistent", "not consistent" or
+    "no data" (``value`` missing).
+
+    "over" needs the data above the figure, "around" within ``tolerance`` of it, "exact"
+    equal to it; with ``round_as_published`` the data are first rounded as the paper rounds
+    (20,000 is stated to the nearest 10,000).
+    """
+    if qualifier not in QUALIFIERS:
+        raise ValueError(f"qualifier must be one of {QUALIFIERS}, got {qualifier!r}")
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "no data"
+    if qualifier == "over":
+        ok = value > published
+    elif qualifier == "around":
+        ok = abs(value - published) <= tolerance * published
+    else:
+        shown = round(value, -stated_precision(published)) if round_as_published else value
+        ok = shown == published
+    return "consistent" if ok else "not consistent"
 
 
 def read_seed(seed_dir: str | Path, name: str) -> pd.DataFrame:
