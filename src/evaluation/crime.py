@@ -387,13 +387,22 @@ def charge_finding(rates: pd.DataFrame) -> str:
     )
 
 
-def confidence_finding(table: pd.DataFrame, region: str, period: str) -> str:
-    """Headline: the region's confidence in the local police against England and Wales."""
+def _region_and_nation(table: pd.DataFrame, region: str) -> tuple[pd.Series, pd.Series] | None:
+    """The region's and England and Wales's rows of :func:`confidence_by_region`, or None
+    when either is missing."""
     row = table.loc[table["area"] == region]
     nat = table.loc[table["area"] == NATIONAL_LABEL]
     if row.empty or nat.empty:
+        return None
+    return row.iloc[0], nat.iloc[0]
+
+
+def confidence_finding(table: pd.DataFrame, region: str, period: str) -> str:
+    """Headline: the region's confidence in the local police against England and Wales."""
+    rows = _region_and_nation(table, region)
+    if rows is None:
         return f"The Crime Survey table has no figure for {region}."
-    r, n = row.iloc[0], nat.iloc[0]
+    r, n = rows
     verdict = ("significantly different from" if r["significant"] == "yes"
                else "not significantly different from")
     return (
@@ -533,11 +542,10 @@ def confidence_by_region(regions: pd.DataFrame, confidence: float = 0.95) -> pd.
 
 def confidence_sentence(table: pd.DataFrame, region: str, period: str) -> str:
     """The region's confidence against England and Wales, with significance."""
-    row = table.loc[table["area"] == region]
-    nat = table.loc[table["area"] == NATIONAL_LABEL]
-    if row.empty or nat.empty:
+    rows = _region_and_nation(table, region)
+    if rows is None:
         return f"The Crime Survey table has no figure for {region}."
-    r, n = row.iloc[0], nat.iloc[0]
+    r, n = rows
     verdict = ("statistically significant" if r["significant"] == "yes"
                else "not statistically significant")
     return (
