@@ -648,10 +648,21 @@ def assess_framework(framework: Framework, sources: Sources, period_end: str,
     out = []
     for ind in framework.indicators:
         measure = MEASURES[ind.measure]
-        series = measure_series(ind.measure, sources)
-        target = target_value(ind, sources, period_end)
-        out.append(assess(ind, framework.objective(ind.objective), series, period_end,
-                          months=months, target=target, context=measure.context))
+        objective = framework.objective(ind.objective)
+        try:
+            series = measure_series(ind.measure, sources)
+            target = target_value(ind, sources, period_end)
+        except (EvaluationError, ValueError, KeyError, OSError) as exc:
+            # one unreadable source must not take the whole scorecard down: say so in its row
+            log.warning("scorecard: %s not available: %s", ind.id, exc)
+            reason = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+            out.append(Assessment(
+                indicator=ind, objective=objective, window=pd.Series(dtype=float),
+                result=None, target=None, change=math.nan, context=measure.context,
+                verdict=f"Not available: the source data could not be used ({reason})."))
+            continue
+        out.append(assess(ind, objective, series, period_end, months=months, target=target,
+                          context=measure.context))
     return out
 
 

@@ -50,7 +50,7 @@ def test_scorecard_csv_has_one_row_per_indicator_with_the_agreed_columns(run: Pa
     framework = load_framework(ROOT / "params" / "framework.yaml")
     assert card["indicator"].tolist() == [i.name for i in framework.indicators]
     percent = card.loc[card["unit"] == "percent", "latest_value"]
-    assert percent.between(-1, 1).all()
+    assert percent.dropna().between(-1, 1).all()
 
 
 def test_specials_verdict_reports_missing_the_target_of_300(run: Path) -> None:

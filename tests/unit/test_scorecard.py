@@ -317,3 +317,12 @@ def test_sparkline_grid_alt_text_names_each_group() -> None:
     assert "special-cause improvement in the latest month: Rising (30)" in chart.alt_text
     # the 20 points before the jump all sit below the mean (11.43): a low shift, a concern
     assert set(sc.chart_data(a)["variation"]) == {"concern", "improvement"}
+
+
+def test_unreadable_source_gives_a_not_available_row_not_a_failed_scorecard(
+        tmp_path: Path) -> None:
+    fw = sc.load_framework(_write(tmp_path, MINIMAL))
+    (a,) = sc.assess_framework(fw, sc.Sources(tmp_path / "missing"), "2019-03-31")
+    assert a.result is None and a.verdict.startswith("Not available: the source data")
+    summary = sc.summary_table(sc.scorecard_table([a])).set_index("Result")["Indicators"]
+    assert summary["No data"] == 1 and summary["Indicators assessed"] == 0
