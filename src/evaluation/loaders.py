@@ -787,11 +787,11 @@ def _policeuk(
             typed_parts.append((str(path), typed, validated))
     if not typed_parts:
         return None, problems
+    # pandas compares attrs when concatenating; per-file row numbers differ, so drop them
+    pooled = pd.concat([_bare(t["Falls within"]) for _, t, _ in typed_parts]).dropna()
     if force is None:
-        pooled = pd.concat([t["Falls within"] for _, t, _ in typed_parts]).dropna()
         force = str(pooled.mode().iloc[0]) if not pooled.empty else ""
     else:
-        pooled = pd.concat([t["Falls within"] for _, t, _ in typed_parts]).dropna()
         exact = [v for v in pooled.unique() if force.lower() in str(v).lower()]
         force = str(exact[0]) if exact else force
     if districts is None:
@@ -800,7 +800,7 @@ def _policeuk(
         problems += _policeuk_quirks(typed, file, kind, force, districts)
     if any(p.severity == "error" for p in problems):
         return None, problems
-    frames = [_finish(v, schema.columns) for _, _, v in typed_parts if v is not None]
+    frames = [_bare(_finish(v, schema.columns)) for _, _, v in typed_parts if v is not None]
     df = pd.concat(frames, ignore_index=True)
     if kind == "street" and len(typed_parts) > 1:
         ids = df["Crime ID"].dropna()
@@ -809,6 +809,13 @@ def _policeuk(
             problems.append(Problem("", f"{n} Crime ID(s) appear in more than one file",
                                     column="Crime ID", severity="warning"))
     return df, problems
+
+
+def _bare(obj: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.Series:
+    """A shallow copy without ``attrs`` (row numbers of one file mean nothing after a concat)."""
+    out = obj.copy(deep=False)
+    out.attrs = {}
+    return out
 
 
 def load_policeuk(
