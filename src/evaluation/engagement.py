@@ -443,3 +443,27 @@ def activities_finding(summary: pd.DataFrame, start: str, end: str) -> str:
             f"{fmt_int(total['Previous period'])} in the previous period), "
             f"{fmt_pct(top['Share of activities'])} of them to {str(top[heading]).lower()}; "
             f"{fmt_int(total['Attendees'])} people attended those with attendance recorded.")
+
+
+MODE_PARTS = {"listen": "Listening", "respond": "Responding", "consult": "Consulting",
+              "collaborate": "Collaborating", "empower": "Empowering"}
+
+
+def mode_sentence(summary: pd.DataFrame, mode: str, start: str, end: str) -> str:
+    """One mode's activities and attendance in the period, from :func:`activity_summary`
+    (by mode), for the paper's chapter on that kind of engagement."""
+    if mode not in MODE_PARTS:
+        raise ValueError(f"mode must be one of {tuple(MODE_PARTS)}, got {mode!r}")
+    p0, p1 = reporting_months(start, end)
+    row = summary.loc[summary["Mode"].str.lower() == mode]
+    if row.empty or row.iloc[0]["Activities"] == 0:
+        return f"No '{mode}' activities are recorded for {period_label(p0, p1)}."
+    r = row.iloc[0]
+    text = (f"From {period_label(p0, p1)} the Commissioner and the OPCC recorded "
+            f"{fmt_int(r['Activities'])} '{mode}' activities "
+            f"({fmt_pct(r['Share of activities'])} of all engagement activities), "
+            f"{change_words(r['Activities'], r['Previous period'], 'activities')}.")
+    if r["With attendance recorded"] > 0 and not pd.isna(r["Attendees"]):
+        text += (f" {fmt_int(r['Attendees'])} people attended them, a median of "
+                 f"{fmt_int(r['Median attendees per activity'])} per activity.")
+    return text

@@ -32,6 +32,13 @@ PART_INTROS = {
     "Empowering": "The Commissioner empowers people through funding projects, capacity "
                   "building and involvement in community schemes and volunteering.",
 }
+PART_MEASURES = {
+    "Listening": ("01_public_contact",),
+    "Responding": ("04_victims_hub", "03_victim_satisfaction", "02_call_handling"),
+    "Consulting": ("03_victim_satisfaction",),
+    "Collaborating": ("05_grants", "07_crime_and_confidence"),
+    "Empowering": ("05_grants",),
+}
 SUMMARY_SECTION = "00_summary"
 MAX_PAPER_COLUMNS = 7  # wider tables do not fit an A4 page legibly
 MAX_PAPER_ROWS = 24    # longer ones belong in the data, not the paper
@@ -160,12 +167,24 @@ def _emit(w: _Writer, blocks: list[dict[str, Any]]) -> None:
         elif kind == "note":
             w.box("note", f"**Note.** {block['text']}")
         elif kind == "table" and not block.get("appendix"):
-            if len(block["columns"]) > MAX_PAPER_COLUMNS or len(block["rows"]) > MAX_PAPER_ROWS:
+            fits = (len(block["columns"]) <= MAX_PAPER_COLUMNS
+                    and len(block["rows"]) <= MAX_PAPER_ROWS)
+            if block.get("paper") is False or (block.get("paper") is None and not fits):
                 w.supporting.append(block)
             else:
                 w.table_block(block)
         elif kind == "figure":
             w.figure_block(block)
+
+
+def _has_body(record: SectionRecord) -> bool:
+    """Does the section have content of its own (outside the engagement chapters)?"""
+    return any(b["type"] in ("paragraph", "table", "figure") and not b.get("part")
+               for b in record.blocks)
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def header_block(params: ReportParams) -> str:
@@ -261,14 +280,25 @@ def build_markdown(
         w.para(SYNTHETIC_WARNING)
 
     measure_records = [r for r in records if r.section_id != SUMMARY_SECTION]
-    for part in ENGAGEMENT_PARTS:
-        blocks = [b for r in measure_records if not r.failed_reason for b in r.blocks
-                  if b.get("part") == part and b["type"] != "finding"]
-        if not blocks:
-            continue
+    part_blocks = {
+        part: [b for r in measure_records if not r.failed_reason for b in r.blocks
+               if b.get("part") == part and b["type"] != "finding"]
+        for part in ENGAGEMENT_PARTS
+    }
+    parts_present = [p for p in ENGAGEMENT_PARTS if part_blocks[p]]
+    chapter_of: dict[str, str] = {}
+    number = w.section + len(parts_present) + 1
+    for record in measure_records:
+        if record.failed_reason or _has_body(record):
+            chapter_of[record.section_id] = f"section {number} ({record.title})"
+            number += 1
+    for part in parts_present:
         w.heading(part)
         w.para(PART_INTROS[part])
-        _emit(w, blocks)
+        _emit(w, part_blocks[part])
+        refs = [chapter_of[s] for s in PART_MEASURES.get(part, ()) if s in chapter_of]
+        if refs:
+            w.para("Evidence of the outcomes is reported in " + _join(refs) + ".")
 
     for record in measure_records:
         own = [b for b in record.blocks if not b.get("part") and b["type"] != "finding"]
@@ -277,7 +307,7 @@ def build_markdown(
             w.box("not-available",
                   f"**Not available:** this section failed to run: {record.failed_reason}")
             continue
-        if not any(b["type"] in ("paragraph", "table", "figure") for b in own):
+        if not _has_body(record):
             continue
         w.heading(record.title)
         section_findings = [b for b in record.blocks if b["type"] == "finding"]

@@ -144,13 +144,15 @@ class SectionWriter:
         rates: Mapping[str, Sequence[str]] | None = None,
         total_row: int | None = None,
         total_column: str | None = None,
+        paper: bool | None = None,
     ) -> pd.DataFrame:
         """Show ``df`` formatted; write the unformatted data (``data`` or ``df``) to CSV.
 
         ``counts`` names columns that count people or cases: small numbers in them (and the
         ``rates`` computed from them) are suppressed in both the shown table and the CSV, as
         in :func:`evaluation.disclosure.suppress`. With ``counts``, ``data`` must have the
-        same columns as ``df``.
+        same columns as ``df``. ``paper``: True prints the table in the board paper even when
+        it is wide, False never prints it there, None (default) prints it when it fits a page.
         """
         footnote = None
         if counts:
@@ -178,6 +180,7 @@ class SectionWriter:
                 "appendix": appendix,
                 "count_columns": [str(c) for c in counts],
                 "footnote": footnote,
+                "paper": paper,
             }
         )
         _display(_html(
