@@ -412,8 +412,9 @@ def cross_field_checks(dataset: str, df: pd.DataFrame, file: str) -> list[Proble
 
 
 def _row_numbers(df: pd.DataFrame) -> list[int]:
-    """Spreadsheet rows of ``df``'s records: the loader's ``attrs["row_numbers"]`` (an int
-    array) when it matches the frame, else header + 1-based position."""
+    """Spreadsheet rows of ``df``'s records: the loader's ``attrs["row_numbers"]``
+    (:class:`evaluation.loaders.RowNumbers`, or any sequence of ints) when it matches the
+    frame, else header + 1-based position."""
     rows = df.attrs.get("row_numbers")
     if rows is not None and not isinstance(rows, str | bytes) and len(rows) == len(df):
         return [int(r) for r in rows]

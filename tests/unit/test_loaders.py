@@ -18,6 +18,7 @@ from evaluation.errors import DataValidationError, EvaluationError
 from evaluation.loaders import (
     DATASETS,
     SUPPORTING_DATASETS,
+    RowNumbers,
     file_sha256,
     load,
     load_360giving,
@@ -61,13 +62,21 @@ def test_xlsx_with_title_row_loads_like_the_csv(tmp_path: Path) -> None:
     assert "header is row 2" in df.attrs["problems"][0].message
     # the records sit on spreadsheet rows 3 and 4, kept as a compact int32 array
     rows = df.attrs["row_numbers"]
-    assert rows.dtype == np.int32 and rows.tolist() == [3, 4]
+    assert rows.values.dtype == np.int32 and list(rows) == [3, 4]
+
+
+def test_loaded_frames_with_row_numbers_can_be_concatenated() -> None:
+    # pandas compares attrs with == when concatenating: the row numbers must compare whole
+    first, second = load("victims_hub", HUB, today=TODAY), load("victims_hub", HUB, today=TODAY)
+    both = pd.concat([first, second], ignore_index=True)
+    assert len(both) == 2 * len(first)
+    assert RowNumbers([3, 4]) == RowNumbers(np.array([3, 4])) != RowNumbers([3, 5])
 
 
 def test_reconcile_names_the_spreadsheet_row_kept_by_the_loader() -> None:
     contact = pd.DataFrame({"month": pd.to_datetime(["2015-04-01", "2015-05-01"]),
                             "channel": ["101", "101"], "contacts": [30012, 29000]})
-    contact.attrs["row_numbers"] = np.array([3, 7], dtype=np.int32)
+    contact.attrs["row_numbers"] = RowNumbers([3, 7])
     monthly = pd.DataFrame({"month": pd.to_datetime(["2015-04-01", "2015-05-01"]),
                             "line": ["101", "101"], "offered": [30012, 30000]})
     (problem,) = checks.reconcile_public_contact(contact, monthly)
