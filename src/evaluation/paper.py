@@ -142,7 +142,17 @@ def markdown_table(columns: list[str], rows: list[list[str]], caption: str) -> s
         all(re.fullmatch(r"[-+£]?[\d,.]+%?|–|\[c\]", str(r[i]).strip() or "–") for r in rows)
         for i in range(len(columns))
     ]
-    rule = "|" + "|".join("---:" if n else ":---" for n in numeric) + "|"
+    # Pandoc sizes wrapped columns by the dashes under each heading: give each column dashes in
+    # proportion to its longest word or cell (capped), so long text gets the room it needs.
+    widths = []
+    for i, c in enumerate(columns):
+        longest_cell = max((len(str(r[i])) for r in rows), default=0)
+        longest_word = max((len(w) for w in str(c).split()), default=1)
+        widths.append(max(14, min(26, max(longest_cell, longest_word + 4))))
+    rule = "|" + "|".join(("-" * (w - 1) + ":") if n else (":" + "-" * (w - 1))
+                          for w, n in zip(widths, numeric, strict=True)) + "|"
+    if len(rule) <= 72:  # short tables keep Pandoc's natural widths
+        rule = "|" + "|".join("---:" if n else ":---" for n in numeric) + "|"
     body = ["| " + " | ".join(_escape_cell(c) for c in r) + " |" for r in rows]
     return "\n".join([head, rule, *body, "", f"Table: {caption}", ""])
 

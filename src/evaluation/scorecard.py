@@ -723,6 +723,34 @@ def display_table(table: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns=DISPLAY_LABELS)
 
 
+BOARD_ASSURANCE = {"pass": "\u2714P meets target", "fail": "\u2718F misses target",
+                   "inconsistent": "? meets or misses at random", "": "no target"}
+BOARD_VARIATION = {"improvement": "improving", "concern": "concern",
+                   "neutral": "changed", "common cause": "stable"}
+
+
+def board_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The scorecard in six columns for the printed paper: the full verdicts stay in the
+    scorecard table. Variation and assurance keep their glyphs *and* words."""
+    variation = [f"{str(v).split(' ')[0]} {BOARD_VARIATION.get(str(k), str(k))}"
+                 if str(v) else "–"
+                 for v, k in zip(table["variation"], table["latest_variation"], strict=True)]
+    assurance = [BOARD_ASSURANCE.get("" if pd.isna(a) else str(a), str(a))
+                 for a in table["assurance_result"]]
+    latest = [f"{format_value(v, u)} ({month_name(p)})" if p else "–"
+              for v, u, p in zip(table["latest_value"], table["unit"], table["latest_period"],
+                                 strict=True)]
+    return pd.DataFrame({
+        "Objective": table["objective"],
+        "Indicator": table["indicator"],
+        "Latest": latest,
+        "Change on a year": [fmt_change_in(v, u).replace(" percentage points", " pp")
+                             for v, u in zip(table["change"], table["unit"], strict=True)],
+        "Variation": variation,
+        "Assurance": assurance,
+    })
+
+
 def _is(table: pd.DataFrame, column: str, value: str) -> pd.Series:
     return table[column].astype(str) == value
 
