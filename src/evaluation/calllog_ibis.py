@@ -6,7 +6,10 @@ until it is executed, and then by the backend the call logs live in:
 
 * DuckDB (the default; embedded, no server) for one force's logs on a laptop;
 * PySpark, locally or on a cluster (Spark Connect, Databricks), for national reviews;
-* BigQuery, Snowflake, Trino ... where the logs already sit in a warehouse.
+* Snowflake, Databricks SQL, PostgreSQL ... where the logs already sit in a warehouse
+  (BigQuery and Trino have only approximate percentiles: ``exact_quantiles=False``).
+
+``by=("force",)`` gives the KPIs of every force in one pass (a national review).
 
 Differences between engines, and how they are made not to matter:
 
@@ -76,12 +79,16 @@ def kpi_expression(
     calls: ibis.Table,
     target_s: Mapping[str, int] | None = None,
     callback_within_s: float = 3600,
+    by: Sequence[str] = (),
+    exact_quantiles: bool = True,
 ) -> ibis.Table:
     """The monthly KPIs of ``calls`` (an Ibis table of call logs) as an unexecuted expression.
 
-    Columns and definitions are those of :func:`evaluation.callhandling.monthly_kpis`; rows
-    are ordered by month and line. Lines without a target get a null target (the callers
-    check the lines first).
+    Columns and definitions are those of :func:`evaluation.callhandling.monthly_kpis`, after
+    any extra grouping columns ``by`` (e.g. ``("force",)`` for a national review); rows are
+    ordered by those, month and line. Lines without a target get a null target (the callers
+    check the lines first). ``exact_quantiles=False`` uses the engine's approximate
+    percentiles, for engines without exact ones (BigQuery, Trino).
     """
     import ibis
 
@@ -91,7 +98,9 @@ def kpi_expression(
     target = (ibis.cases(*[(line == name, value) for name, value in targets.items()])
               if targets else ibis.null("int64")).cast("int64")
     requested = calls.callback_requested.fill_null(False)
+    keys = [str(k) for k in by]
     rows = calls.select(
+        *keys,
         month=calls.received_at.truncate("M"),
         line=line,
         target_s=target,
@@ -105,7 +114,12 @@ def kpi_expression(
         cb_delay_s=_seconds(calls.callback_made_at, calls.received_at),
     )
     r = rows
-    agg = r.group_by(["month", "line"]).aggregate(
+
+    def pct(col: ibis.Value, q: float, where: ibis.Value | None = None) -> ibis.Value:
+        return col.quantile(q, where=where) if exact_quantiles else col.approx_quantile(
+            q, where=where)
+
+    agg = r.group_by([*keys, "month", "line"]).aggregate(
         target_s=r.target_s.max(),
         offered=r.count(),
         answered=r.answered_at.count(),
@@ -115,12 +129,12 @@ def kpi_expression(
         transferred_to_secondary=r.count(where=r.transferred),
         secondary_answered=r.sec_wait_s.count(),
         secondary_wait_mean_s=r.sec_wait_s.mean(),
-        secondary_wait_median_s=r.sec_wait_s.quantile(0.5),
-        secondary_wait_p90_s=r.sec_wait_s.quantile(0.9),
+        secondary_wait_median_s=pct(r.sec_wait_s, 0.5),
+        secondary_wait_p90_s=pct(r.sec_wait_s, 0.9),
         callbacks_requested=r.count(where=r.cb_requested),
         callbacks_made=r.callback_made_at.count(where=r.cb_requested),
         callbacks_within=r.count(where=r.cb_requested & (r.cb_delay_s <= within_s)),
-        callback_median_s=r.cb_delay_s.quantile(0.5, where=r.cb_requested),
+        callback_median_s=pct(r.cb_delay_s, 0.5, where=r.cb_requested),
     )
 
     def ratio(num: ibis.Value, den: ibis.Value) -> ibis.Value:
@@ -133,7 +147,7 @@ def kpi_expression(
         transfer_share=ratio(agg.transferred_to_secondary, agg.answered),
         callback_within_share=ratio(agg.callbacks_within, agg.callbacks_requested),
     )
-    return out.order_by(["month", "line"])
+    return out.order_by([*keys, "month", "line"])
 
 
 def monthly_kpis_ibis(
@@ -141,19 +155,37 @@ def monthly_kpis_ibis(
     target_s: Mapping[str, int] | None = None,
     callback_within_s: float = 3600,
     con: BaseBackend | None = None,
+    by: Sequence[str] = (),
+    exact_quantiles: bool = True,
 ) -> pd.DataFrame:
     """:func:`evaluation.callhandling.monthly_kpis` computed by the engine holding ``calls``.
 
     ``calls`` is an Ibis table (on any backend: DuckDB, PySpark, BigQuery ...) or Parquet
     path(s), read with ``con`` (default: an in-process DuckDB). Only the monthly aggregates
-    come back to Python. The result has the columns and dtypes of ``monthly_kpis``.
+    come back to Python. The result has the columns and dtypes of ``monthly_kpis``, after
+    the grouping columns ``by`` if any (one block of months and lines per force, say).
     """
     import ibis
 
     table = calls if isinstance(calls, ibis.Table) else read_call_logs(calls, con)
     targets = _targets(target_s)
+    keys = [str(k) for k in by]
+    missing = [k for k in keys if k not in table.columns]
+    if missing:
+        raise ValueError(f"by: no column(s) {missing} in the call logs")
     lines = table.select(line=table.line.cast("string")).distinct().to_pyarrow()
     _check_lines([str(v) for v in lines.column("line").to_pylist()], targets)
-    result: Any = kpi_expression(table, targets, callback_within_s).to_pyarrow()
-    log.debug("ibis KPIs: %d month-line rows", result.num_rows)
-    return _finalise(result.to_pandas())
+    expr = kpi_expression(table, targets, callback_within_s, keys, exact_quantiles)
+    result: Any = expr.to_pyarrow().to_pandas()
+    log.debug("ibis KPIs: %d rows", len(result))
+    if not keys:
+        return _finalise(result)
+    blocks = []
+    for values, group in result.groupby(keys, sort=True, dropna=False):
+        block = _finalise(group)
+        for key, value in zip(keys, values, strict=True):
+            block.insert(keys.index(key), key, value)
+        blocks.append(block)
+    if not blocks:
+        return pd.concat([result[keys].iloc[:0], _finalise(result)], axis=1)
+    return pd.concat(blocks, ignore_index=True)

@@ -127,3 +127,13 @@ def test_spark_kpis_equal_duckdb_kpis_on_synthetic_logs_in_two_files(
 def test_spark_kpis_reject_a_line_without_target(spark_con: Any) -> None:
     with pytest.raises(ValueError, match="no answer target given"):
         ci.monthly_kpis_ibis(SAMPLE, {"101": 30}, con=spark_con)
+
+
+def test_spark_kpis_by_force_equal_duckdb_kpis_by_force(spark_con: Any, tmp_path: Path) -> None:
+    both = pd.concat([_logs().assign(force="Essex"),
+                      _logs().iloc[[0, 2, 4, 7]].assign(force="Cambridgeshire")],
+                     ignore_index=True)
+    path = tmp_path / "calls.parquet"
+    both.to_parquet(path, index=False, coerce_timestamps="us")
+    pd.testing.assert_frame_equal(ci.monthly_kpis_ibis(path, con=spark_con, by=["force"]),
+                                  ci.monthly_kpis_ibis(path, by=["force"]))

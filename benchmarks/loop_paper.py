@@ -1,0 +1,31 @@
+"""The paper step of the straightforward loop: ``loop_paper.py PARAMS LOOP_DIR SECTIONS``.
+
+Reads the section records the notebooks wrote under LOOP_DIR/sections (SECTIONS: their names,
+comma-separated, in order), builds the paper's
+Markdown and renders HTML and PDF with the package's renderer, in one fresh process.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from evaluation.config import load_params
+from evaluation.paper import SectionRecord, build_markdown
+from evaluation.render import render_paper
+
+
+def main(params_file: str, loop_dir: str, sections: str) -> None:
+    """Render LOOP_DIR/html/paper.html and LOOP_DIR/pdf/paper.pdf from the section records."""
+    params = load_params(params_file)
+    out = Path(loop_dir)
+    records = [SectionRecord.read(out / "sections" / f"{s}.json") for s in sections.split(",")]
+    md = out / "paper.md"
+    md.write_text(build_markdown(params, records, ["Benchmark loop."]), encoding="utf-8")
+    render_paper(md, out / "html" / "paper.html", out / "pdf" / "paper.pdf", title=params.title,
+                 header_left=params.organisation,
+                 footer_left=f"{params.board} — {params.paper_date:%d %B %Y}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2], sys.argv[3])
