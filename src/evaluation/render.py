@@ -62,7 +62,7 @@ def render_with_pandoc_typst(
     common = ["--lua-filter", filt, "--resource-path", str(root),
               "--metadata", f"pagetitle={title}", "--metadata", "lang=en-GB"]
     html_args = ["--to", "html5", "--standalone", "--embed-resources",
-                 "--css", str(_template("paper.css")), "--toc", "--toc-depth=1",
+                 "--css", str(_template("paper.css")),
                  "--output", str(html_out), *common]
     if draft:
         banner = root / "draft-banner.html"

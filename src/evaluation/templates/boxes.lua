@@ -5,11 +5,25 @@ local styles = {
   ["not-available"] = 'fill: rgb("#fff4e0"), stroke: 1.5pt + rgb("#E69F00"), inset: 10pt, width: 100%',
 }
 
-function Div(el)
-  if not FORMAT:match("typst") then
-    if el.classes:includes("contents") then return {} end  -- HTML gets Pandoc's --toc
-    return nil
+-- HTML: the contents list goes where the paper puts it (after the To/From/Date block).
+function Pandoc(doc)
+  if FORMAT:match("typst") then return nil end
+  local toc = pandoc.structure.table_of_contents(doc.blocks, { toc_depth = 1 })
+  local blocks = {}
+  for _, b in ipairs(doc.blocks) do
+    if b.t == "Div" and b.classes:includes("contents") then
+      table.insert(blocks, pandoc.Div({ pandoc.Header(1, "Contents", { id = "contents" }), toc },
+                                      { id = "TOC", role = "doc-toc" }))
+    else
+      table.insert(blocks, b)
+    end
   end
+  doc.blocks = blocks
+  return doc
+end
+
+function Div(el)
+  if not FORMAT:match("typst") then return nil end
   if el.classes:includes("contents") then
     return pandoc.RawBlock("typst", '#outline(title: [Contents], depth: 1, indent: auto)\n#pagebreak(weak: true)')
   end
