@@ -81,7 +81,6 @@ class SectionWriter:
         if self._root is not None:
             for sub in ("tables", "figures", "sections"):
                 (self._root / sub).mkdir(parents=True, exist_ok=True)
-        _display(_markdown(f"# {self.title}"))
         if self.synthetic_data:
             self.note(
                 "This section uses the SYNTHETIC sample force where it shows call, survey, "
@@ -145,7 +144,7 @@ class SectionWriter:
         total_row: int | None = None,
         total_column: str | None = None,
         paper: bool | None = None,
-    ) -> pd.DataFrame:
+    ) -> None:
         """Show ``df`` formatted; write the unformatted data (``data`` or ``df``) to CSV.
 
         ``counts`` names columns that count people or cases: small numbers in them (and the
@@ -188,7 +187,6 @@ class SectionWriter:
             + shown.to_html(index=False, escape=True, border=0, classes="board-table")
             + (f"<p><small>{html.escape(footnote)}</small></p>" if footnote else "")
         ))
-        return shown
 
     def figure(self, chart: Chart, name: str, caption: str, data: pd.DataFrame | None = None
                ) -> None:

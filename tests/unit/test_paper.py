@@ -1,0 +1,91 @@
+"""The board paper's Markdown: house style, numbering, chapters, draft marking."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from evaluation.config import load_params
+from evaluation.paper import SectionRecord, build_markdown, markdown_table
+from evaluation.previous import compare_scorecards
+
+ROOT = Path(__file__).resolve().parents[2]
+PARAMS = load_params(ROOT / "params" / "sample.yaml")
+
+
+def _table(name: str, columns: int, rows: int = 2, **extra) -> dict:
+    return {"type": "table", "name": name, "caption": f"{name} caption",
+            "columns": [f"c{i}" for i in range(columns)],
+            "rows": [[str(i)] * columns for i in range(rows)], "csv": f"tables/{name}.csv",
+            **extra}
+
+
+def _records() -> list[SectionRecord]:
+    return [
+        SectionRecord("01_public_contact", "Public contact", [
+            {"type": "finding", "text": "Contacts were 20,797.", "table": "appendix1"},
+            {"type": "paragraph", "text": "A paragraph on contact."},
+            _table("appendix1", 3),
+            {"type": "figure", "name": "f", "title": "T", "caption": "A chart",
+             "alt": 'Alt "text" here', "png": "figures/f.png"},
+        ]),
+        SectionRecord("06_engagement", "Engagement", [
+            {"type": "paragraph", "text": "Listening sentence.", "part": "Listening"},
+            {"type": "paragraph", "text": "Own sentence."},
+            _table("wide", 9),
+        ]),
+    ]
+
+
+def test_house_style_header_and_numbered_sections() -> None:
+    md = build_markdown(PARAMS, _records(), ["provenance line"])
+    assert md.startswith("**To:** Business Coordination Board  \n**From:** Chief Executive")
+    assert "**Date:** 30 April 2019" in md
+    headings = re.findall(r"^# (.+)$", md, flags=re.M)
+    assert headings[:4] == ["1. Purpose", "2. Recommendation", "3. Summary of the evidence",
+                            "4. Background"]
+    assert "5. Listening" in headings and "6. Public contact" in headings
+    assert headings[-1] == "Appendix E. Provenance"
+    assert "2.1\u2003The Board is recommended to note this report." in md
+    assert "3.1\u2003Contacts were 20,797." in md  # findings lead the summary
+
+
+def test_engagement_chapter_refers_to_measure_chapters_by_number() -> None:
+    md = build_markdown(PARAMS, _records(), [])
+    assert "Listening sentence." in md
+    assert "Evidence of the outcomes is reported in section 6 (Public contact)." in md
+
+
+def test_wide_tables_go_to_the_supporting_appendix_and_figures_keep_alt_text() -> None:
+    md = build_markdown(PARAMS, _records(), [])
+    assert "wide caption: `tables/wide.csv`" in md
+    assert "| C0 | C1 | C2 |" in md  # headings capitalised
+    assert "alt=\"Alt 'text' here\"" in md
+
+
+def test_failed_section_gives_a_draft_with_a_not_available_box() -> None:
+    records = [*_records(), SectionRecord("05_grants", "Grants", [], "ValueError: empty")]
+    md = build_markdown(PARAMS, records, [], draft_reasons=["section 05_grants failed"])
+    assert "**DRAFT — INCOMPLETE.**" in md
+    assert "**Not available:** this section failed to run: ValueError: empty" in md
+
+
+def test_markdown_table_has_a_header_row_and_caption() -> None:
+    text = markdown_table(["Quarter", "Contacts"], [["Q1", "4,853"]], "Table 1: Contacts")
+    lines = text.splitlines()
+    assert lines[0] == "| Quarter | Contacts |" and lines[1] == "|:---|---:|"
+    assert "Table: Table 1: Contacts" in text
+
+
+def test_compare_scorecards_names_what_moved() -> None:
+    before = pd.DataFrame({"indicator": ["Satisfaction", "Calls"], "latest_value": [0.85, 0.9],
+                           "latest_period": ["2018-03", "2018-03"], "unit": ["percent"] * 2})
+    now = pd.DataFrame({"indicator": ["Satisfaction", "Calls", "New"],
+                        "latest_value": [0.87, 0.9, 12.0],
+                        "latest_period": ["2019-03"] * 3, "unit": ["percent", "percent", "count"]})
+    assert compare_scorecards(before, now) == [
+        "Satisfaction: 85.0% (2018-03) in the previous paper, 87.0% (2019-03) now.",
+        "New: new on the scorecard, 12 (2019-03).",
+    ]
