@@ -73,3 +73,22 @@ def test_changed_input_or_no_cache_runs_again(project: Path) -> None:
     assert again["cached"] == [False]
     table = (out / "tables" / "01_public_contact__appendix1.csv").read_text()
     assert "886" in table
+
+
+def test_previous_run_is_summarised_in_the_new_paper(project: Path) -> None:
+    params = project / "params" / "run.yaml"
+    first = project / "reports" / "first"
+    _run(params, first)
+    second = project / "reports" / "second"
+    proc = subprocess.run([sys.executable, "-m", "evaluation.cli", "report", "--params",
+                           str(params), "--out", str(second), "--previous", str(first)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=900)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    paper = (second / "paper.md").read_text()
+    assert "## Since the previous paper" in paper
+    assert "The previous paper ('c') covered 2018-04-01 to 2019-03-31." in paper
+    assert json.loads((second / "manifest.json").read_text())["previous"] == str(first)
+    bad = subprocess.run([sys.executable, "-m", "evaluation.cli", "report", "--params",
+                          str(params), "--out", str(second), "--previous", str(project)],
+                         capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert bad.returncode == 2 and "no manifest.json there" in bad.stderr
