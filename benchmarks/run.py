@@ -225,7 +225,7 @@ def _copy_inputs(dest: Path) -> Path:
     return dest / "params" / "sample.yaml"
 
 
-def _change_section_parameter(params_file: Path) -> str:
+def _change_section_parameter(params_file: Path, step: int = 1) -> str:
     """Set one notebook parameter of one section in the copied run file; say which."""
     import papermill
     import yaml
@@ -244,7 +244,7 @@ def _change_section_parameter(params_file: Path) -> str:
                 if k not in globals_ and v["inferred_type_name"] == "int"]
         names = [preferred[1]] if section == preferred[0] and preferred[1] in declared else ints
         if names:
-            choice = (section, names[0], int(str(declared[names[0]]["default"])) + 1)
+            choice = (section, names[0], int(str(declared[names[0]]["default"])) + step)
             break
     if choice is None:
         raise RuntimeError("no section declares an integer parameter to change")
@@ -254,17 +254,17 @@ def _change_section_parameter(params_file: Path) -> str:
     return f"section_params.{choice[0]}.{choice[1]} = {choice[2]}"
 
 
-def _change_data_file(data_dir: Path) -> str:
+def _change_data_file(data_dir: Path, step: int = 1) -> str:
     """Change one amount in the copied grants.csv (still valid); say which."""
     path = data_dir / "grants.csv"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     header = lines[0].rstrip("\n").split(",")
     col = header.index("amount_gbp")
     fields = lines[1].split(",")
-    fields[col] = str(int(float(fields[col])) + 100)
+    fields[col] = str(int(float(fields[col])) + 100 * step)
     lines[1] = ",".join(fields)
     path.write_text("".join(lines), encoding="utf-8")
-    return f"{path.name}: first grant's amount_gbp + 100"
+    return f"{path.name}: first grant's amount_gbp + {100 * step}"
 
 
 def _rerun_counts(run: dict[str, Any], run_dir: Path) -> dict[str, Any]:
@@ -275,14 +275,27 @@ def _rerun_counts(run: dict[str, Any], run_dir: Path) -> dict[str, Any]:
     return run
 
 
-def bench_cache(work: Path, noop_reps: int) -> dict[str, Any]:
-    """(b): cold runs, then re-runs with nothing changed, one section parameter, one data file.
+def _edit_notebook(notebook: Path) -> str:
+    """Append a markdown cell to the copied notebook (the section's own input); say which."""
+    import nbformat
 
-    Other engineers edit src/evaluation while this runs, and any edit rightly changes every
-    cache key. So each re-run is checked from its manifest (how many sections actually ran):
-    before each measurement the cache is warmed until a run executes no section, and a
-    measurement is kept only when it re-ran what the change alone should re-run.
+    nb = nbformat.read(str(notebook), as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell("Edited for the cache benchmark."))
+    nbformat.write(nb, str(notebook))
+    return f"{notebook.name}: one markdown cell appended"
+
+
+def bench_cache(work: Path, noop_reps: int) -> dict[str, Any]:
+    """(b): cold runs, then re-runs with nothing changed and with one input changed.
+
+    The changes: one section's notebook edited, one section's parameter changed, one data
+    file changed. Other engineers edit src/evaluation while this runs, and any edit rightly
+    changes every cache key, so before each measurement the cache is warmed until a run
+    executes no section, and a measurement during which the package's source changed is
+    repeated (``code_fingerprint`` before and after).
     """
+    from evaluation.cache import code_fingerprint
+
     root = work / "cache"
     params_file = _copy_inputs(root)
     out = root / "reports" / "bench"
@@ -296,34 +309,54 @@ def bench_cache(work: Path, noop_reps: int) -> dict[str, Any]:
                 return
         log.warning("the cache never settled: the source keeps changing")
 
+    def changed_run(label: str, change: Any) -> tuple[dict[str, Any], str]:
+        for attempt in range(3):
+            settle()
+            before = code_fingerprint()
+            what = change(attempt)
+            result = run(label)
+            if code_fingerprint() == before:
+                return result, what
+            log.warning("the package's source changed during %r; repeating", label)
+        return result, what + " (source edited during the run: not a clean measurement)"
+
     colds = [run("cache: cold, empty cache"), run("cache: cold, --no-cache", no_cache=True)]
     noop: list[dict[str, Any]] = []
     for i in range(noop_reps):
         settle()
         noop.append(run(f"cache: nothing changed #{i}"))
+    params = yaml_load(params_file)
+    sections = params.get("sections") or yaml_load(params_file.parent / "defaults.yaml")[
+        "sections"]
+    target_nb = root / "notebooks" / f"{sections[-1]}.ipynb"
+    notebook, what_nb = changed_run("cache: one section's notebook edited",
+                                    lambda _: _edit_notebook(target_nb))
     original = params_file.read_text(encoding="utf-8")
-    section: dict[str, Any] = {}
-    for _ in range(3):
-        settle()
-        what_param = _change_section_parameter(params_file)
-        section = run("cache: one section parameter")
+
+    def change_param(attempt: int) -> str:
         params_file.write_text(original, encoding="utf-8")
-        if section["sections_run"] == 1:
-            break
-        log.warning("a source edit during the run re-ran %s sections; repeating",
-                    section["sections_run"])
-    settle()
-    what_data = _change_data_file(root / "data" / "sample")
-    data = run("cache: one data file")
+        return _change_section_parameter(params_file, attempt + 1)
+
+    section, what_param = changed_run("cache: one section's parameter", change_param)
+    params_file.write_text(original, encoding="utf-8")
+    data, what_data = changed_run(
+        "cache: one data file", lambda a: _change_data_file(root / "data" / "sample", a + 1))
     valid_noop = [r for r in noop if r["sections_run"] == 0] or noop
     cold_s = _median(colds)
-    return {"cold": colds, "noop": noop, "section": section, "data": data,
-            "changed_parameter": what_param, "changed_data": what_data,
-            "cold_s": cold_s, "noop_s": _median(valid_noop), "noop_valid": len(valid_noop),
-            "ratio_noop": _median(valid_noop) / cold_s,
+    return {"cold": colds, "noop": noop, "notebook": notebook, "section": section,
+            "data": data, "changed_notebook": what_nb, "changed_parameter": what_param,
+            "changed_data": what_data, "cold_s": cold_s, "noop_s": _median(valid_noop),
+            "noop_valid": len(valid_noop), "ratio_noop": _median(valid_noop) / cold_s,
+            "ratio_notebook": notebook["seconds"] / cold_s,
             "ratio_section": section["seconds"] / cold_s,
             "ratio_data": data["seconds"] / cold_s,
-            "ok": all(r["rc"] == 0 for r in [*colds, *noop, section, data])}
+            "ok": all(r["rc"] == 0 for r in [*colds, *noop, notebook, section, data])}
+
+
+def yaml_load(path: Path) -> dict[str, Any]:
+    import yaml
+
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
 
 
 # --------------------------------------------------------------------------- (c), (d) calls
@@ -374,7 +407,8 @@ def bench_calls(n: int, reps: int, engines: Sequence[str]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- report
 def _fmt_goal(value: float, goal: float, unit: str = "") -> str:
     ok = value <= goal
-    return (f"{value:.3g}{unit} | ≤ {goal:g}{unit} | "
+    shown = f"{value:.0f}" if value >= 100 else f"{value:.3g}"
+    return (f"{shown}{unit} | ≤ {goal:g}{unit} | "
             + ("**met**" if ok else f"**missed** ({value / goal:.2f}× the goal)"))
 
 
@@ -383,8 +417,12 @@ def render(results: dict[str, Any]) -> str:
     m = results["machine"]
     lines = [START_MARK, "",
              f"Measured {results['finished'][:16].replace('T', ' ')} UTC "
-             f"({'quick' if results['quick'] else 'full'} run, "
-             f"{results['seconds'] / 60:.1f} minutes in all).", "",
+             f"({'quick' if results['quick'] else 'full'} run; this invocation took "
+             f"{results['seconds'] / 60:.1f} minutes).", "",
+             *([f"Parts {', '.join(results['kept_from_previous']['parts'])} are kept from "
+                f"the run finished {results['kept_from_previous']['finished'][:16]} UTC "
+                "(same machine); the others were measured again.", ""]
+               if results.get("kept_from_previous") else []),
              "### Machine", "",
              f"- {m['nproc']} cores ({m['cpu']}), {m['memory_gib']} GiB memory, no swap use "
              f"assumed; {m['os']}",
@@ -403,6 +441,8 @@ def render(results: dict[str, Any]) -> str:
     if b:
         lines.append(f"| (b) re-run, nothing changed / cold | "
                      f"{_fmt_goal(b['ratio_noop'], GOALS['b_noop'])} |")
+        lines.append(f"| (b) re-run, one section's notebook edited / cold | "
+                     f"{_fmt_goal(b['ratio_notebook'], GOALS['b_section'])} |")
         lines.append(f"| (b) re-run, one section's parameter changed / cold | "
                      f"{_fmt_goal(b['ratio_section'], GOALS['b_section'])} |")
         lines.append(f"| (b) re-run, one data file changed / cold | "
@@ -455,11 +495,12 @@ def render(results: dict[str, Any]) -> str:
         lines += ["(b) the cache, on a temporary copy of params/, data/ and notebooks/:", "",
                   "| run | wall s | sections run | reused | paper | peak RSS MB |",
                   "| --- | --- | --- | --- | --- | --- |"]
-        for r in [*b["cold"], *b["noop"], b["section"], b["data"]]:
+        for r in [*b["cold"], *b["noop"], b["notebook"], b["section"], b["data"]]:
             lines.append(f"| {r['label']} | {r['seconds']:.2f} | {r.get('sections_run')} | "
                          f"{r.get('sections_reused')} | {r.get('renderer')} | "
                          f"{r['peak_rss_mb']:.0f} |")
-        lines += ["", f"Parameter changed: `{b['changed_parameter']}`; data file changed: "
+        lines += ["", f"Notebook edited: `{b['changed_notebook']}`; "
+                  f"parameter changed: `{b['changed_parameter']}`; data file changed: "
                   f"`{b['changed_data']}`. Ratios use the median of the cold runs "
                   f"({b['cold_s']:.1f} s) and of the {b['noop_valid']} no-op re-runs that "
                   "executed no section.", ""]
@@ -491,8 +532,9 @@ def render(results: dict[str, Any]) -> str:
         lines += [f"(spark) The same Ibis expression on a local PySpark session (local[2], "
                   f"driver memory 2 GB) on the same {sp['n']:,} calls: {r['seconds']:.1f} s "
                   f"whole process, of which {ch.get('compute_s', float('nan')):.1f} s from "
-                  "starting the JVM to the KPIs in pandas; peak RSS of the largest process "
-                  f"(Python or the JVM it starts) {r['peak_rss_mb']:.0f} MB.", ""]
+                  "starting the JVM to the KPIs in pandas; peak RSS of the Python process "
+                  f"{r['peak_rss_mb']:.0f} MB (the JVM, given up to 2 GB of heap, is not "
+                  "counted: it is not a waited-for child).", ""]
     if results.get("imports"):
         im = results["imports"]
         lines += ["Import cost in the batch environment (.venv; fresh interpreter, median of "
@@ -527,6 +569,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="comma-separated subset of imports,a,b,c,d,spark")
     parser.add_argument("--calls", type=int, default=None,
                         help="N for (c) (default 10,000,000; --quick 1,000,000); (d) uses 10 N")
+    parser.add_argument("--merge", action="store_true",
+                        help="with --only: keep the other parts from the last results file "
+                        "(their time is noted) and write the docs if every part is there")
     parser.add_argument("--docs", action="store_true",
                         help="write docs/performance.md even for a quick or partial run")
     args = parser.parse_args(argv)
@@ -556,9 +601,18 @@ def main(argv: list[str] | None = None) -> int:
             except ImportError:
                 log.warning("pyspark not installed: Spark benchmark skipped")
     results["seconds"] = time.perf_counter() - started
+    out = BENCH / "results" / ("quick.json" if quick else "full.json")
+    if args.merge and out.is_file():
+        previous = json.loads(out.read_text(encoding="utf-8"))
+        kept = [k for k in ("imports", "a", "b", "c", "d", "spark")
+                if k not in results and k in previous]
+        for key in kept:
+            results[key] = previous[key]
+        if kept:
+            results["kept_from_previous"] = {"parts": kept, "finished": previous["finished"]}
+            only |= set(kept)
     results["loadavg_end"] = os.getloadavg()
     results["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
-    out = BENCH / "results" / ("quick.json" if quick else "full.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
     block = render(results)
