@@ -1,9 +1,11 @@
 """Content-addressed cache of executed sections and rendered papers.
 
-A section is not run again when its notebook, its parameters, the input data and the
-package's own code are all unchanged: the cache key is a SHA-256 over all four. Any change
-to any of them gives a new key, so a stale result can never be reused. The cache lives in
-``reports/.cache/`` beside the runs; ``evaluation report --no-cache`` ignores it.
+A section is not run again when its notebook, its parameters, the package's own code and the
+files it read are all unchanged. The cache key is a SHA-256 over the first three; each cached
+section also keeps the SHA-256 of every input file it read (noted in the kernel by
+:mod:`evaluation.reads`), and is reused only when all of those still match. So a change to one
+dataset re-runs only the sections that read it, and a stale result can never be reused. The
+cache lives in ``reports/.cache/`` beside the runs; ``evaluation report --no-cache`` ignores it.
 """
 
 from __future__ import annotations
@@ -61,22 +63,33 @@ class RunCache:
     def _section_dir(self, section: str, key: str) -> Path:
         return self.root / "sections" / section / key
 
-    def restore_section(self, section: str, key: str, staging: Path) -> bool:
-        """Copy a cached section's outputs into ``staging``; False when not cached."""
+    def restore_section(self, section: str, key: str, staging: Path,
+                        current: dict[str, str]) -> bool:
+        """Copy a cached section's outputs into ``staging`` when every input file it read
+        still has the hash it had (``current``: path → SHA-256 now); False otherwise."""
         src = self._section_dir(section, key)
-        if not (src / "complete").is_file():
+        if not (src / "complete").is_file() or not (src / "inputs.json").is_file():
+            return False
+        used = json.loads((src / "inputs.json").read_text(encoding="utf-8"))
+        stale = [p for p, h in used.items() if current.get(p) != h]
+        if stale:
+            log.info("section %s: input changed (%s), running again", section,
+                     ", ".join(Path(p).name for p in stale[:3]))
             return False
         for path in src.rglob("*"):
-            if path.is_file() and path.name != "complete":
+            if path.is_file() and path.name not in ("complete", "inputs.json"):
                 dest = staging / path.relative_to(src)
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(path, dest)
         log.info("section %s: unchanged, reused from cache", section)
         return True
 
-    def store_section(self, section: str, key: str, staging: Path) -> None:
+    def store_section(self, section: str, key: str, staging: Path, inputs: dict[str, str]
+                      ) -> None:
+        """Keep a section's outputs with the hashes of the input files it read."""
         files = [p for pattern in SECTION_GLOBS for p in staging.glob(pattern.format(s=section))]
-        self._store(self._section_dir(section, key), staging, files)
+        self._store(self._section_dir(section, key), staging, files,
+                    extra={"inputs.json": json.dumps(inputs, sort_keys=True)})
 
     # -- papers --------------------------------------------------------------------------
     def restore_paper(self, key: str, staging: Path) -> list[Path] | None:
@@ -97,13 +110,16 @@ class RunCache:
         self._store(self.root / "papers" / key, staging, list(files))
 
     # -- helpers -------------------------------------------------------------------------
-    def _store(self, dest: Path, base: Path, files: list[Path]) -> None:
+    def _store(self, dest: Path, base: Path, files: list[Path],
+               extra: dict[str, str] | None = None) -> None:
         tmp = dest.parent / f".{dest.name}.{uuid.uuid4().hex}"
         tmp.mkdir(parents=True)
         for path in files:
             target = tmp / path.relative_to(base)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, target)
+        for name, text in (extra or {}).items():
+            (tmp / name).write_text(text, encoding="utf-8")
         (tmp / "complete").write_text("ok", encoding="utf-8")
         if dest.exists():
             shutil.rmtree(dest)

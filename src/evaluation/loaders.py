@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from evaluation import checks
+from evaluation import checks, reads
 from evaluation.errors import DataValidationError, EvaluationError, Problem, ProblemReport
 from evaluation.schemas import DISTRICTS, FUNDS, SCHEMAS, kind_of
 
@@ -265,6 +265,7 @@ def _frame_from_rows(
 
 def _read_raw(path: Path, dataset: str, expected: Sequence[str]) -> _Raw:
     """The file's cells, or a ``_Raw`` with an empty frame and the reason it could not be read."""
+    reads.record(path)
     file = str(path)
     empty = pd.DataFrame()
     if not path.exists():

@@ -300,15 +300,18 @@ def run_report(
     staging.mkdir(parents=True)
     started = datetime.now(UTC)
     code_hash = code_fingerprint()
-    notebooks = {str(params.notebook_path(s).resolve()) for s in params.sections}
-    data_hash = digest(sorted((p, h) for p, h in inputs_before.items() if p not in notebooks))
-    keys = {p.section: digest(p.section, notebook_hashes[p.section], p.parameters, data_hash,
-                              code_hash, __version__) for p in plans}
+    # data = every input except notebooks and params files (those enter through the key)
+    not_data = {str(params.notebook_path(s).resolve()) for s in params.sections}
+    not_data |= {str(p.resolve()) for p in (defaults_path, params_path)}
+    data_inputs = {p: h for p, h in inputs_before.items() if p not in not_data}
+    keys = {p.section: digest(p.section, notebook_hashes[p.section], p.parameters, code_hash,
+                              __version__) for p in plans}
 
     outcomes: dict[str, SectionOutcome] = {}
     to_run = []
     for plan in plans:
-        if use_cache and cache.restore_section(plan.section, keys[plan.section], staging):
+        if use_cache and cache.restore_section(plan.section, keys[plan.section], staging,
+                                               data_inputs):
             outcomes[plan.section] = SectionOutcome(plan.section, "ok", 0.0, cached=True)
         else:
             to_run.append(plan)
@@ -319,9 +322,10 @@ def run_report(
             executed = staging / "executed" / f"{plan.section}.ipynb"
             if executed.is_file():
                 export_html(executed, staging / "html" / f"{plan.section}.html")
-            if outcomes[plan.section].status == "ok" and \
-                    (staging / "sections" / f"{plan.section}.json").is_file():
-                cache.store_section(plan.section, keys[plan.section], staging)
+            record = staging / "sections" / f"{plan.section}.json"
+            if outcomes[plan.section].status == "ok" and record.is_file():
+                cache.store_section(plan.section, keys[plan.section], staging,
+                                    _inputs_used(record, data_inputs))
     ordered = [outcomes[p.section] for p in plans]
 
     inputs_after = hash_inputs(files)
@@ -333,8 +337,16 @@ def run_report(
         )
     return _assemble(params, params_path, defaults_path, staging, final, ordered, started,
                      inputs_before, previous_dir, cache if use_cache else None,
-                     digest(keys, params.model_dump_json(), code_hash,
-                            _previous_key(previous_dir)))
+                     digest(keys, sorted(data_inputs.items()), params.model_dump_json(),
+                            code_hash, _previous_key(previous_dir)))
+
+
+def _inputs_used(record: Path, data_inputs: dict[str, str]) -> dict[str, str]:
+    """The data files a section read (from its record), with their hashes; every data file
+    when the section recorded none of them (so the cache can only be too careful)."""
+    read = json.loads(record.read_text(encoding="utf-8")).get("inputs", [])
+    used = {p: data_inputs[p] for p in read if p in data_inputs}
+    return used or dict(data_inputs)
 
 
 def _previous_key(previous_dir: Path | None) -> str | None:

@@ -22,6 +22,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from evaluation import reads
 from evaluation.charts import Chart
 from evaluation.disclosure import SUPPRESSED, suppress
 
@@ -78,6 +79,7 @@ class SectionWriter:
     def __post_init__(self) -> None:
         self._root = Path(self.output_dir) if self.output_dir else None
         self._part: str | None = None
+        reads.start()  # note every file this section reads, for the cache
         if self._root is not None:
             for sub in ("tables", "figures", "sections"):
                 (self._root / sub).mkdir(parents=True, exist_ok=True)
@@ -237,7 +239,8 @@ class SectionWriter:
         if self._root is None:
             return None
         path = self._root / "sections" / f"{self.section_id}.json"
-        payload = {"section_id": self.section_id, "title": self.title, "blocks": self.blocks}
+        payload = {"section_id": self.section_id, "title": self.title, "blocks": self.blocks,
+                   "inputs": reads.files_read()}
         tmp = path.with_suffix(".json.tmp")
         tmp.write_text(json.dumps(payload, indent=1, default=str), encoding="utf-8")
         tmp.replace(path)

@@ -92,3 +92,20 @@ def test_previous_run_is_summarised_in_the_new_paper(project: Path) -> None:
                           str(params), "--out", str(second), "--previous", str(project)],
                          capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert bad.returncode == 2 and "no manifest.json there" in bad.stderr
+
+
+def test_a_change_to_a_file_the_section_never_read_keeps_it_cached(project: Path) -> None:
+    params, out = project / "params" / "run.yaml", project / "reports" / "c"
+    unrelated = project / "data" / "sample" / "victims_hub.csv"
+    shutil.copy(ROOT / "data" / "sample" / "victims_hub.csv", unrelated)
+    _run(params, out)
+    record = json.loads((out / "sections" / "01_public_contact.json").read_text())
+    read = {Path(p).name for p in record["inputs"]}
+    assert {"public_contact.csv", "appendix1_public_contact_2018.csv"} <= read
+    assert "victims_hub.csv" not in read
+    unrelated.write_text(unrelated.read_text() + "\n")
+    assert _run(params, out)["cached"] == [True]
+    (project / "params" / "run.yaml").write_text(
+        (project / "params" / "run.yaml").read_text()
+        + "section_params:\n  01_public_contact:\n    spc_months: 30\n")
+    assert _run(params, out)["cached"] == [False]  # its own parameter changed

@@ -1,0 +1,59 @@
+"""Which files a section read, so the cache re-runs only the sections whose inputs changed.
+
+Inside a notebook kernel, :func:`start` installs a Python audit hook that notes every file
+opened for reading; the loaders also :func:`record` the files they hand to pyarrow or DuckDB
+(which open files outside Python). :class:`evaluation.publish.SectionWriter` writes the list
+into the section's record, and the pipeline keeps, per cached section, the hashes of exactly
+those files.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+_READS: set[str] = set()
+_ACTIVE = False
+_IGNORED_ROOTS = tuple({sys.prefix, sys.base_prefix, sys.exec_prefix})
+
+
+def _hook(event: str, args: tuple) -> None:
+    if event != "open" or not _ACTIVE or not args:
+        return
+    path, mode = args[0], (args[1] if len(args) > 1 else "r")
+    if isinstance(path, int) or (isinstance(mode, str) and any(m in mode for m in "wax+")):
+        return
+    try:
+        record(os.fsdecode(path))
+    except (TypeError, ValueError):
+        return
+
+
+def start() -> None:
+    """Begin noting the files this process reads (idempotent; audit hooks stay installed)."""
+    global _ACTIVE
+    if not _ACTIVE:
+        sys.addaudithook(_hook)
+        _ACTIVE = True
+    _READS.clear()
+
+
+def record(path: str | Path) -> None:
+    """Note that ``path`` was read (only while active; files under the Python installation
+    are ignored)."""
+    if not _ACTIVE:
+        return
+    text = os.path.abspath(os.fspath(path))
+    if not text.startswith(_IGNORED_ROOTS):
+        _READS.add(text)
+
+
+def files_read() -> list[str]:
+    """Regular files noted since :func:`start`, resolved and sorted."""
+    out = set()
+    for p in list(_READS):
+        path = Path(p)
+        if path.is_file():
+            out.add(str(path.resolve()))
+    return sorted(out)
