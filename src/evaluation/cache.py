@@ -91,6 +91,21 @@ class RunCache:
         self._store(self._section_dir(section, key), staging, files,
                     extra={"inputs.json": json.dumps(inputs, sort_keys=True)})
 
+    # -- timings (longest sections start first) ------------------------------------------
+    def expected_seconds(self) -> dict[str, float]:
+        path = self.root / "timings.json"
+        if not path.is_file():
+            return {}
+        try:
+            return {k: float(v) for k, v in json.loads(path.read_text("utf-8")).items()}
+        except (ValueError, AttributeError):
+            return {}
+
+    def note_seconds(self, section: str, seconds: float) -> None:
+        timings = self.expected_seconds()
+        timings[section] = round(seconds, 2)
+        self._write_json(self.root / "timings.json", timings)
+
     # -- papers --------------------------------------------------------------------------
     def restore_paper(self, key: str, staging: Path) -> list[Path] | None:
         src = self.root / "papers" / key

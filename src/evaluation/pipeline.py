@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -153,25 +153,41 @@ def _execute_section(plan: SectionPlan, executed: Path, output_dir: Path) -> Sec
     return SectionOutcome(plan.section, "ok", time.perf_counter() - start)
 
 
-def execute_sections(plans: list[SectionPlan], run_dir: Path, workers: int
-                     ) -> list[SectionOutcome]:
-    """Run the notebooks in parallel worker processes; one failure never stops the others."""
+def execute_sections(
+    plans: list[SectionPlan],
+    run_dir: Path,
+    workers: int,
+    expected_seconds: dict[str, float] | None = None,
+    on_done: Callable[[SectionOutcome], None] | None = None,
+) -> list[SectionOutcome]:
+    """Run the notebooks in parallel worker processes; one failure never stops the others.
+
+    The longest sections (by ``expected_seconds``, e.g. their last run) start first, which
+    shortens the whole run; ``on_done`` is called in this process as each section finishes
+    (the pipeline exports its HTML while the others are still running).
+    """
     executed_dir = run_dir / "executed"
     executed_dir.mkdir(parents=True, exist_ok=True)
     workers = max(1, min(workers, len(plans)))
+    expected = expected_seconds or {}
+    order = sorted(plans, key=lambda p: -expected.get(p.section, 0.0))
     ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    outcomes: dict[str, SectionOutcome] = {}
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        futures = [
-            pool.submit(_execute_section, p, executed_dir / p.notebook.name, run_dir)
-            for p in plans
-        ]
-        outcomes = [f.result() for f in futures]
-    for o in outcomes:
-        if o.status == "ok":
-            log.info("section %s ran in %.1f s", o.section, o.seconds)
-        else:
-            log.error("section %s FAILED: %s", o.section, o.error)
-    return outcomes
+        futures = {
+            pool.submit(_execute_section, p, executed_dir / p.notebook.name, run_dir): p
+            for p in order
+        }
+        for future in as_completed(futures):
+            outcome = future.result()
+            outcomes[outcome.section] = outcome
+            if outcome.status == "ok":
+                log.info("section %s ran in %.1f s", outcome.section, outcome.seconds)
+            else:
+                log.error("section %s FAILED: %s", outcome.section, outcome.error)
+            if on_done is not None:
+                on_done(outcome)
+    return [outcomes[p.section] for p in plans]
 
 
 def export_html(executed: Path, out: Path) -> None:
@@ -315,17 +331,21 @@ def run_report(
             outcomes[plan.section] = SectionOutcome(plan.section, "ok", 0.0, cached=True)
         else:
             to_run.append(plan)
+    def finished(outcome: SectionOutcome) -> None:
+        """Export and cache a section as soon as it has run (in this process)."""
+        executed = staging / "executed" / f"{outcome.section}.ipynb"
+        if executed.is_file():
+            export_html(executed, staging / "html" / f"{outcome.section}.html")
+        record = staging / "sections" / f"{outcome.section}.json"
+        if outcome.status == "ok" and record.is_file():
+            cache.store_section(outcome.section, keys[outcome.section], staging,
+                                _inputs_used(record, data_inputs))
+        cache.note_seconds(outcome.section, outcome.seconds)
+
     if to_run:
-        for outcome in execute_sections(to_run, staging, params.workers):
+        for outcome in execute_sections(to_run, staging, params.workers,
+                                        cache.expected_seconds(), finished):
             outcomes[outcome.section] = outcome
-        for plan in to_run:
-            executed = staging / "executed" / f"{plan.section}.ipynb"
-            if executed.is_file():
-                export_html(executed, staging / "html" / f"{plan.section}.html")
-            record = staging / "sections" / f"{plan.section}.json"
-            if outcomes[plan.section].status == "ok" and record.is_file():
-                cache.store_section(plan.section, keys[plan.section], staging,
-                                    _inputs_used(record, data_inputs))
     ordered = [outcomes[p.section] for p in plans]
 
     inputs_after = hash_inputs(files)
