@@ -11,4 +11,8 @@ try:
 except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0.0.0+unknown"
 
+from evaluation import reads as _reads
+
+_reads.start_if_requested()  # the batch run notes which files each section reads
+
 __all__ = ["__version__"]

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from evaluation import reads
 from evaluation.callhandling import _check_lines, _check_within, _finalise, _targets
 
 if TYPE_CHECKING:
@@ -61,6 +62,8 @@ def read_call_logs(
     for p in paths:
         if "://" not in p and not Path(p).is_file():
             raise FileNotFoundError(f"call log file not found: {p}")
+        if "://" not in p:
+            reads.record(p)  # read outside Python: note it for the section cache
     con = ibis.duckdb.connect() if con is None else con
     if len(paths) == 1:
         return con.read_parquet(paths[0])

@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import multiprocessing
+import os
 import platform
 import shutil
 import subprocess
@@ -135,21 +136,30 @@ def _execute_section(plan: SectionPlan, executed: Path, output_dir: Path) -> Sec
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    from evaluation.reads import ENV_FLAG
+
     start = time.perf_counter()
     parameters = dict(plan.parameters)
     if "output_dir" in parameters:
         parameters["output_dir"] = str(output_dir)
-    try:
-        papermill.execute_notebook(
-            str(plan.notebook), str(executed), parameters=parameters, kernel_name="python3",
-            cwd=str(plan.notebook.parent), progress_bar=False, log_output=False,
-        )
-    except PapermillExecutionError as exc:
-        return SectionOutcome(plan.section, "failed", time.perf_counter() - start,
-                              f"{exc.ename}: {exc.evalue}", exc.exec_count)
-    except Exception as exc:  # kernel died, notebook unreadable ...
-        return SectionOutcome(plan.section, "failed", time.perf_counter() - start,
-                              f"{type(exc).__name__}: {exc}")
+    os.environ[ENV_FLAG] = "1"  # the kernel inherits it: note the files the section reads
+    for attempt in (1, 2):
+        try:
+            papermill.execute_notebook(
+                str(plan.notebook), str(executed), parameters=parameters,
+                kernel_name="python3", cwd=str(plan.notebook.parent), progress_bar=False,
+                log_output=False,
+            )
+        except PapermillExecutionError as exc:
+            return SectionOutcome(plan.section, "failed", time.perf_counter() - start,
+                                  f"{exc.ename}: {exc.evalue}", exc.exec_count)
+        except Exception as exc:  # kernel died or failed to start, notebook unreadable ...
+            if attempt == 1 and "kernel" in str(exc).lower():
+                log.warning("section %s: %s; trying once more", plan.section, exc)
+                continue
+            return SectionOutcome(plan.section, "failed", time.perf_counter() - start,
+                                  f"{type(exc).__name__}: {exc}")
+        break
     return SectionOutcome(plan.section, "ok", time.perf_counter() - start)
 
 

@@ -79,7 +79,7 @@ class SectionWriter:
     def __post_init__(self) -> None:
         self._root = Path(self.output_dir) if self.output_dir else None
         self._part: str | None = None
-        reads.start()  # note every file this section reads, for the cache
+        reads.start()  # note the files read from here on (the batch run starts at import)
         if self._root is not None:
             for sub in ("tables", "figures", "sections"):
                 (self._root / sub).mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,7 @@
 """Which files a section read, so the cache re-runs only the sections whose inputs changed.
 
-Inside a notebook kernel, :func:`start` installs a Python audit hook that notes every file
+Inside a notebook kernel run by the batch (which sets ``EVALUATION_TRACK_READS=1``), importing
+the package calls :func:`start`, which installs a Python audit hook that notes every file
 opened for reading; the loaders also :func:`record` the files they hand to pyarrow or DuckDB
 (which open files outside Python). :class:`evaluation.publish.SectionWriter` writes the list
 into the section's record, and the pipeline keeps, per cached section, the hashes of exactly
@@ -30,13 +31,23 @@ def _hook(event: str, args: tuple) -> None:
         return
 
 
+ENV_FLAG = "EVALUATION_TRACK_READS"
+
+
 def start() -> None:
-    """Begin noting the files this process reads (idempotent; audit hooks stay installed)."""
+    """Begin noting the files this process reads (idempotent: nothing already noted is
+    forgotten; audit hooks stay installed for the life of the process)."""
     global _ACTIVE
     if not _ACTIVE:
         sys.addaudithook(_hook)
         _ACTIVE = True
-    _READS.clear()
+
+
+def start_if_requested() -> None:
+    """Start when the batch run asked for it (it sets ``EVALUATION_TRACK_READS`` for the
+    kernel), so reads are noted from the notebook's first ``import evaluation``."""
+    if os.environ.get(ENV_FLAG) == "1":
+        start()
 
 
 def record(path: str | Path) -> None:

@@ -109,3 +109,18 @@ def test_a_change_to_a_file_the_section_never_read_keeps_it_cached(project: Path
         (project / "params" / "run.yaml").read_text()
         + "section_params:\n  01_public_contact:\n    spc_months: 30\n")
     assert _run(params, out)["cached"] == [False]  # its own parameter changed
+
+
+def test_data_read_before_the_section_writer_is_tracked(project: Path) -> None:
+    """05_grants reads its register before creating its SectionWriter: a change to the
+    register must still re-run it (tracking starts at the kernel's first import)."""
+    shutil.copy(ROOT / "data" / "sample" / "grants.csv", project / "data" / "sample")
+    params = project / "params" / "run.yaml"
+    params.write_text(params.read_text().replace("[01_public_contact]", "[05_grants]"))
+    out = project / "reports" / "g"
+    _run(params, out)
+    record = json.loads((out / "sections" / "05_grants.json").read_text())
+    assert "grants.csv" in {Path(p).name for p in record["inputs"]}
+    grants = project / "data" / "sample" / "grants.csv"
+    grants.write_text(grants.read_text() + "\n")  # new bytes, same records
+    assert _run(params, out)["cached"] == [False]
