@@ -10,7 +10,7 @@ PARAMS ?= params/sample.yaml
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c requirements.lock -e ".[test]"
+	$(PY) -m pip install --quiet -c requirements.lock -e ".[test,scale]"
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -21,12 +21,18 @@ report: $(STAMP)
 
 ## Unit, scenario, end-to-end and notebook (nbval) tests; lint first.
 test: $(STAMP)
-	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/ruff check src tests benchmarks
 	$(PY) -m pytest -n 2 --dist loadfile --nbval-lax -m "not slow" tests notebooks
 
-## Everything, including the slow tests (Spark, large data).
+## Everything, including the slow tests (Spark on a local session; needs Java 17+).
 test-all: $(STAMP)
+	$(PY) -m pip install --quiet -c requirements.lock -e ".[test,scale,spark]"
 	$(PY) -m pytest -n 2 --dist loadfile --nbval-lax tests notebooks
+
+## Benchmarks as ratios (writes docs/performance.md; --quick for a short run).
+bench: $(STAMP)
+	$(PY) -m pip install --quiet -c requirements.lock -e ".[test,scale,spark]"
+	$(PY) benchmarks/run.py
 
 ## JupyterLab on the notebooks, in its own environment so the batch run stays lean.
 lab:
