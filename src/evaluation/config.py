@@ -43,6 +43,7 @@ class ReportParams(BaseModel):
     synthetic_data: bool
     disclosure_threshold: int = Field(ge=1)
     workers: int = Field(ge=1, le=16)
+    reuse_kernels: bool = True
     sections: list[str] = Field(min_length=1)
     section_params: dict[str, dict[str, Any]] = Field(default_factory=dict)
 

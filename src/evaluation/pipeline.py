@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import multiprocessing
+import multiprocessing.util
 import os
 import platform
 import shutil
@@ -131,8 +132,52 @@ def plan_sections(
     return plans
 
 
-def _execute_section(plan: SectionPlan, executed: Path, output_dir: Path) -> SectionOutcome:
-    """Run one notebook with papermill (in a worker process)."""
+# One kernel per worker process, reused from section to section: starting a kernel and
+# importing pandas, matplotlib and the package costs ~4 s, more than many sections take.
+_WORKER_KERNEL: Any = None
+
+RESET_CODE = (
+    "%reset -f\n"
+    "import matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt\n"
+    "import evaluation.reads as _reads\n_reads.reset()\ndel _reads\n"
+)
+
+
+def _shutdown_worker_kernel() -> None:
+    global _WORKER_KERNEL
+    if _WORKER_KERNEL is not None:
+        try:
+            _WORKER_KERNEL.shutdown_kernel(now=True)
+        except Exception:  # the kernel may already be gone
+            log.debug("kernel already stopped", exc_info=True)
+        _WORKER_KERNEL = None
+
+
+def _worker_kernel(cwd: Path) -> Any:
+    """This worker's kernel (started on first use), its namespace reset for a new section."""
+    global _WORKER_KERNEL
+    from jupyter_client.manager import KernelManager
+
+    if _WORKER_KERNEL is None or not _WORKER_KERNEL.is_alive():
+        _shutdown_worker_kernel()
+        km = KernelManager(kernel_name="python3")
+        km.start_kernel(cwd=str(cwd))
+        _WORKER_KERNEL = km
+        multiprocessing.util.Finalize(None, _shutdown_worker_kernel, exitpriority=10)
+        return km
+    client = _WORKER_KERNEL.blocking_client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=60)
+        client.execute_interactive(RESET_CODE, timeout=60, store_history=False)
+    finally:
+        client.stop_channels()
+    return _WORKER_KERNEL
+
+
+def _execute_section(plan: SectionPlan, executed: Path, output_dir: Path,
+                     reuse_kernel: bool = True) -> SectionOutcome:
+    """Run one notebook with papermill (in a worker process), in the worker's kernel."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -145,15 +190,18 @@ def _execute_section(plan: SectionPlan, executed: Path, output_dir: Path) -> Sec
     os.environ[ENV_FLAG] = "1"  # the kernel inherits it: note the files the section reads
     for attempt in (1, 2):
         try:
+            extra = {"km": _worker_kernel(plan.notebook.parent)} if reuse_kernel else {}
             papermill.execute_notebook(
                 str(plan.notebook), str(executed), parameters=parameters,
                 kernel_name="python3", cwd=str(plan.notebook.parent), progress_bar=False,
-                log_output=False,
+                log_output=False, **extra,
             )
         except PapermillExecutionError as exc:
             return SectionOutcome(plan.section, "failed", time.perf_counter() - start,
                                   f"{exc.ename}: {exc.evalue}", exc.exec_count)
         except Exception as exc:  # kernel died or failed to start, notebook unreadable ...
+            if reuse_kernel:
+                _shutdown_worker_kernel()
             if attempt == 1 and "kernel" in str(exc).lower():
                 log.warning("section %s: %s; trying once more", plan.section, exc)
                 continue
@@ -169,6 +217,7 @@ def execute_sections(
     workers: int,
     expected_seconds: dict[str, float] | None = None,
     on_done: Callable[[SectionOutcome], None] | None = None,
+    reuse_kernels: bool = True,
 ) -> list[SectionOutcome]:
     """Run the notebooks in parallel worker processes; one failure never stops the others.
 
@@ -185,7 +234,8 @@ def execute_sections(
     outcomes: dict[str, SectionOutcome] = {}
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
         futures = {
-            pool.submit(_execute_section, p, executed_dir / p.notebook.name, run_dir): p
+            pool.submit(_execute_section, p, executed_dir / p.notebook.name, run_dir,
+                        reuse_kernels): p
             for p in order
         }
         for future in as_completed(futures):
@@ -354,7 +404,8 @@ def run_report(
 
     if to_run:
         for outcome in execute_sections(to_run, staging, params.workers,
-                                        cache.expected_seconds(), finished):
+                                        cache.expected_seconds(), finished,
+                                        params.reuse_kernels):
             outcomes[outcome.section] = outcome
     ordered = [outcomes[p.section] for p in plans]
 

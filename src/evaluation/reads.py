@@ -43,6 +43,11 @@ def start() -> None:
         _ACTIVE = True
 
 
+def reset() -> None:
+    """Forget what was noted (a reused kernel starting its next section)."""
+    _READS.clear()
+
+
 def start_if_requested() -> None:
     """Start when the batch run asked for it (it sets ``EVALUATION_TRACK_READS`` for the
     kernel), so reads are noted from the notebook's first ``import evaluation``."""

@@ -124,3 +124,23 @@ def test_data_read_before_the_section_writer_is_tracked(project: Path) -> None:
     grants = project / "data" / "sample" / "grants.csv"
     grants.write_text(grants.read_text() + "\n")  # new bytes, same records
     assert _run(params, out)["cached"] == [False]
+
+
+def test_a_reused_kernel_gives_the_same_tables_as_fresh_kernels(project: Path) -> None:
+    shutil.copy(ROOT / "data" / "sample" / "victims_hub.csv", project / "data" / "sample")
+    params = project / "params" / "run.yaml"
+    base = params.read_text().replace("[01_public_contact]", "[01_public_contact, 04_victims_hub]")
+    outs = {}
+    for reuse in ("true", "false"):
+        params.write_text(base + f"workers: 1\nreuse_kernels: {reuse}\n")
+        outs[reuse] = project / "reports" / f"k-{reuse}"
+        result = _run(params, outs[reuse], cache=False)
+        assert result["ok"], result
+    tables = sorted(p.name for p in (outs["true"] / "tables").glob("*.csv"))
+    assert any(t.startswith("04_victims_hub") for t in tables)
+    for name in tables:
+        assert (outs["true"] / "tables" / name).read_bytes() == \
+            (outs["false"] / "tables" / name).read_bytes(), name
+    record = json.loads((outs["true"] / "sections" / "04_victims_hub.json").read_text())
+    read = {Path(p).name for p in record["inputs"]}
+    assert "victims_hub.csv" in read and "public_contact.csv" not in read  # reads were reset
