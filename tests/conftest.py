@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -23,3 +24,43 @@ def seed_dir() -> Path:
 @pytest.fixture(scope="session")
 def sample_dir() -> Path:
     return ROOT / "data" / "sample"
+
+
+def _write_defaults(dest: Path, keep_relative: tuple[str, ...] = ()) -> Path:
+    """Write params/defaults.yaml into ``dest`` with each ``../<folder>`` made absolute (this
+    repository's folder), except folders starting with one of ``keep_relative`` (which then
+    resolve beside ``dest``, e.g. a temporary copy of data/)."""
+    text = (ROOT / "params" / "defaults.yaml").read_text()
+
+    def absolute(match: re.Match[str]) -> str:
+        folder = match.group(1)
+        return match.group(0) if folder.startswith(keep_relative) else f"{ROOT}/{folder}"
+
+    path = dest / "defaults.yaml"
+    path.write_text(re.sub(r"\.\./([\w/.-]+)", absolute, text))
+    return path
+
+
+@pytest.fixture(scope="session")
+def write_defaults():
+    """A function writing the project's defaults.yaml into a temporary params folder."""
+    return _write_defaults
+
+
+def _run_section(section: str, out: Path, **parameters: object) -> Path:
+    """Execute notebooks/<section>.ipynb with papermill into ``out`` (its output_dir)."""
+    import papermill
+
+    notebook = ROOT / "notebooks" / f"{section}.ipynb"
+    papermill.execute_notebook(
+        str(notebook), str(out / f"{section}.ipynb"),
+        parameters={"output_dir": str(out), **parameters}, cwd=str(notebook.parent),
+        kernel_name="python3", progress_bar=False,
+    )
+    return out
+
+
+@pytest.fixture(scope="session")
+def run_section():
+    """A function running one section notebook through papermill, as the batch run does."""
+    return _run_section

@@ -122,16 +122,14 @@ def test_text_never_quotes_a_small_number_of_people(run_dir: Path) -> None:
                 assert not pattern.search(block["text"]), block["text"]
 
 
-def test_verify_detects_an_input_changed_after_the_paper(tmp_path: Path) -> None:
+def test_verify_detects_an_input_changed_after_the_paper(tmp_path: Path, write_defaults
+                                                          ) -> None:
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data" / "sample", data / "sample")
     shutil.copytree(ROOT / "data" / "seed", data / "seed")
     params = tmp_path / "params"
     params.mkdir()
-    (params / "defaults.yaml").write_text(
-        (ROOT / "params" / "defaults.yaml").read_text()
-        .replace("../notebooks", str(ROOT / "notebooks"))
-        .replace("../data/real", str(data / "real")))
+    write_defaults(params, keep_relative=("data",))
     (params / "run.yaml").write_text("run_name: verify\npaper_date: 2019-04-30\n"
                                      "period_start: 2018-04-01\nperiod_end: 2019-03-31\n"
                                      "sections: [01_public_contact]\n")

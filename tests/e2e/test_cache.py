@@ -33,17 +33,14 @@ def _run(params: Path, out: Path, cache: bool = True) -> dict:
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
+def project(tmp_path: Path, write_defaults) -> Path:
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data" / "seed", data / "seed")
     (data / "sample").mkdir()
     shutil.copy(ROOT / "data" / "sample" / "public_contact.csv", data / "sample")
     params = tmp_path / "params"
     params.mkdir()
-    (params / "defaults.yaml").write_text(
-        (ROOT / "params" / "defaults.yaml").read_text()
-        .replace("../notebooks", str(ROOT / "notebooks"))
-        .replace("../data/real", str(data / "real")))
+    write_defaults(params, keep_relative=("data",))
     (params / "run.yaml").write_text("run_name: c\npaper_date: 2019-04-30\n"
                                      "period_start: 2018-04-01\nperiod_end: 2019-03-31\n"
                                      "sections: [01_public_contact]\n")

@@ -101,10 +101,11 @@ def _broken_notebooks(tmp_path: Path) -> Path:
     return nbdir
 
 
-def test_failing_section_gives_nonzero_exit_and_only_a_marked_draft(tmp_path: Path) -> None:
+def test_failing_section_gives_nonzero_exit_and_only_a_marked_draft(
+    tmp_path: Path, write_defaults
+) -> None:
     nbdir = _broken_notebooks(tmp_path)
-    (tmp_path / "defaults.yaml").write_text(
-        (ROOT / "params" / "defaults.yaml").read_text().replace("../", f"{ROOT}/"))
+    write_defaults(tmp_path)
     run = tmp_path / "broken.yaml"
     run.write_text(f"run_name: broken\npaper_date: 2019-04-30\nperiod_start: 2018-04-01\n"
                    f"period_end: 2019-03-31\nnotebooks_dir: {nbdir}\n"

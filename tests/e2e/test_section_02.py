@@ -6,23 +6,17 @@ import json
 from pathlib import Path
 
 import pandas as pd
-import papermill as pm
 import pytest
 
 from evaluation.trace import untraceable
 
 ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOK = ROOT / "notebooks" / "02_call_handling.ipynb"
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("section02")
-    pm.execute_notebook(str(NOTEBOOK), str(out / "02_call_handling.ipynb"),
-                        parameters={"output_dir": str(out)}, cwd=str(NOTEBOOK.parent),
-                        kernel_name="python3", progress_bar=False)
-    return out
+def run(tmp_path_factory: pytest.TempPathFactory, run_section) -> Path:
+    return run_section("02_call_handling", tmp_path_factory.mktemp("section02"))
 
 
 def _table(out: Path, name: str) -> pd.DataFrame:

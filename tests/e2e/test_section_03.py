@@ -6,28 +6,21 @@ import json
 from pathlib import Path
 
 import pandas as pd
-import papermill as pm
 import pytest
 
 from evaluation.disclosure import SUPPRESSED
 from evaluation.trace import untraceable
 
 ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOK = ROOT / "notebooks" / "03_victim_satisfaction.ipynb"
 SECTION = "03_victim_satisfaction"
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("section03")
-    pm.execute_notebook(
-        str(NOTEBOOK), str(out / "executed.ipynb"),
-        parameters={"output_dir": str(out), "data_dir": str(ROOT / "data" / "sample"),
-                    "period_start": "2018-04-01", "period_end": "2019-03-31"},
-        cwd=str(NOTEBOOK.parent), kernel_name="python3", progress_bar=False,
-    )
-    return out
+def run(tmp_path_factory: pytest.TempPathFactory, run_section) -> Path:
+    return run_section("03_victim_satisfaction", tmp_path_factory.mktemp("section03"),
+                       data_dir=str(ROOT / "data" / "sample"),
+                       period_start="2018-04-01", period_end="2019-03-31")
 
 
 def _table(run: Path, name: str) -> pd.DataFrame:

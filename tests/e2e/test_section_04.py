@@ -6,23 +6,17 @@ import json
 from pathlib import Path
 
 import pandas as pd
-import papermill as pm
 import pytest
 
 from evaluation.trace import untraceable
 
 ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOK = ROOT / "notebooks" / "04_victims_hub.ipynb"
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("run04")
-    pm.execute_notebook(str(NOTEBOOK), str(out / "executed.ipynb"),
-                        parameters={"output_dir": str(out)}, cwd=str(NOTEBOOK.parent),
-                        progress_bar=False)
-    return out
+def run(tmp_path_factory: pytest.TempPathFactory, run_section) -> Path:
+    return run_section("04_victims_hub", tmp_path_factory.mktemp("run04"))
 
 
 def test_section_json_has_findings_tables_and_figures(run: Path) -> None:

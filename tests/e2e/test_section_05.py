@@ -6,33 +6,29 @@ import json
 from pathlib import Path
 
 import pandas as pd
-import papermill as pm
 import pytest
 
 from evaluation.trace import untraceable
 
 ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOK = ROOT / "notebooks" / "05_grants.ipynb"
 pytestmark = pytest.mark.e2e
 
 
-def _execute(out: Path, **parameters: object) -> dict:
-    pm.execute_notebook(str(NOTEBOOK), str(out / "executed.ipynb"),
-                        parameters={"output_dir": str(out), **parameters},
-                        cwd=str(NOTEBOOK.parent), progress_bar=False)
+def _execute(run_section, out: Path, **parameters: object) -> dict:
+    run_section("05_grants", out, **parameters)
     return json.loads((out / "sections" / "05_grants.json").read_text())
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+def sample(tmp_path_factory: pytest.TempPathFactory, run_section) -> tuple[Path, dict]:
     out = tmp_path_factory.mktemp("run05")
-    return out, _execute(out)
+    return out, _execute(run_section, out)
 
 
 @pytest.fixture(scope="module")
-def proxy(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+def proxy(tmp_path_factory: pytest.TempPathFactory, run_section) -> tuple[Path, dict]:
     out = tmp_path_factory.mktemp("run05_360")
-    return out, _execute(out, grants_source="360giving", period_start="2016-04-01",
+    return out, _execute(run_section, out, grants_source="360giving", period_start="2016-04-01",
                          period_end="2017-03-31", synthetic_data=False)
 
 
@@ -85,7 +81,7 @@ def test_proxy_run_says_proxy_and_is_not_labelled_synthetic(proxy) -> None:
 
 
 def test_proxy_run_outside_its_years_reports_no_grants_without_failing(
-        tmp_path: Path) -> None:
-    section = _execute(tmp_path, grants_source="360giving", synthetic_data=False)
+        tmp_path: Path, run_section) -> None:
+    section = _execute(run_section, tmp_path, grants_source="360giving", synthetic_data=False)
     text = " ".join(b.get("text", "") for b in section["blocks"])
     assert "holds no grants awarded in 2018/19" in text

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pandas as pd
-import papermill as pm
 import pytest
 
 from evaluation.trace import untraceable
@@ -17,12 +16,8 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("s06")
-    pm.execute_notebook(str(ROOT / "notebooks" / f"{SECTION}.ipynb"), str(out / "executed.ipynb"),
-                        parameters={"output_dir": str(out)}, cwd=str(ROOT / "notebooks"),
-                        progress_bar=False)
-    return out
+def run(tmp_path_factory: pytest.TempPathFactory, run_section) -> Path:
+    return run_section("06_engagement_and_communications", tmp_path_factory.mktemp("s06"))
 
 
 def _table(run: Path, name: str) -> pd.DataFrame:

@@ -7,28 +7,20 @@ import json
 from pathlib import Path
 
 import pandas as pd
-import papermill
 import pytest
 
 from evaluation.crime import OGL_ATTRIBUTION
 from evaluation.trace import untraceable
 
 ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOK = ROOT / "notebooks" / "07_crime_and_confidence.ipynb"
 SECTION = "07_crime_and_confidence"
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("section07")
-    papermill.execute_notebook(
-        str(NOTEBOOK), str(out / "executed.ipynb"),
-        parameters={"output_dir": str(out), "period_start": "2024-01-01",
-                    "period_end": "2024-12-31"},
-        cwd=str(NOTEBOOK.parent), progress_bar=False, kernel_name="python3",
-    )
-    return out
+def run(tmp_path_factory: pytest.TempPathFactory, run_section) -> Path:
+    return run_section("07_crime_and_confidence", tmp_path_factory.mktemp("section07"),
+                       period_start="2024-01-01", period_end="2024-12-31")
 
 
 def _section(run: Path) -> dict:

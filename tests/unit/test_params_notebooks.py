@@ -47,24 +47,24 @@ def test_notebook_declares_kernel_python3(notebook: Path) -> None:
     assert nb.metadata["kernelspec"]["name"] == "python3"
 
 
-def test_misspelt_section_parameter_is_an_error_before_any_kernel(tmp_path: Path) -> None:
+def test_misspelt_section_parameter_is_an_error_before_any_kernel(
+    tmp_path: Path, write_defaults
+) -> None:
     run = tmp_path / "run.yaml"
     run.write_text(
         "run_name: x\npaper_date: 2019-01-01\nperiod_start: 2018-01-01\nperiod_end: 2018-12-31\n"
         "sections: [01_public_contact]\n"
         "section_params:\n  01_public_contact:\n    seed_dri: /tmp\n"
     )
-    (tmp_path / "defaults.yaml").write_text(
-        (ROOT / "params" / "defaults.yaml").read_text().replace("../", f"{ROOT}/"))
+    write_defaults(tmp_path)
     with pytest.raises(ParameterError, match="'seed_dri' is not a parameter.*'seed_dir'"):
         plan_sections(load_params(run))
 
 
-def test_unknown_section_is_an_error_with_suggestion(tmp_path: Path) -> None:
+def test_unknown_section_is_an_error_with_suggestion(tmp_path: Path, write_defaults) -> None:
     run = tmp_path / "run.yaml"
     run.write_text("run_name: x\npaper_date: 2019-01-01\nperiod_start: 2018-01-01\n"
                    "period_end: 2018-12-31\nsections: [01_public_contakt]\n")
-    (tmp_path / "defaults.yaml").write_text(
-        (ROOT / "params" / "defaults.yaml").read_text().replace("../", f"{ROOT}/"))
+    write_defaults(tmp_path)
     with pytest.raises(ParameterError, match="Did you mean '01_public_contact'"):
         plan_sections(load_params(run))
