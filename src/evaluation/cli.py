@@ -113,8 +113,10 @@ def main(argv: list[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    for noisy in ("papermill", "traitlets", "nbconvert", "matplotlib", "fontTools"):
+    for noisy in ("papermill", "nbconvert", "matplotlib", "fontTools"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # jupyter_client's notices about zmq contexts of finished kernel clients are not errors
+    logging.getLogger("traitlets").setLevel(logging.ERROR)
     try:
         return int(args.func(args))
     except DataValidationError as exc:

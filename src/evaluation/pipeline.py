@@ -161,7 +161,9 @@ def _worker_kernel(cwd: Path) -> Any:
     if _WORKER_KERNEL is None or not _WORKER_KERNEL.is_alive():
         _shutdown_worker_kernel()
         km = KernelManager(kernel_name="python3")
-        km.start_kernel(cwd=str(cwd))
+        # the kernel's own start-up notices (e.g. about its local TCP transport) are not the
+        # user's business; errors in cells still reach the executed notebook and the manifest
+        km.start_kernel(cwd=str(cwd), extra_arguments=["--IPKernelApp.log_level=ERROR"])
         _WORKER_KERNEL = km
         multiprocessing.util.Finalize(None, _shutdown_worker_kernel, exitpriority=10)
         return km
