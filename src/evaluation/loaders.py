@@ -633,6 +633,7 @@ def _attach(df: pd.DataFrame, problems: list[Problem], paths: Sequence[Path]) ->
     warnings = [p for p in problems if p.severity == "warning"]
     for w in warnings:
         logger.warning(w.format())
+        reads.note_warning(w.format().removeprefix("WARNING: "))
     df.attrs["problems"] = warnings
     df.attrs["source_files"] = [str(p) for p in paths]
     df.attrs["sha256"] = {str(p): file_sha256(p) for p in paths}

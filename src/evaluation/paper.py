@@ -346,9 +346,13 @@ def build_markdown(
         w.out.append("The public contact section did not produce its table.\n")
 
     w.appendix("B", "Data quality")
-    notes = [b for r in records for b in r.blocks if b["type"] == "quality"]
+    notes: dict[str, list[str]] = {}  # each remark once, with every section that met it
+    for b in (b for r in records for b in r.blocks if b["type"] == "quality"):
+        sections = notes.setdefault(b["text"], [])
+        if b["section"] not in sections:
+            sections.append(b["section"])
     if notes:
-        w.out.extend(f"- *{b['section']}*: {b['text']}\n" for b in notes)
+        w.out.extend(f"- *{_join(sections)}*: {text}\n" for text, sections in notes.items())
     else:
         w.out.append("No data-quality warnings were raised by the loaders or the sections.\n")
 

@@ -227,15 +227,23 @@ class SectionWriter:
         self.blocks.append({"type": "quality", "section": self.title, "text": text})
         _display(_markdown(f"*Data quality:* {text}"))
 
-    def loader_warnings(self, df: pd.DataFrame, dataset: str) -> None:
-        """Record every warning the loader kept for ``df`` as data-quality remarks."""
-        for problem in df.attrs.get("problems", []):
-            if getattr(problem, "severity", "") == "warning":
-                self.data_quality(f"{dataset}: {problem.format().removeprefix('WARNING: ')}")
+    MAX_QUALITY_NOTES = 12
+
+    def _record_loader_warnings(self) -> None:
+        """The loaders' data-quality warnings for this section, as quality remarks (the
+        first twelve, then how many more; all of them are in the executed notebook's log)."""
+        noted = reads.warnings_noted()
+        for text in noted[: self.MAX_QUALITY_NOTES]:
+            self.blocks.append({"type": "quality", "section": self.title, "text": text})
+        if len(noted) > self.MAX_QUALITY_NOTES:
+            self.blocks.append({"type": "quality", "section": self.title,
+                                "text": f"and {len(noted) - self.MAX_QUALITY_NOTES} more "
+                                        "warnings from the loaders of this section."})
 
     # -- output -----------------------------------------------------------------------
     def close(self) -> Path | None:
         """Write ``sections/<section_id>.json``; call once at the end of the notebook."""
+        self._record_loader_warnings()
         if self._root is None:
             return None
         path = self._root / "sections" / f"{self.section_id}.json"

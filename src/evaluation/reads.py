@@ -1,5 +1,8 @@
 """Which files a section read, so the cache re-runs only the sections whose inputs changed.
 
+The loaders also note the data-quality warnings they raise, so each section's record (and the
+paper's data-quality appendix) carries them without the notebook having to.
+
 Inside a notebook kernel run by the batch (which sets ``EVALUATION_TRACK_READS=1``), importing
 the package calls :func:`start`, which installs a Python audit hook that notes every file
 opened for reading; the loaders also :func:`record` the files they hand to pyarrow or DuckDB
@@ -15,6 +18,7 @@ import sys
 from pathlib import Path
 
 _READS: set[str] = set()
+_WARNINGS: list[str] = []
 _ACTIVE = False
 _IGNORED_ROOTS = tuple({sys.prefix, sys.base_prefix, sys.exec_prefix})
 
@@ -46,6 +50,19 @@ def start() -> None:
 def reset() -> None:
     """Forget what was noted (a reused kernel starting its next section)."""
     _READS.clear()
+    _WARNINGS.clear()
+
+
+def note_warning(text: str) -> None:
+    """Note a data-quality warning raised while reading (only while active), for the
+    section's data-quality record."""
+    if _ACTIVE and text not in _WARNINGS:
+        _WARNINGS.append(text)
+
+
+def warnings_noted() -> list[str]:
+    """Data-quality warnings noted since reading was first noted, in order."""
+    return list(_WARNINGS)
 
 
 def start_if_requested() -> None:

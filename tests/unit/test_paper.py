@@ -89,3 +89,13 @@ def test_compare_scorecards_names_what_moved() -> None:
         "Satisfaction: 85.0% (2018-03) in the previous paper, 87.0% (2019-03) now.",
         "New: new on the scorecard, 12 (2019-03).",
     ]
+
+
+def test_a_data_quality_remark_met_by_two_sections_is_listed_once() -> None:
+    note = {"type": "quality", "text": "12 rows have no location"}
+    records = [SectionRecord("00_summary", "Scorecard", [dict(note, section="Scorecard")]),
+               SectionRecord("07_crime", "Crime", [dict(note, section="Crime"),
+                                                  {"type": "paragraph", "text": "x"}])]
+    md = build_markdown(PARAMS, records, [])
+    assert md.count("12 rows have no location") == 1
+    assert "- *Scorecard and Crime*: 12 rows have no location" in md

@@ -73,3 +73,18 @@ def test_format_table_keeps_suppressed_cells_and_shows_missing_as_dash() -> None
     out = format_table(df, {"n": fmt_int})
     assert out["n"].tolist() == [SUPPRESSED, "1,234", "–"]
     assert out["label"].tolist() == ["a", "–", "c"]
+
+
+def test_loader_warnings_become_data_quality_remarks(tmp_path: Path) -> None:
+    from evaluation import loaders, reads
+
+    reads.reset()
+    section = SectionWriter("09_x", "X", tmp_path)
+    extract = tmp_path / "public_contact.csv"
+    extract.write_text("month,channel,contacts,notes\n2018-04,101,30000,checked\n")
+    loaders.load("public_contact", extract)
+    data = json.loads(section.close().read_text())
+    quality = [b for b in data["blocks"] if b["type"] == "quality"]
+    assert len(quality) == 1 and quality[0]["section"] == "X"
+    assert "public_contact.csv" in quality[0]["text"] and "notes" in quality[0]["text"]
+    assert str(extract.resolve()) in data["inputs"]
