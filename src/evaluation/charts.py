@@ -92,34 +92,6 @@ def percent(x: float, _pos: int | None = None) -> str:
     return f"{x:.0%}"
 
 
-def line_chart(
-    data: pd.DataFrame,
-    x: str,
-    y: str,
-    hue: str | None,
-    title: str,
-    xlabel: str,
-    ylabel: str,
-    alt_text: str,
-    y_format: str = "thousands",
-    hue_order: Sequence[str] | None = None,
-) -> Chart:
-    """A house-style line chart of ``y`` against ``x``, one line per ``hue`` level."""
-    apply_house_style()
-    fig, ax = plt.subplots()
-    sns.lineplot(
-        data=data, x=x, y=y, hue=hue, hue_order=hue_order, style=hue, markers=True,
-        dashes=False, ax=ax, palette=PALETTE[: data[hue].nunique()] if hue else None,
-    )
-    finish_axes(ax, title, xlabel, ylabel)
-    ax.yaxis.set_major_formatter(percent if y_format == "percent" else thousands)
-    if hue:
-        ax.legend(title=None, loc="upper left")
-    fig.autofmt_xdate()
-    fig.tight_layout()
-    return Chart(figure=fig, title=title, alt_text=alt_text)
-
-
 # --------------------------------------------------------------------------- SPC and funnels
 # (added for issue 4: Making Data Count charts, icons and funnel plots)
 

@@ -143,6 +143,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from evaluation import loaders
+
 log = logging.getLogger(__name__)
 
 __all__ = ["DATASETS", "generate_sample", "main", "write_call_logs"]
@@ -155,20 +157,10 @@ EXTRA_HANDLERS = pd.Period("2015-11", freq="M")  # ten extra call handlers start
 LOG_SLICE = (pd.Period("2015-10", freq="M"), pd.Period("2016-03", freq="M"))
 EXTRACT_DATE = np.datetime64("2019-03-31")
 
-DATASETS = (
-    "public_contact",
-    "call_handling_monthly",
-    "call_handler_rota",
-    "victim_satisfaction",
-    "satisfaction_comparators",
-    "public_confidence",
-    "victims_hub",
-    "grants",
-    "correspondence",
-    "engagement_activities",
-    "communications",
-    "volunteers",
-)
+# every contract dataset of the sample force; call logs are a Parquet slice, and police.uk and
+# 360Giving are real published formats, not synthesised
+DATASETS = tuple(d for d in loaders.DATASETS if d not in (
+    "call_logs", "policeuk_street", "policeuk_outcomes", "grants_360giving"))
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 TOWNS: dict[str, str] = {
