@@ -32,8 +32,9 @@ def _report(args: argparse.Namespace) -> int:
     sys.stderr.write(
         "The board pack is INCOMPLETE: "
         + "; ".join(f"section {o.section} failed: {o.error}" for o in summary.failed)
-        + f"\nA draft marked DRAFT — INCOMPLETE was written to {summary.run_dir} for diagnosis;"
-        " the executed notebooks under executed/ show the failing cell.\n"
+        + f"\nA draft marked DRAFT — INCOMPLETE was written to {summary.run_dir} for diagnosis"
+        " (any complete pack at --out is unchanged); the executed notebooks under executed/"
+        " show the failing cell.\n"
     )
     return 1
 
@@ -64,9 +65,43 @@ def _synth(args: argparse.Namespace) -> int:
 def _verify(args: argparse.Namespace) -> int:
     from evaluation.provenance import verify_run
 
-    ok, text = verify_run(Path(args.run_dir))
+    ok, text = verify_run(Path(args.run_dir), allow_dirty=args.allow_dirty)
     sys.stdout.write(text + "\n")
     return 0 if ok else 1
+
+
+def _whole(text: str, least: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, found {text!r}") from None
+    if value < least:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least {least}, "
+                                         f"found {value}")
+    return value
+
+
+def _positive(text: str) -> int:
+    return _whole(text, 1)
+
+
+def _non_negative(text: str) -> int:
+    return _whole(text, 0)
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM (e.g. ``kill``) stops a run as Ctrl-C does: workers and kernels stopped, no
+    half pack left, exit 143."""
+    import signal
+
+    def _handler(signum: int, frame: object) -> None:
+        raise _Terminated
+
+    signal.signal(signal.SIGTERM, _handler)
+
+
+class _Terminated(BaseException):
+    """Raised in the main process on SIGTERM."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -94,13 +129,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     syn = sub.add_parser("synth", help="generate the synthetic sample force or call logs")
     syn.add_argument("--out", default="data/sample", help="output folder (or .parquet file)")
-    syn.add_argument("--seed", type=int, default=2016, help="random seed (default 2016)")
-    syn.add_argument("--calls", type=int, default=None,
+    syn.add_argument("--seed", type=_non_negative, default=2016,
+                     help="random seed (default 2016)")
+    syn.add_argument("--calls", type=_positive, default=None,
                      help="write only N call-level records (streamed to Parquet)")
     syn.set_defaults(func=_synth)
 
     ver = sub.add_parser("verify", help="check a produced pack still matches its inputs")
     ver.add_argument("run_dir", help="a run folder, e.g. reports/sample")
+    ver.add_argument("--allow-dirty", action="store_true",
+                     help="accept a paper made from uncommitted code")
     ver.set_defaults(func=_verify)
     return parser
 
@@ -117,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     # jupyter_client's notices about zmq contexts of finished kernel clients are not errors
     logging.getLogger("traitlets").setLevel(logging.ERROR)
+    _stop_on_sigterm()
     try:
         return int(args.func(args))
     except DataValidationError as exc:
@@ -126,8 +165,16 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"error: {exc}\n")
         return 2
     except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
+        sys.stderr.write("interrupted: the run was stopped; no pack was written or changed\n")
         return 130
+    except _Terminated:
+        sys.stderr.write("terminated: the run was stopped; no pack was written or changed\n")
+        return 143
+    except OSError as exc:  # a disk that filled or a folder that became unwritable mid-run
+        where = f" ({exc.filename})" if exc.filename else ""
+        sys.stderr.write(f"error: cannot read or write a file{where}: {exc.strerror or exc}. "
+                         "Any earlier pack is unchanged.\n")
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -13,7 +13,16 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from evaluation.errors import ParameterError
 
@@ -40,12 +49,30 @@ class ReportParams(BaseModel):
     real_dir: Path
     notebooks_dir: Path
     framework: Path | None = None
-    synthetic_data: bool
-    disclosure_threshold: int = Field(ge=1)
-    workers: int = Field(ge=1, le=16)
-    reuse_kernels: bool = True
+    synthetic_data: StrictBool
+    # a whole number from 2 to 100 (true/false is not a threshold: True would read as 1,
+    # which turns suppression off)
+    disclosure_threshold: StrictInt = Field(ge=2, le=100)
+    workers: StrictInt = Field(ge=1, le=16)
+    reuse_kernels: StrictBool = True
     sections: list[str] = Field(min_length=1)
     section_params: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    # datasets the run may lack for the period: their sections show the months they have
+    # and say so, instead of the run stopping before it starts
+    optional_datasets: list[str] = Field(default_factory=list)
+
+    @field_validator("optional_datasets")
+    @classmethod
+    def _known_datasets(cls, v: list[str]) -> list[str]:
+        from evaluation.loaders import DATASETS
+
+        for name in v:
+            if name not in DATASETS:
+                close = difflib.get_close_matches(name, DATASETS, n=1)
+                hint = f" Did you mean '{close[0]}'?" if close else ""
+                raise ValueError(f"'{name}' is not a dataset.{hint} Datasets: "
+                                 f"{', '.join(DATASETS)}")
+        return v
 
     @field_validator("sections")
     @classmethod
@@ -87,7 +114,22 @@ class ReportParams(BaseModel):
 
 
 class _Loader(yaml.SafeLoader):
-    """Safe YAML loader that leaves dates as text, so pydantic reports a bad date by key."""
+    """Safe YAML loader that leaves dates as text, so pydantic reports a bad date by key, and
+    refuses a key given twice in one mapping (YAML would silently keep the last)."""
+
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        if isinstance(node, yaml.MappingNode):
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None,
+                        f"key '{key}' appears twice (lines {seen[key]} and "
+                        f"{key_node.start_mark.line + 1}); keep one",
+                        key_node.start_mark)
+                seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)  # type: ignore[arg-type]
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -103,7 +145,16 @@ def _read_yaml(path: Path) -> dict[str, Any]:
             "Pass an existing file, e.g. --params params/sample.yaml."
         )
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ParameterError(
+            f"{path}: not UTF-8 text (byte {exc.start + 1} cannot be read as UTF-8). Save the "
+            "file as UTF-8 and run again."
+        ) from None
+    except OSError as exc:
+        raise ParameterError(f"{path}: cannot be read ({exc.strerror}).") from None
+    try:
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -161,6 +212,11 @@ def load_params(run_file: str | Path, defaults_file: str | Path | None = None) -
             if key == "section_params" and isinstance(value, dict):
                 base = dict(merged.get(key, {}))
                 for section, params in value.items():
+                    if params is not None and not isinstance(params, dict):
+                        raise ParameterError(
+                            f"{path}: key 'section_params.{section}': expected a mapping of "
+                            f"parameter: value, found {params!r}. Fix the file and run again."
+                        )
                     base[section] = {**base.get(section, {}), **(params or {})}
                 merged[key] = base
             else:

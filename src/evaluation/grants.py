@@ -19,7 +19,7 @@ import pandas as pd
 
 from evaluation import loaders
 from evaluation.charts import PALETTE, Chart, apply_house_style, finish_axes
-from evaluation.errors import DataValidationError, EvaluationError
+from evaluation.errors import EvaluationError
 from evaluation.formatting import fmt_gbp, fmt_int, fmt_pct
 from evaluation.proportions import wilson_interval
 from evaluation.schemas import FUNDS
@@ -56,10 +56,11 @@ def load_register(grants_source: str = "sample", data_dir: str | Path = "../data
 
     ``"sample"`` reads ``data_dir/grants.csv``; ``"360giving"`` reads ``giving360_path``
     (default: the bundled Oxford City Council proxy under ``real_dir``). A sample-format
-    register that fails its contract only on values (duplicate ids, a grant that ends before
-    it starts, more completers than participants) is still read, leniently, so that the
-    problems become data-quality notes rather than a stopped run; the problems are kept in
-    ``attrs["problems"]`` either way and ``attrs["source"]`` says which source was read.
+    register whose only faults are cross-field values (a grant that ends before it starts,
+    more completers than participants) is read leniently, so those become data-quality notes;
+    a repeated grant id, or a value that cannot be read, stops the run (a duplicated register
+    would double every total). The problems are kept in ``attrs["problems"]`` and
+    ``attrs["source"]`` says which source was read.
     """
     if grants_source not in SOURCES:
         raise EvaluationError(f"grants_source must be one of {', '.join(SOURCES)}, "
@@ -69,17 +70,7 @@ def load_register(grants_source: str = "sample", data_dir: str | Path = "../data
         df = loaders.load_360giving(path)
         df.attrs["source"] = "360giving"
         return df
-    path = Path(data_dir) / "grants.csv"
-    try:
-        df = loaders.load("grants", path)
-    except DataValidationError as exc:
-        fixable = {"duplicate key", "grant ends before it starts",
-                   "more completers than participants"}
-        if not all(any(f in p.message for f in fixable) for p in exc.report.errors):
-            raise
-        log.warning("grant register has value errors; read leniently: %s", exc)
-        df = _lenient(pd.read_csv(path, dtype=str, keep_default_na=False))
-        df.attrs["problems"] = list(exc.report.problems)
+    df = loaders.load("grants", loaders.dataset_path(data_dir, "grants"), lenient=True)
     df.attrs["source"] = "sample"
     return df
 
@@ -95,23 +86,6 @@ def source_note(register: pd.DataFrame) -> str:
         return PROXY_NOTE
     return ("The grant register is the bundled sample register (grants.csv in the data "
             "folder): every recipient is fictional.")
-
-
-def _lenient(raw: pd.DataFrame) -> pd.DataFrame:
-    """Type a register read as text, coercing what cannot be read to blank."""
-    out = pd.DataFrame(index=raw.index)
-    for col in COLUMNS:
-        values = raw[col] if col in raw.columns else pd.Series("", index=raw.index)
-        values = values.astype(str).str.strip().replace("", None)
-        if col in ("amount_gbp", "outcome_target", "outcome_achieved"):
-            out[col] = pd.to_numeric(values, errors="coerce").astype("float64")
-        elif col in ("participants", "completers"):
-            out[col] = pd.to_numeric(values, errors="coerce").round().astype("Int64")
-        elif col.endswith("_date"):
-            out[col] = pd.to_datetime(values, errors="coerce", format="%Y-%m-%d")
-        else:
-            out[col] = values.astype("string")
-    return out.reset_index(drop=True)
 
 
 # ----------------------------------------------------------------------------- periods

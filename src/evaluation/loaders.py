@@ -12,6 +12,7 @@ Months are returned as first-of-month ``datetime64[ns]`` timestamps (see ``schem
 from __future__ import annotations
 
 import csv
+import dataclasses
 import difflib
 import gzip
 import hashlib
@@ -517,8 +518,12 @@ def _validate(
     period_end: date | None,
     today: date,
     warn_extra: bool = True,
+    lenient: bool = False,
 ) -> tuple[pd.DataFrame | None, pd.DataFrame | None, list[Problem]]:
-    """(validated frame or None, typed frame indexed by row, problems)."""
+    """(validated frame or None, typed frame indexed by row, problems).
+
+    ``lenient`` turns the cross-field value errors (e.g. a grant that ends before it starts)
+    into warnings; unreadable cells, missing values and duplicate keys stay errors."""
     problems = list(raw.problems)
     if raw.frame.columns.empty and raw.frame.empty:
         return None, None, problems
@@ -556,7 +561,10 @@ def _validate(
     meta = schema.metadata
     months = [n for n, c in schema.columns.items() if kind_of(c) == "month"]
     problems += checks.duplicate_keys(df, meta.get("key", ()), file, months=months)
-    problems += checks.cross_field_checks(dataset, df, file)
+    cross = checks.cross_field_checks(dataset, df, file)
+    if lenient:
+        cross = [dataclasses.replace(p, severity="warning") for p in cross]
+    problems += cross
     dated = {
         n: kind_of(c) for n, c in schema.columns.items()
         if kind_of(c) in ("month", "date", "datetime") and not c.metadata.get("future_ok")
@@ -618,12 +626,12 @@ def _schema_for(dataset: str) -> pa.DataFrameSchema:
 
 def _load_table(
     dataset: str, path: Path, *, period_start: date | None, period_end: date | None,
-    today: date,
+    today: date, lenient: bool = False,
 ) -> tuple[pd.DataFrame | None, list[Problem]]:
     schema = _schema_for(dataset)
     raw = _read_raw(path, dataset, list(schema.columns))
     validated, _, problems = _validate(raw, dataset, schema, period_start=period_start,
-                                       period_end=period_end, today=today)
+                                       period_end=period_end, today=today, lenient=lenient)
     if validated is None or any(p.severity == "error" for p in problems):
         return None, problems
     return _finish(validated, schema.columns), problems
@@ -648,6 +656,41 @@ def _raise_if_errors(problems: list[Problem], what: str) -> None:
 
 # ---------------------------------------------------------------------- public API
 
+DATA_SUFFIXES = (".csv", ".csv.gz", ".xlsx", ".parquet")
+"""The formats a dataset may be supplied in, found by :func:`dataset_path`."""
+
+
+def dataset_path(folder: str | Path, dataset: str, file_name: str = "",
+                 optional: bool = False) -> Path | None:
+    """The file of ``dataset`` in ``folder``, whatever its format (``<dataset>.csv``,
+    ``.csv.gz``, ``.xlsx`` or ``.parquet``), or the file ``file_name`` when one is given.
+
+    Raises :class:`EvaluationError` naming the folder when there is none (``optional``: returns
+    None instead), or more than one (two formats of the same dataset would leave it unclear
+    which the paper used).
+    """
+    folder = Path(folder)
+    if file_name:
+        named = folder / file_name
+        if named.is_file() or not optional:
+            return named
+        return None
+    found = [p for p in (folder / f"{dataset}{s}" for s in DATA_SUFFIXES) if p.is_file()]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        if optional:
+            return None
+        raise EvaluationError(
+            f"{dataset}: no file in {folder} (expected {dataset}.csv, .xlsx or .parquet; "
+            "see docs/data.md)"
+        )
+    raise EvaluationError(
+        f"{dataset}: {len(found)} files in {folder} ({', '.join(p.name for p in found)}); "
+        "keep one, so it is clear which the paper used"
+    )
+
+
 
 def load(
     dataset: str,
@@ -656,11 +699,14 @@ def load(
     period_start: date | None = None,
     period_end: date | None = None,
     today: date | None = None,
+    lenient: bool = False,
 ) -> pd.DataFrame:
     """Read, validate and type one file of ``dataset``.
 
     Raises ``DataValidationError`` listing every error; warnings are logged and kept in
     ``df.attrs["problems"]``. ``today`` (default: the real date) bounds "dates in the future".
+    ``lenient`` reads past cross-field value errors (kept as warnings, for the section's
+    data-quality notes); a file that cannot be typed or repeats a key still fails.
     """
     if dataset in ("policeuk_street", "policeuk_outcomes"):
         return load_policeuk([path], dataset.removeprefix("policeuk_"),  # type: ignore[arg-type]
@@ -669,7 +715,7 @@ def load(
         return load_360giving(path, period_start=period_start, period_end=period_end, today=today)
     path = Path(path)
     df, problems = _load_table(dataset, path, period_start=period_start, period_end=period_end,
-                               today=today or date.today())
+                               today=today or date.today(), lenient=lenient)
     _raise_if_errors(problems, f"{path.name} does not meet the {dataset} contract")
     assert df is not None
     return _attach(df, problems, [path])
@@ -756,9 +802,19 @@ def _summarise(df: pd.DataFrame, mask: pd.Series, file: str, column: str, messag
 
 
 def _policeuk_quirks(df: pd.DataFrame, file: str, kind: str, force: str,
-                     districts: Sequence[str] | None) -> list[Problem]:
+                     districts: Sequence[str] | None, allow_other_forces: bool = False,
+                     ) -> list[Problem]:
     out: list[Problem] = []
     other = df["Falls within"].notna() & (df["Falls within"].str.lower() != force.lower())
+    own = df["Falls within"].dropna()
+    if not allow_other_forces and not own.empty and other.sum() * 2 > len(own):
+        mainly = str(own.mode().iloc[0])
+        out.append(Problem(
+            file, f"this file is police.uk data of {mainly}, not {force} ({int(other.sum())} "
+            f"of {len(own)} rows fall within another force area); it would be counted as "
+            f"{force}'s crime", column="Falls within", value=mainly,
+            expected=f"rows of {force} (remove the file, or pass allow_other_forces)"))
+        return out
     if other.any():
         names = ", ".join(sorted(set(df.loc[other, "Falls within"].dropna())))
         out += _summarise(df, other, file, "Falls within",
@@ -798,6 +854,7 @@ def _policeuk_quirks(df: pd.DataFrame, file: str, kind: str, force: str,
 def _policeuk(
     paths: Sequence[Path], kind: str, force: str | None, districts: Sequence[str] | None, *,
     period_start: date | None, period_end: date | None, today: date,
+    allow_other_forces: bool = False,
 ) -> tuple[pd.DataFrame | None, list[Problem]]:
     if kind not in ("street", "outcomes"):
         raise EvaluationError(f"police.uk kind must be 'street' or 'outcomes', not '{kind}'")
@@ -826,7 +883,7 @@ def _policeuk(
     if districts is None:
         districts = next((d for k, d in FORCE_DISTRICTS.items() if k in force.lower()), None)
     for file, typed, _ in typed_parts:
-        problems += _policeuk_quirks(typed, file, kind, force, districts)
+        problems += _policeuk_quirks(typed, file, kind, force, districts, allow_other_forces)
     if any(p.severity == "error" for p in problems):
         return None, problems
     frames = [_bare(_finish(v, schema.columns)) for _, _, v in typed_parts if v is not None]
@@ -856,6 +913,7 @@ def load_policeuk(
     period_start: date | None = None,
     period_end: date | None = None,
     today: date | None = None,
+    allow_other_forces: bool = False,
 ) -> pd.DataFrame:
     """Concatenate data.police.uk monthly files (``.csv`` or ``.csv.gz``; folders are expanded).
 
@@ -863,11 +921,14 @@ def load_policeuk(
     timestamp, coordinates as floats). Rows are never dropped; quirks become warnings: rows of
     another force area (``force``: a name or fragment, default the commonest "Falls within"),
     missing locations and LSOAs, LSOAs outside the force's ``districts`` (known for
-    Cambridgeshire), records with no Crime ID.
+    Cambridgeshire), records with no Crime ID. A file most of whose rows fall within another
+    force (e.g. another force's month dropped into the folder) is an error unless
+    ``allow_other_forces``: its crimes would be counted as this force's.
     """
     files = _expand(paths, kind)
     df, problems = _policeuk(files, kind, force, districts, period_start=period_start,
-                             period_end=period_end, today=today or date.today())
+                             period_end=period_end, today=today or date.today(),
+                             allow_other_forces=allow_other_forces)
     _raise_if_errors(problems, f"police.uk {kind} files failed validation")
     assert df is not None
     return _attach(df, problems, files)

@@ -228,11 +228,14 @@ def build_markdown(
     provenance: list[str],
     draft_reasons: list[str] | None = None,
     changes: list[str] | None = None,
+    input_warnings: list[str] | None = None,
 ) -> str:
     """The whole paper as Pandoc Markdown.
 
     ``changes`` are sentences on what changed since the previous paper (see
-    :mod:`evaluation.previous`).
+    :mod:`evaluation.previous`); ``input_warnings`` are what the checks made before any section
+    ran found (e.g. an optional dataset that does not cover the period), for the data-quality
+    appendix.
     """
     period = (f"{params.period_start.day} {params.period_start:%B %Y} to "
               f"{params.period_end.day} {params.period_end:%B %Y}")
@@ -347,6 +350,8 @@ def build_markdown(
 
     w.appendix("B", "Data quality")
     notes: dict[str, list[str]] = {}  # each remark once, with every section that met it
+    for text in input_warnings or []:
+        notes.setdefault(text, ["Checks before the run"])
     for b in (b for r in records for b in r.blocks if b["type"] == "quality"):
         sections = notes.setdefault(b["text"], [])
         if b["section"] not in sections:

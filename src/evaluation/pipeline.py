@@ -16,20 +16,21 @@ import multiprocessing
 import multiprocessing.util
 import os
 import platform
-import shutil
 import subprocess
 import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from evaluation import __version__
+from evaluation import __version__, outdir
 from evaluation.config import ReportParams, load_params
 from evaluation.errors import EvaluationError, ParameterError
+from evaluation.preflight import check_inputs, check_section_types
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +124,7 @@ def plan_sections(
                 f"section_params.{section}: '{key}' is not a parameter of {notebook.name}.{hint}"
                 f" Its parameters: {', '.join(declared)}."
             )
+        check_section_types(section, notebook, overrides, declared)
         values = {k: v for k, v in params.global_notebook_params().items() if k in declared}
         values.update(overrides)
         if "output_dir" in declared:
@@ -212,6 +214,46 @@ def _execute_section(plan: SectionPlan, executed: Path, output_dir: Path,
     return SectionOutcome(plan.section, "ok", time.perf_counter() - start)
 
 
+def _worker_init() -> None:
+    """In each worker: leave Ctrl-C to the parent (which stops the run), stop this worker's
+    kernel on SIGTERM, and die with the parent (Linux), so no worker or kernel is orphaned."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def _terminate(signum: int, frame: object) -> None:
+        _shutdown_worker_kernel()
+        os._exit(128 + signum)
+
+    signal.signal(signal.SIGTERM, _terminate)
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            pr_set_pdeathsig = 1
+            libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+            if os.getppid() == 1:  # the parent died before prctl took effect
+                os._exit(1)
+        except (OSError, AttributeError):
+            log.debug("could not tie the worker's life to its parent", exc_info=True)
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Stop every worker at once (each stops its kernel on SIGTERM); queued sections are
+    cancelled, not run."""
+    processes = list(getattr(pool, "_processes", {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in processes:
+        if proc.is_alive():
+            proc.terminate()
+    deadline = time.monotonic() + 10
+    for proc in processes:
+        proc.join(max(0.1, deadline - time.monotonic()))
+        if proc.is_alive():
+            proc.kill()
+
+
 def execute_sections(
     plans: list[SectionPlan],
     run_dir: Path,
@@ -233,14 +275,20 @@ def execute_sections(
     order = sorted(plans, key=lambda p: -expected.get(p.section, 0.0))
     ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
     outcomes: dict[str, SectionOutcome] = {}
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init)
+    try:
         futures = {
             pool.submit(_execute_section, p, executed_dir / p.notebook.name, run_dir,
                         reuse_kernels): p
             for p in order
         }
         for future in as_completed(futures):
-            outcome = future.result()
+            try:
+                outcome = future.result()
+            except BrokenProcessPool as exc:
+                plan = futures[future]
+                outcome = SectionOutcome(plan.section, "failed", 0.0,
+                                         f"its worker process stopped ({exc})")
             outcomes[outcome.section] = outcome
             if outcome.status == "ok":
                 log.info("section %s ran in %.1f s", outcome.section, outcome.seconds)
@@ -248,6 +296,10 @@ def execute_sections(
                 log.error("section %s FAILED: %s", outcome.section, outcome.error)
             if on_done is not None:
                 on_done(outcome)
+    except BaseException:
+        _stop_pool(pool)
+        raise
+    pool.shutdown(wait=True)
     return [outcomes[p.section] for p in plans]
 
 
@@ -281,7 +333,8 @@ def _git_commit() -> dict[str, Any]:
 
 
 def input_files(params: ReportParams, params_files: list[Path]) -> list[Path]:
-    """Every file a run reads: parameters, notebooks and every file in the data folders."""
+    """Every file a run reads: parameters, notebooks, every file in the data folders and every
+    file a section parameter names (e.g. a 360Giving file outside the data folders)."""
     files: set[Path] = {p.resolve() for p in params_files if p.is_file()}
     files.update(params.notebook_path(s).resolve() for s in params.sections)
     if params.framework and params.framework.is_file():
@@ -290,22 +343,50 @@ def input_files(params: ReportParams, params_files: list[Path]) -> list[Path]:
         if folder.is_dir():
             files.update(p.resolve() for p in folder.rglob("*")
                          if p.is_file() and not p.name.startswith("."))
+    files.update(p.resolve() for p in named_files(params))
     return sorted(files)
+
+
+def named_files(params: ReportParams) -> list[Path]:
+    """Files named by section parameters (values that are paths of existing files, read from
+    the notebooks' folder as the kernel reads them, or from the data folder)."""
+    out: list[Path] = []
+    for values in params.section_params.values():
+        for value in values.values():
+            if not isinstance(value, str) or not value or len(value) > 4096:
+                continue
+            for base in (params.notebooks_dir, params.data_dir):
+                candidate = Path(value) if Path(value).is_absolute() else base / value
+                if candidate.is_file():
+                    out.append(candidate)
+                    break
+    return out
+
+
+def protected_inputs(params: ReportParams, params_files: list[Path]) -> dict[Path, str]:
+    """The folders and files a run reads, which no pack may be written into or over."""
+    out: dict[Path, str] = {
+        params.data_dir: "data folder", params.seed_dir: "seed folder",
+        params.real_dir: "real-data folder", params.notebooks_dir: "notebooks folder",
+    }
+    for path in params_files:
+        out.setdefault(path.resolve().parent, "params folder")
+    if params.framework:
+        out.setdefault(params.framework.resolve().parent, "params folder")
+    for path in named_files(params):
+        out.setdefault(path.resolve(), "input file")
+    return out
 
 
 def hash_inputs(files: list[Path]) -> dict[str, str]:
     return {str(p): sha256_file(p) for p in files}
 
 
-def _swap_into_place(staging: Path, final: Path) -> None:
-    old = final.parent / f".{final.name}.old"
-    if old.exists():
-        shutil.rmtree(old)
-    if final.exists():
-        final.rename(old)
-    staging.rename(final)
-    if old.exists():
-        shutil.rmtree(old)
+def hash_outputs(run_dir: Path) -> dict[str, str]:
+    """SHA-256 of every file of a pack (relative path → hash), except its manifest."""
+    return {str(p.relative_to(run_dir)): sha256_file(p) for p in sorted(run_dir.rglob("*"))
+            if p.is_file() and p.name != "manifest.json"
+            and p.name != outdir.STAGING_MARKER}
 
 
 def _provenance_lines(manifest: dict[str, Any]) -> list[str]:
@@ -339,6 +420,27 @@ def _provenance_lines(manifest: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _read_previous(previous: str | Path | None) -> Path | None:
+    """The ``--previous`` run folder, checked now (not after the whole run)."""
+    if previous is None:
+        return None
+    folder = Path(previous).resolve()
+    manifest = folder / "manifest.json"
+    if not manifest.is_file():
+        raise ParameterError(f"--previous {previous}: no manifest.json there; give the folder "
+                             "of an earlier run, e.g. reports/2019-q3.")
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ParameterError(f"--previous {previous}: manifest.json cannot be read ({exc}); "
+                             "give the folder of a complete earlier run.") from None
+    if not isinstance(data, dict) or data.get("status") != "complete":
+        status = data.get("status") if isinstance(data, dict) else "unknown"
+        raise ParameterError(f"--previous {previous}: not a complete run (status {status}); "
+                             "compare with the last complete paper.")
+    return folder
+
+
 def run_report(
     params_file: str | Path,
     out_dir: str | Path | None = None,
@@ -348,50 +450,87 @@ def run_report(
 ) -> RunSummary:
     """Execute every section for the run in ``params_file`` and build the pack.
 
-    Sections whose notebook, parameters, input data and package code are unchanged since a
-    previous run are restored from the cache instead of being executed (``use_cache=False``
-    forces a full run). ``previous`` is an earlier run folder: the summary then says what
-    changed since that paper.
+    Before any kernel starts, the destination is checked (:mod:`evaluation.outdir`: never a
+    folder of other files or of the inputs) and locked, and every dataset the sections read is
+    checked against its contract and for the period (:mod:`evaluation.preflight`). Sections
+    whose notebook, parameters, input data and package code are unchanged since a previous
+    run are restored from the cache instead of being executed (``use_cache=False`` forces a
+    full run). ``previous`` is an earlier run folder: the summary then says what changed since
+    that paper. A complete run replaces the pack at the destination; a failed one is written
+    to ``<destination>.draft`` and leaves the pack untouched.
     """
-    from evaluation.cache import RunCache, code_fingerprint, digest
-
     params_path = Path(params_file)
     params = load_params(params_path, defaults_file)
     defaults_path = Path(defaults_file) if defaults_file else params_path.parent / "defaults.yaml"
     final = (Path(out_dir) if out_dir else Path("reports") / params.run_name).resolve()
-    previous_dir = Path(previous).resolve() if previous else None
-    if previous_dir is not None and not (previous_dir / "manifest.json").is_file():
-        raise ParameterError(f"--previous {previous}: no manifest.json there; give the folder "
-                             "of an earlier run, e.g. reports/2019-q3.")
+    previous_dir = _read_previous(previous)
+    protected = protected_inputs(params, [defaults_path, params_path])
+    outdir.check_destination(final, protected, previous_dir)
+    with outdir.RunLock(final):
+        outdir.check_destination(final, protected, previous_dir)  # as it is now we hold it
+        return _run_locked(params, params_path, defaults_path, final, previous_dir, use_cache)
+
+
+def _run_locked(params: ReportParams, params_path: Path, defaults_path: Path, final: Path,
+                previous_dir: Path | None, use_cache: bool) -> RunSummary:
+    from evaluation.cache import RunCache
+
     cache = RunCache(final.parent / ".cache")
     files = input_files(params, [defaults_path, params_path])
     inputs_before = hash_inputs(files)
-    notebook_hashes = {s: inputs_before[str(params.notebook_path(s).resolve())]
-                       for s in params.sections}
-    by_path = {str(params.notebook_path(s)): h for s, h in notebook_hashes.items()}
+    warnings = check_inputs(
+        params.sections, params.data_dir, params.period_start.isoformat(),
+        params.period_end.isoformat(), set(params.optional_datasets), cache.root,
+        inputs_before, _dataset_overrides(params))
+    for text in warnings:
+        log.warning("%s", text)
+    by_path = {str(params.notebook_path(s)): inputs_before[str(params.notebook_path(s).resolve())]
+               for s in params.sections}
     plans = plan_sections(params, lambda nb: cache.declared(nb, by_path[str(nb)]))
 
-    staging = final.parent / f".{final.name}.partial"
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
+    staging = outdir.new_staging(final)
+    try:
+        return _run_in(params, params_path, defaults_path, staging, final, plans, files,
+                       inputs_before, previous_dir, cache if use_cache else None, cache,
+                       warnings)
+    except BaseException:
+        outdir.discard_staging(staging)  # never a half pack, and the good one untouched
+        raise
+
+
+def _dataset_overrides(params: ReportParams) -> dict[str, Path]:
+    """Datasets whose file a section parameter names instead of the dataset's own name."""
+    logs = params.section_params.get("02_call_handling", {}).get("call_logs_file")
+    if isinstance(logs, str) and logs:
+        return {"call_logs": params.data_dir / logs}
+    return {}
+
+
+def _run_in(params: ReportParams, params_path: Path, defaults_path: Path, staging: Path,
+            final: Path, plans: list[SectionPlan], files: list[Path],
+            inputs_before: dict[str, str], previous_dir: Path | None, reuse: Any,
+            cache: Any, warnings: list[str]) -> RunSummary:
+    """Run (or reuse) every section in ``staging`` and assemble the pack."""
+    from evaluation.cache import code_fingerprint, digest
+
     started = datetime.now(UTC)
     code_hash = code_fingerprint()
     # data = every input except notebooks and params files (those enter through the key)
     not_data = {str(params.notebook_path(s).resolve()) for s in params.sections}
     not_data |= {str(p.resolve()) for p in (defaults_path, params_path)}
     data_inputs = {p: h for p, h in inputs_before.items() if p not in not_data}
-    keys = {p.section: digest(p.section, notebook_hashes[p.section], p.parameters, code_hash,
-                              __version__) for p in plans}
+    keys = {p.section: digest(p.section, inputs_before[str(p.notebook.resolve())],
+                              p.parameters, code_hash, __version__) for p in plans}
 
     outcomes: dict[str, SectionOutcome] = {}
     to_run = []
     for plan in plans:
-        if use_cache and cache.restore_section(plan.section, keys[plan.section], staging,
-                                               data_inputs):
+        if reuse and cache.restore_section(plan.section, keys[plan.section], staging,
+                                           data_inputs):
             outcomes[plan.section] = SectionOutcome(plan.section, "ok", 0.0, cached=True)
         else:
             to_run.append(plan)
+
     def finished(outcome: SectionOutcome) -> None:
         """Export and cache a section as soon as it has run (in this process)."""
         executed = staging / "executed" / f"{outcome.section}.ipynb"
@@ -417,10 +556,25 @@ def run_report(
             "Input files changed while the run was in progress (inputs must never be "
             f"modified): {', '.join(changed)}"
         )
+    inputs = dict(inputs_before)
+    for read in _files_read(staging):
+        if read not in inputs and Path(read).is_file():
+            inputs[read] = sha256_file(Path(read))
+    paper_key = digest(keys, sorted(data_inputs.items()), params.model_dump_json(), code_hash,
+                       _previous_key(previous_dir))
     return _assemble(params, params_path, defaults_path, staging, final, ordered, started,
-                     inputs_before, previous_dir, cache if use_cache else None,
-                     digest(keys, sorted(data_inputs.items()), params.model_dump_json(),
-                            code_hash, _previous_key(previous_dir)))
+                     inputs, previous_dir, reuse, paper_key, code_hash, warnings)
+
+
+def _files_read(staging: Path) -> list[str]:
+    """Every file the sections recorded reading (outside the run's own folder)."""
+    out: set[str] = set()
+    for record in (staging / "sections").glob("*.json"):
+        try:
+            out.update(json.loads(record.read_text(encoding="utf-8")).get("inputs", []))
+        except (OSError, ValueError):
+            continue
+    return sorted(p for p in out if not p.startswith(str(staging)))
 
 
 def _inputs_used(record: Path, data_inputs: dict[str, str]) -> dict[str, str]:
@@ -440,20 +594,24 @@ def _previous_key(previous_dir: Path | None) -> str | None:
 def _assemble(
     params: ReportParams, params_path: Path, defaults_path: Path, staging: Path, final: Path,
     outcomes: list[SectionOutcome], started: datetime, inputs: dict[str, str],
-    previous_dir: Path | None, cache: Any, paper_key: str,
+    previous_dir: Path | None, cache: Any, paper_key: str, code_hash: str = "",
+    warnings: list[str] | None = None,
 ) -> RunSummary:
     """Write the manifest and the paper (complete, or a marked draft) and move into place."""
     from evaluation.paper import SectionRecord, build_markdown
 
     manifest: dict[str, Any] = {
+        "tool": outdir.TOOL,
         "status": "complete",
         "started": started.isoformat(timespec="seconds"),
         "finished": None,
-        "code": {"version": __version__, **_git_commit(), "python": platform.python_version()},
+        "code": {"version": __version__, **_git_commit(), "python": platform.python_version(),
+                 "fingerprint": code_hash},
         "params": json.loads(params.model_dump_json()),
         "params_files": [str(defaults_path.resolve()), str(params_path.resolve())],
         "previous": str(previous_dir) if previous_dir else None,
         "inputs": inputs,
+        "input_warnings": list(warnings or []),
         "sections": [],
     }
     records = []
@@ -483,7 +641,8 @@ def _assemble(
                    if o.status != "ok"]
         changes = changes_since(previous_dir, staging) if previous_dir else None
         markdown = build_markdown(params, records, _provenance_lines(manifest),
-                                  draft_reasons=reasons if draft else None, changes=changes)
+                                  draft_reasons=reasons if draft else None, changes=changes,
+                                  input_warnings=warnings)
         paper_md = staging / "paper.md"
         paper_md.write_text(markdown, encoding="utf-8")
         result = render_paper(
@@ -497,7 +656,12 @@ def _assemble(
     manifest["renderer"] = engine
     manifest["outputs"] = {"html": str(html_out.relative_to(staging)),
                            "pdf": str(pdf_out.relative_to(staging))}
-    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-    _swap_into_place(staging, final)
-    return RunSummary(final, outcomes, final / manifest["outputs"]["html"],
-                      final / manifest["outputs"]["pdf"], engine)
+    manifest["output_files"] = hash_outputs(staging)
+    try:
+        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2),
+                                               encoding="utf-8")
+    except OSError as exc:
+        raise outdir.unwritable(staging.parent, exc) from None
+    where = outdir.publish(staging, final, complete=not draft)
+    return RunSummary(where, outcomes, where / manifest["outputs"]["html"],
+                      where / manifest["outputs"]["pdf"], engine)

@@ -227,18 +227,11 @@ class SectionWriter:
         self.blocks.append({"type": "quality", "section": self.title, "text": text})
         _display(_markdown(f"*Data quality:* {text}"))
 
-    MAX_QUALITY_NOTES = 12
-
     def _record_loader_warnings(self) -> None:
-        """The loaders' data-quality warnings for this section, as quality remarks (the
-        first twelve, then how many more; all of them are in the executed notebook's log)."""
-        noted = reads.warnings_noted()
-        for text in noted[: self.MAX_QUALITY_NOTES]:
+        """Every data-quality warning the loaders raised for this section, as quality remarks
+        (all of them: a warning that bears on a published figure is never cut off)."""
+        for text in reads.warnings_noted():
             self.blocks.append({"type": "quality", "section": self.title, "text": text})
-        if len(noted) > self.MAX_QUALITY_NOTES:
-            self.blocks.append({"type": "quality", "section": self.title,
-                                "text": f"and {len(noted) - self.MAX_QUALITY_NOTES} more "
-                                        "warnings from the loaders of this section."})
 
     # -- output -----------------------------------------------------------------------
     def close(self) -> Path | None:

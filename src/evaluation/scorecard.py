@@ -233,7 +233,8 @@ class Sources:
     def load(self, dataset: str) -> pd.DataFrame:
         """The dataset through :func:`evaluation.loaders.load` (read once)."""
         if dataset not in self._cache:
-            self._cache[dataset] = loaders.load(dataset, Path(self.data_dir) / f"{dataset}.csv")
+            path = loaders.dataset_path(self.data_dir, dataset)
+            self._cache[dataset] = loaders.load(dataset, path)
         return self._cache[dataset]
 
     def policeuk(self, kind: str) -> pd.DataFrame:

@@ -1,0 +1,262 @@
+"""Output folders that can never destroy anything.
+
+A run writes into a destination folder (``--out``, default ``reports/<run_name>``). Before any
+kernel starts, :func:`check_destination` refuses every destination that could lose a file that
+is not this tool's own:
+
+- a folder holding anything other than an earlier pack of this tool (its ``manifest.json``
+  says so) — a user's own files are never replaced;
+- a folder inside, or containing, any input folder or input file (data, seed, real,
+  notebooks, params) — a pack is never written into its own inputs;
+- the folder named by ``--previous``.
+
+:class:`RunLock` then takes an exclusive lock on the destination, so a second run into the same
+folder is refused at once, naming the other run's pid and start time. The run stages in its
+own uniquely named folder beside the destination; :func:`publish` moves a **complete** run into
+place (replacing only an earlier pack) and a failed run into ``<out>.draft`` beside it, leaving
+the good pack untouched. Staging folders left by a killed run are removed by the next run into
+the same destination (they carry a marker file, so nothing else is ever removed).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import json
+import logging
+import os
+import shutil
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from evaluation.errors import EvaluationError, ParameterError
+
+log = logging.getLogger(__name__)
+
+TOOL = "opcc-evaluation"
+"""Written into every manifest: how a later run knows a folder is a pack of this tool."""
+STAGING_MARKER = ".evaluation-staging"
+DRAFT_SUFFIX = ".draft"
+
+
+class OutputError(EvaluationError):
+    """A destination that a run must not write to, or a folder it cannot write."""
+
+
+def is_pack(folder: Path) -> bool:
+    """True when ``folder`` holds a pack written by this tool (complete or draft)."""
+    manifest = folder / "manifest.json"
+    if not manifest.is_file():
+        return False
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(data, dict):
+        return False
+    if data.get("tool") == TOOL:
+        return True
+    # packs written before the manifest named its tool: the shape of this tool's manifest
+    return {"status", "code", "params", "inputs", "sections"} <= set(data)
+
+
+def draft_dir(final: Path) -> Path:
+    """Where a failed run's draft goes: beside the destination, never over it."""
+    return final.with_name(final.name + DRAFT_SUFFIX)
+
+
+def _inside(child: Path, parent: Path) -> bool:
+    return child == parent or parent in child.parents
+
+
+def _describe(folder: Path, limit: int = 4) -> str:
+    names = sorted(p.name for p in folder.iterdir())
+    shown = ", ".join(names[:limit]) + (f" and {len(names) - limit} more" if
+                                         len(names) > limit else "")
+    return shown
+
+
+def _check_one(folder: Path, what: str, protected: dict[Path, str]) -> None:
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"{what} {folder} is a file, not a folder. Choose a new or empty "
+                          "folder for the board pack.")
+    for path, role in protected.items():
+        if _inside(folder, path):
+            raise OutputError(
+                f"{what} {folder} is inside the {role} {path}: a pack is never written into "
+                "its inputs. Choose a folder outside it, e.g. reports/<run_name>."
+            )
+        if _inside(path, folder):
+            raise OutputError(
+                f"{what} {folder} contains the {role} {path}: replacing it would delete the "
+                "run's inputs. Choose a new or empty folder, e.g. reports/<run_name>."
+            )
+    if folder.is_dir() and any(folder.iterdir()) and not is_pack(folder):
+        raise OutputError(
+            f"{what} {folder} already holds files that are not a board pack of this tool "
+            f"({_describe(folder)}). Nothing was changed. Choose a new or empty folder, or "
+            "the folder of an earlier run."
+        )
+
+
+def check_destination(final: Path, protected: dict[Path, str],
+                      previous: Path | None = None) -> None:
+    """Refuse a destination that could lose a file that is not this tool's own.
+
+    ``protected`` maps each input folder and input file to its role ("data folder",
+    "notebooks folder", ...). Raises :class:`OutputError` (one message, nothing changed).
+    """
+    final = final.resolve()
+    protected = {p.resolve(): role for p, role in protected.items()}
+    if previous is not None:
+        prev = previous.resolve()
+        if prev == final or prev == draft_dir(final):
+            raise ParameterError(
+                f"--previous {previous} is the destination of this run: the new pack would "
+                "replace the paper it is compared with. Give --out another folder."
+            )
+    _check_one(final, "--out", protected)
+    _check_one(draft_dir(final), "The draft folder", protected)
+
+
+class RunLock:
+    """An exclusive lock on one destination, held for the whole run.
+
+    The lock file ``.<name>.lock`` sits beside the destination and holds the pid and start
+    time of its owner. The kernel releases the lock if the process dies, so a killed run never
+    blocks the next one; the stale file is then reused.
+    """
+
+    def __init__(self, final: Path) -> None:
+        self.final = final.resolve()
+        self.path = self.final.parent / f".{self.final.name}.lock"
+        self._fh: Any = None
+
+    def acquire(self) -> RunLock:
+        parent = self.path.parent
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise unwritable(parent, exc) from None
+        while True:
+            try:
+                fh = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 (held for the run)
+            except OSError as exc:
+                raise unwritable(parent, exc) from None
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                fh.seek(0)
+                holder = _holder(fh.read())
+                fh.close()
+                raise OutputError(
+                    f"Another run is writing to {self.final} ({holder}). Wait for it to "
+                    "finish, or choose another --out."
+                ) from None
+            # the file may have been removed by its previous holder between open and lock
+            try:
+                same = os.fstat(fh.fileno()).st_ino == os.stat(self.path).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                break
+            fh.close()
+        fh.seek(0)
+        fh.truncate()
+        fh.write(json.dumps({"pid": os.getpid(),
+                             "started": datetime.now(UTC).isoformat(timespec="seconds")}))
+        fh.flush()
+        self._fh = fh
+        return self
+
+    def release(self) -> None:
+        if self._fh is None:
+            return
+        with contextlib.suppress(OSError):
+            self.path.unlink()
+        self._fh.close()
+        self._fh = None
+
+    def __enter__(self) -> RunLock:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def _holder(text: str) -> str:
+    try:
+        data = json.loads(text)
+        return f"pid {data['pid']}, started {data['started']}"
+    except (ValueError, KeyError, TypeError):
+        return "pid unknown"
+
+
+def unwritable(folder: Path, exc: OSError) -> OutputError:
+    """One message for a folder the run cannot write (read-only, full, no permission)."""
+    reason = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is exceeded",
+              errno.EROFS: "the file system is read-only",
+              errno.EACCES: "permission denied", errno.EPERM: "permission denied"}.get(
+        exc.errno or 0, exc.strerror or str(exc))
+    return OutputError(f"Cannot write the board pack in {folder}: {reason}. Free space or "
+                       "choose a writable --out; any earlier pack there is unchanged.")
+
+
+def new_staging(final: Path) -> Path:
+    """A uniquely named staging folder beside the destination, marked as this tool's own.
+
+    Call with the destination's :class:`RunLock` held: staging folders of earlier runs into the
+    same destination (left by a killed run) are removed first, and reported.
+    """
+    parent = final.parent
+    for stale in parent.glob(f".{final.name}.staging-*"):
+        if (stale / STAGING_MARKER).is_file():
+            log.warning("removed the staging folder of an interrupted run: %s", stale)
+            shutil.rmtree(stale, ignore_errors=True)
+    staging = parent / f".{final.name}.staging-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    try:
+        staging.mkdir(parents=True)
+        (staging / STAGING_MARKER).write_text(f"{os.getpid()}\n", encoding="utf-8")
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise unwritable(parent, exc) from None
+    return staging
+
+
+def discard_staging(staging: Path) -> None:
+    """Remove a staging folder of this run (only one carrying the marker)."""
+    if (staging / STAGING_MARKER).is_file():
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def publish(staging: Path, final: Path, complete: bool) -> Path:
+    """Move a finished staging folder into place; returns where the pack now is.
+
+    A complete run replaces an earlier pack at ``final`` (and removes an earlier draft
+    beside it); a failed run goes to ``<final>.draft`` and leaves ``final`` untouched.
+    """
+    (staging / STAGING_MARKER).unlink(missing_ok=True)
+    target = final if complete else draft_dir(final)
+    old = target.parent / f".{target.name}.old-{uuid.uuid4().hex[:8]}"
+    try:
+        if target.exists():
+            if any(target.iterdir()) and not is_pack(target):  # checked before; re-checked
+                raise OutputError(f"{target} was changed during the run and now holds files "
+                                  "that are not a board pack; the new pack is left in "
+                                  f"{staging}.")
+            target.rename(old)
+        staging.rename(target)
+    except OSError as exc:
+        if old.exists() and not target.exists():
+            old.rename(target)
+        raise unwritable(target.parent, exc) from None
+    if old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+    if complete:
+        draft = draft_dir(final)
+        if draft.is_dir() and is_pack(draft):
+            shutil.rmtree(draft, ignore_errors=True)
+    return target
