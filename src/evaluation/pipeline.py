@@ -369,10 +369,14 @@ def protected_inputs(params: ReportParams, params_files: list[Path]) -> dict[Pat
         params.data_dir: "data folder", params.seed_dir: "seed folder",
         params.real_dir: "real-data folder", params.notebooks_dir: "notebooks folder",
     }
-    for path in params_files:
-        out.setdefault(path.resolve().parent, "params folder")
-    if params.framework:
-        out.setdefault(params.framework.resolve().parent, "params folder")
+    files = [p for p in [*params_files, params.framework] if p is not None and p.is_file()]
+    inputs = (params.data_dir.resolve(), params.notebooks_dir.resolve())
+    for path in files:
+        out.setdefault(path.resolve(), "params file")
+        folder = path.resolve().parent
+        # the params folder, unless it is the project's own folder (it holds the data)
+        if not any(folder == i or folder in i.parents for i in inputs):
+            out.setdefault(folder, "params folder")
     for path in named_files(params):
         out.setdefault(path.resolve(), "input file")
     return out

@@ -39,9 +39,9 @@ def _input_problems(manifest: dict[str, Any]) -> list[str]:
     for path, digest in manifest["inputs"].items():
         p = Path(path)
         if not p.is_file():
-            lines.append(f"MISSING input: {path}")
+            lines.append(f"MISSING: {path}")
         elif sha256_file(p) != digest:
-            lines.append(f"CHANGED input since the paper was made: {path}")
+            lines.append(f"CHANGED since the paper was made: {path}")
     return lines
 
 

@@ -105,8 +105,9 @@ def test_failing_section_gives_nonzero_exit_and_only_a_marked_draft(
     tmp_path: Path, write_defaults
 ) -> None:
     nbdir = _broken_notebooks(tmp_path)
-    write_defaults(tmp_path)
-    run = tmp_path / "broken.yaml"
+    (tmp_path / "params").mkdir()
+    write_defaults(tmp_path / "params")
+    run = tmp_path / "params" / "broken.yaml"
     run.write_text(f"run_name: broken\npaper_date: 2019-04-30\nperiod_start: 2018-04-01\n"
                    f"period_end: 2019-03-31\nnotebooks_dir: {nbdir}\n"
                    "sections: [01_public_contact, 02_broken]\n")
@@ -115,6 +116,9 @@ def test_failing_section_gives_nonzero_exit_and_only_a_marked_draft(
     assert proc.returncode != 0
     assert "02_broken" in proc.stderr and "grant register is empty" in proc.stderr
     assert "Traceback" not in proc.stderr
+    # the draft goes beside the destination, never into it
+    assert not out.exists()
+    out = tmp_path / "out.draft"
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "failed"
     status = {s["section"]: s for s in manifest["sections"]}

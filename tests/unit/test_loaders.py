@@ -217,3 +217,28 @@ def test_load_policeuk_concatenates_monthly_files_exactly_as_published(tmp_path:
     assert df["Crime ID"].tolist() == ["aa", "aa"]
     (warning, *_) = df.attrs["problems"]
     assert "no location" in warning.message and warning.row == 2
+
+
+def test_a_policeuk_month_of_another_force_is_an_error_not_counted(tmp_path: Path) -> None:
+    """A month of another force dropped into the folder was counted as this force's crime,
+    with only a warning (reliability issue): it is now an error naming the file."""
+    import gzip
+    import shutil
+
+    from evaluation import loaders
+
+    street = (Path(__file__).resolve().parents[2] / "data" / "real" / "policeuk-cambs-2024"
+              / "street")
+    shutil.copy(street / "2024-01-cambridgeshire-street.csv.gz", tmp_path)
+    raw = (street / "2024-02-cambridgeshire-street.csv.gz").read_bytes()
+    text = gzip.decompress(raw).decode()
+    (tmp_path / "2024-02-norfolk-street.csv").write_text(
+        text.replace("Cambridgeshire Constabulary", "Norfolk Constabulary"))
+    with pytest.raises(DataValidationError,
+                       match=r"2024-02-norfolk-street.csv, column 'Falls within': this file is "
+                             r"police.uk data of Norfolk Constabulary, not Cambridgeshire"):
+        loaders.load_policeuk(tmp_path, "street", force="Cambridgeshire")
+    both = loaders.load_policeuk(tmp_path, "street", force="Cambridgeshire",
+                                 allow_other_forces=True)
+    assert set(both["Falls within"].dropna()) == {"Cambridgeshire Constabulary",
+                                                  "Norfolk Constabulary"}
