@@ -152,8 +152,9 @@ def topic_shares(items: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
     q0, q1 = previous_months(start, end)
     now = items.loc[(month >= p0) & (month <= p1), "topic"].value_counts()
     before = items.loc[(month >= q0) & (month <= q1), "topic"].value_counts()
-    topics = [t for t in TOPICS if t in set(items["topic"])]
-    topics += sorted(set(items["topic"].dropna()) - set(TOPICS))
+    present = set(items["topic"].dropna().unique())
+    topics = [t for t in TOPICS if t in present]
+    topics += sorted(present - set(TOPICS))
     out = pd.DataFrame({"Topic": topics})
     out["Items"] = [int(now.get(t, 0)) for t in topics]
     out["Share"] = out["Items"] / max(out["Items"].sum(), 1)
