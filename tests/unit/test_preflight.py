@@ -101,3 +101,17 @@ def test_section_parameters_of_the_right_type_pass() -> None:
     preflight.check_section_types("02_call_handling", Path("x.ipynb"),
                                   {"extra_handlers": 3, "target_101_s": 20,
                                    "compare_year": "2016/17", "flag": False}, DECLARED)
+
+
+@pytest.mark.parametrize("run_file", ["sample.yaml", "example-period.yaml"])
+def test_the_bundled_run_files_pass_the_checks_on_the_bundled_data(run_file: str) -> None:
+    """The README's own example once failed on the bundled data (its period was after the
+    sample ends); every run file shipped in params/ must pass the checks as it stands."""
+    from evaluation.config import load_params
+
+    params = load_params(ROOT / "params" / run_file)
+    warnings = preflight.check_inputs(params.sections, params.data_dir,
+                                      params.period_start.isoformat(),
+                                      params.period_end.isoformat(),
+                                      set(params.optional_datasets))
+    assert all("call_logs" in w for w in warnings)
