@@ -64,3 +64,29 @@ def _run_section(section: str, out: Path, **parameters: object) -> Path:
 def run_section():
     """A function running one section notebook through papermill, as the batch run does."""
     return _run_section
+
+
+def _notebooks_with(dest: Path, section: str, body: str) -> Path:
+    """A notebooks folder in ``dest``: the real 01 notebook plus ``<section>.ipynb``, whose only
+    cell after its parameters runs ``body`` (e.g. a failure or a long sleep)."""
+    import shutil
+
+    import nbformat
+
+    nbdir = dest / "notebooks"
+    nbdir.mkdir()
+    shutil.copy(ROOT / "notebooks" / "01_public_contact.ipynb", nbdir)
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    params = nbformat.v4.new_code_cell('output_dir: str = ""  # help: output folder')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell(body)]
+    nbformat.write(nb, nbdir / f"{section}.ipynb")
+    return nbdir
+
+
+@pytest.fixture(scope="session")
+def notebooks_with():
+    """A function writing a notebooks folder with one made-up section beside the real 01."""
+    return _notebooks_with

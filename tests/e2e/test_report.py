@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import nbformat
 import pytest
 from pypdf import PdfReader
 
@@ -87,24 +85,10 @@ def test_section_html_hides_code_and_parameters(sample_run) -> None:
     assert "20,797" in html
 
 
-def _broken_notebooks(tmp_path: Path) -> Path:
-    nbdir = tmp_path / "notebooks"
-    nbdir.mkdir()
-    shutil.copy(ROOT / "notebooks" / "01_public_contact.ipynb", nbdir)
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
-    params = nbformat.v4.new_code_cell('output_dir: str = ""  # help: output folder')
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [params, nbformat.v4.new_code_cell("raise ValueError('grant register is empty')")]
-    nbformat.write(nb, nbdir / "02_broken.ipynb")
-    return nbdir
-
-
 def test_failing_section_gives_nonzero_exit_and_only_a_marked_draft(
-    tmp_path: Path, write_defaults
+    tmp_path: Path, write_defaults, notebooks_with
 ) -> None:
-    nbdir = _broken_notebooks(tmp_path)
+    nbdir = notebooks_with(tmp_path, "02_broken", "raise ValueError('grant register is empty')")
     (tmp_path / "params").mkdir()
     write_defaults(tmp_path / "params")
     run = tmp_path / "params" / "broken.yaml"

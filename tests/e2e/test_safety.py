@@ -12,7 +12,6 @@ import sys
 import time
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from evaluation import outdir
@@ -32,21 +31,6 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
 def _tree(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): sha256_file(p) for p in sorted(folder.rglob("*"))
             if p.is_file()}
-
-
-def _notebooks(tmp: Path, body: str) -> Path:
-    """The real 01 notebook plus a section 02_extra whose only cell runs ``body``."""
-    nbdir = tmp / "notebooks"
-    nbdir.mkdir()
-    shutil.copy(ROOT / "notebooks" / "01_public_contact.ipynb", nbdir)
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
-    params = nbformat.v4.new_code_cell('output_dir: str = ""  # help: output folder')
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [params, nbformat.v4.new_code_cell(body)]
-    nbformat.write(nb, nbdir / "02_extra.ipynb")
-    return nbdir
 
 
 def _run_file(tmp: Path, write_defaults, sections: str, nbdir: Path | None = None,
@@ -151,10 +135,10 @@ def test_verify_fails_when_the_code_changed_or_was_uncommitted(good_pack,
 
 
 def test_a_failed_run_leaves_the_good_pack_untouched(good_pack, tmp_path: Path,
-                                                     write_defaults) -> None:
+                                                     write_defaults, notebooks_with) -> None:
     pack = _copy_pack(good_pack[0], tmp_path)
     before = _tree(pack)
-    nbdir = _notebooks(tmp_path, "raise ValueError('grant register is empty')")
+    nbdir = notebooks_with(tmp_path, "02_extra", "raise ValueError('grant register is empty')")
     run = _run_file(tmp_path, write_defaults, "[01_public_contact, 02_extra]", nbdir)
     proc = _cli("report", "--params", str(run), "--out", str(pack))
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
@@ -207,8 +191,9 @@ def _alive(pids: set[int]) -> set[int]:
     return alive
 
 
-def _start_slow_run(tmp_path: Path, write_defaults) -> tuple[subprocess.Popen[str], set[int]]:
-    nbdir = _notebooks(tmp_path, "import time\ntime.sleep(120)")
+def _start_slow_run(tmp_path: Path, write_defaults,
+                    notebooks_with) -> tuple[subprocess.Popen[str], set[int]]:
+    nbdir = notebooks_with(tmp_path, "02_extra", "import time\ntime.sleep(120)")
     run = _run_file(tmp_path, write_defaults, "[02_extra, 01_public_contact]", nbdir,
                     extra="reuse_kernels: true\n")
     out = tmp_path / "reports" / "slow"
@@ -242,8 +227,8 @@ def _wait_gone(pids: set[int], seconds: float) -> set[int]:
 
 
 def test_ctrl_c_stops_workers_and_kernels_promptly_leaving_no_half_pack(
-        tmp_path: Path, write_defaults) -> None:
-    proc, kids = _start_slow_run(tmp_path, write_defaults)
+        tmp_path: Path, write_defaults, notebooks_with) -> None:
+    proc, kids = _start_slow_run(tmp_path, write_defaults, notebooks_with)
     stopped = time.monotonic()
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
@@ -256,9 +241,9 @@ def test_ctrl_c_stops_workers_and_kernels_promptly_leaving_no_half_pack(
     assert sorted(p.name for p in reports.iterdir()) == [".cache"]
 
 
-def test_killing_the_parent_takes_its_workers_and_kernels_with_it(tmp_path: Path,
-                                                                  write_defaults) -> None:
-    proc, kids = _start_slow_run(tmp_path, write_defaults)
+def test_killing_the_parent_takes_its_workers_and_kernels_with_it(
+        tmp_path: Path, write_defaults, notebooks_with) -> None:
+    proc, kids = _start_slow_run(tmp_path, write_defaults, notebooks_with)
     proc.kill()
     proc.communicate(timeout=30)
     assert not _wait_gone(kids, 20), "orphaned workers or kernels"
