@@ -19,9 +19,10 @@ setup: $(STAMP)
 report: $(STAMP)
 	$(VENV)/bin/evaluation report --params $(PARAMS)
 
-## Unit, scenario, end-to-end and notebook (nbval) tests; lint first.
+## Unit, scenario, end-to-end and notebook (nbval) tests; lint and the layers contract first.
 test: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -n 2 --dist loadfile --nbval-lax -m "not slow" tests notebooks
 
 ## Everything, including the slow tests (Spark on a local session; needs Java 17+).
@@ -42,6 +43,7 @@ lab:
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/lint-imports
 
 clean:
 	rm -rf reports .pytest_cache .ruff_cache

@@ -20,17 +20,17 @@ def main(engine: str, path: str) -> dict[str, object]:
     if engine == "pandas":
         import pandas as pd
 
-        from evaluation.callhandling import monthly_kpis
+        from evaluation.measures.call_handling import monthly_kpis
 
         t1 = time.perf_counter()
         kpis = monthly_kpis(pd.read_parquet(path))
     elif engine == "duckdb":
-        from evaluation.callhandling import monthly_kpis_duckdb
+        from evaluation.measures.call_handling import monthly_kpis_duckdb
 
         t1 = time.perf_counter()
         kpis = monthly_kpis_duckdb(path)
     elif engine == "ibis":
-        from evaluation.calllog_ibis import monthly_kpis_ibis
+        from evaluation.measures.call_logs_ibis import monthly_kpis_ibis
 
         t1 = time.perf_counter()
         kpis = monthly_kpis_ibis(path)
@@ -38,7 +38,7 @@ def main(engine: str, path: str) -> dict[str, object]:
         import ibis
         from pyspark.sql import SparkSession
 
-        from evaluation.calllog_ibis import monthly_kpis_ibis
+        from evaluation.measures.call_logs_ibis import monthly_kpis_ibis
 
         t1 = time.perf_counter()
         spark = (SparkSession.builder.master("local[2]").appName("evaluation-bench")

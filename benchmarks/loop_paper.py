@@ -10,9 +10,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from evaluation.config import load_params
-from evaluation.paper import SectionRecord, build_markdown
-from evaluation.render import render_paper
+from evaluation.config.params import load_params
+from evaluation.report.paper import SectionRecord, build_markdown
+from evaluation.report.render import render_paper
 
 
 def main(params_file: str, loop_dir: str, sections: str) -> None:

@@ -141,7 +141,7 @@ def bench_imports(reps: int) -> dict[str, Any]:
                 "nbconvert": "import nbconvert",
                 "nbconvert HTMLExporter": "from nbconvert import HTMLExporter",
                 "papermill + nbconvert": "import papermill, nbconvert",
-                "evaluation.callhandling": "import evaluation.callhandling"}
+                "evaluation.measures.call_handling": "import evaluation.measures.call_handling"}
     out: dict[str, Any] = {"rfc3987_syntax_installed": find_spec("rfc3987_syntax") is not None,
                            "median_s": {}}
     for name, code in snippets.items():
@@ -155,8 +155,8 @@ def _loop(params_file: Path, work: Path, tag: str) -> dict[str, Any]:
     """The straightforward loop: papermill CLI per notebook, nbconvert CLI per notebook, paper."""
     import yaml
 
-    from evaluation.config import load_params
-    from evaluation.pipeline import plan_sections
+    from evaluation.config.params import load_params
+    from evaluation.run.pipeline import plan_sections
 
     params = load_params(params_file)
     plans = plan_sections(params)  # the same parameters the pipeline passes (not timed)
@@ -230,7 +230,7 @@ def _change_section_parameter(params_file: Path, step: int = 1) -> str:
     import papermill
     import yaml
 
-    from evaluation.config import load_params
+    from evaluation.config.params import load_params
 
     params = load_params(params_file)
     globals_ = set(params.global_notebook_params()) | {"output_dir"}
@@ -294,7 +294,7 @@ def bench_cache(work: Path, noop_reps: int) -> dict[str, Any]:
     executes no section, and a measurement during which the package's source changed is
     repeated (``code_fingerprint`` before and after).
     """
-    from evaluation.cache import code_fingerprint
+    from evaluation.run.cache import code_fingerprint
 
     root = work / "cache"
     params_file = _copy_inputs(root)
@@ -388,7 +388,7 @@ def bench_calls(n: int, reps: int, engines: Sequence[str]) -> dict[str, Any]:
     for i in range(reps):
         for engine in engines:
             runs[engine].append(_kpis(engine, path, f"{n / 1e6:g}M #{i}"))
-    base = [measure([PY, "-c", "import evaluation.callhandling"], "import callhandling")
+    base = [measure([PY, "-c", "import evaluation.measures.call_handling"], "import callhandling")
             for _ in range(reps)]
     summary = {e: {"seconds": _median(r), "peak_rss_mb": _median(r, "peak_rss_mb"),
                    "ok": all(x["rc"] == 0 for x in r)} for e, r in runs.items()}
@@ -514,7 +514,8 @@ def render(results: dict[str, Any]) -> str:
         if not x:
             continue
         lines += [f"({key}) {x['n']:,} call records, {x['file_mb']:.0f} MB of Parquet "
-                  f"(import of evaluation.callhandling alone: {x['import_only']['seconds']:.2f} "
+                  "(import of evaluation.measures.call_handling alone: "
+                  f"{x['import_only']['seconds']:.2f} "
                   f"s, {x['import_only']['peak_rss_mb']:.0f} MB):", "",
                   "| engine | run | wall s | import s | compute s | peak RSS MB |",
                   "| --- | --- | --- | --- | --- | --- |"]

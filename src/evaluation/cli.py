@@ -17,7 +17,7 @@ log = logging.getLogger("evaluation")
 
 
 def _report(args: argparse.Namespace) -> int:
-    from evaluation.pipeline import run_report
+    from evaluation.run.pipeline import run_report
 
     summary = run_report(args.params, args.out, previous=args.previous,
                          use_cache=not args.no_cache)
@@ -40,7 +40,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from evaluation.loaders import validate_command
+    from evaluation.data.loaders import validate_command
 
     code, text = validate_command(args.dataset, args.paths)
     sys.stdout.write(text + ("\n" if text and not text.endswith("\n") else ""))
@@ -48,7 +48,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _synth(args: argparse.Namespace) -> int:
-    from evaluation import synth
+    from evaluation.sample import synth
 
     if args.calls is not None:
         out = Path(args.out)
@@ -63,7 +63,7 @@ def _synth(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from evaluation.provenance import verify_run
+    from evaluation.run.provenance import verify_run
 
     ok, text = verify_run(Path(args.run_dir), allow_dirty=args.allow_dirty)
     sys.stdout.write(text + "\n")

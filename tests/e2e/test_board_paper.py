@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from evaluation.disclosure import SUPPRESSED, is_small
-from evaluation.trace import untraceable
+from evaluation.methods.disclosure import SUPPRESSED, is_small
+from evaluation.report.trace import untraceable
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.e2e
@@ -136,10 +136,11 @@ def test_verify_detects_an_input_changed_after_the_paper(tmp_path: Path, write_d
     out = tmp_path / "reports" / "verify"
     proc = _cli("report", "--params", str(params / "run.yaml"), "--out", str(out))
     assert proc.returncode == 0, proc.stderr[-2000:]
-    ok = _cli("verify", str(out))
+    # --allow-dirty: this test is about inputs; uncommitted code is tested in test_safety
+    ok = _cli("verify", str(out), "--allow-dirty")
     assert ok.returncode == 0 and ok.stdout.startswith("OK"), ok.stdout
     target = data / "seed" / "appendix1_public_contact_2018.csv"
     target.write_text(target.read_text().replace("887", "888"))
-    bad = _cli("verify", str(out))
+    bad = _cli("verify", str(out), "--allow-dirty")
     assert bad.returncode == 1
     assert "MISMATCH" in bad.stdout and f"CHANGED since the paper was made: {target}" in bad.stdout

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.e2e
 
 RUN = """
 import json, sys
-from evaluation.pipeline import run_report
+from evaluation.run.pipeline import run_report
 summary = run_report(sys.argv[1], sys.argv[2], use_cache=sys.argv[3] == "cache")
 print(json.dumps({"cached": [o.cached for o in summary.outcomes], "ok": summary.ok,
                   "engine": summary.engine,

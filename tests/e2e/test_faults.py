@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from evaluation.pipeline import sha256_file
+from evaluation.run.pipeline import sha256_file
 
 ROOT = Path(__file__).resolve().parents[2]
 FAULTS = ROOT / "tests" / "data" / "faults"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from evaluation.pipeline import sha256_file
+from evaluation.run.pipeline import sha256_file
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.e2e

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from evaluation import outdir
-from evaluation.pipeline import sha256_file
+from evaluation.run import outdir
+from evaluation.run.pipeline import sha256_file
 
 ROOT = Path(__file__).resolve().parents[2]
 PROXY = (ROOT / "data" / "real" / "oxford-cc-grants-360giving" /

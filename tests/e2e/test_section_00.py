@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from evaluation.scorecard import SCORECARD_COLUMNS, load_framework
-from evaluation.trace import untraceable
+from evaluation.measures.scorecard import SCORECARD_COLUMNS, load_framework
+from evaluation.report.trace import untraceable
 
 ROOT = Path(__file__).resolve().parents[2]
 SECTION = "00_summary"

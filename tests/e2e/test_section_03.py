@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from evaluation.disclosure import SUPPRESSED
-from evaluation.trace import untraceable
+from evaluation.methods.disclosure import SUPPRESSED
+from evaluation.report.trace import untraceable
 
 ROOT = Path(__file__).resolve().parents[2]
 SECTION = "03_victim_satisfaction"

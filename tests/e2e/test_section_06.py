@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from evaluation.trace import untraceable
+from evaluation.report.trace import untraceable
 
 ROOT = Path(__file__).resolve().parents[2]
 SECTION = "06_engagement_and_communications"

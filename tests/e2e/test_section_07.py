@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from evaluation.crime import OGL_ATTRIBUTION
-from evaluation.trace import untraceable
+from evaluation.measures.crime import OGL_ATTRIBUTION
+from evaluation.report.trace import untraceable
 
 ROOT = Path(__file__).resolve().parents[2]
 SECTION = "07_crime_and_confidence"

@@ -14,6 +14,11 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from evaluation.data import loaders
+from evaluation.measures import call_handling as ch
+from evaluation.measures import call_logs_ibis as ci
+from evaluation.sample import synth
+
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.filterwarnings("ignore::DeprecationWarning"),
@@ -24,10 +29,6 @@ ibis = pytest.importorskip("ibis", reason="ibis-framework not installed (extra '
 pytest.importorskip("pyspark", reason="pyspark not installed (extra 'spark')")
 if shutil.which("java") is None:
     pytest.skip("Spark needs Java 17+ on PATH", allow_module_level=True)
-
-from evaluation import callhandling as ch  # noqa: E402
-from evaluation import calllog_ibis as ci  # noqa: E402
-from evaluation import loaders, synth  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample" / "call_logs.parquet"

@@ -14,8 +14,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from evaluation.data.loaders import DATASETS, SUPPORTING_DATASETS, load, validate_files
 from evaluation.errors import DataValidationError
-from evaluation.loaders import DATASETS, SUPPORTING_DATASETS, load, validate_files
 
 DATA = Path(__file__).parents[1] / "data"
 TODAY = date(2019, 6, 30)

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluation import callhandling as ch
+from evaluation.measures import call_handling as ch
 
 ROOT = Path(__file__).resolve().parents[2]
 T = pd.Timestamp
@@ -146,7 +146,7 @@ def test_duckdb_kpis_read_several_parquet_files_as_one(tmp_path: Path) -> None:
 
 
 def test_duckdb_kpis_equal_pandas_kpis_on_the_sample_parquet() -> None:
-    from evaluation import loaders
+    from evaluation.data import loaders
 
     path = ROOT / "data" / "sample" / "call_logs.parquet"
     logs = loaders.load("call_logs", path)
@@ -336,7 +336,7 @@ def test_staffing_needs_erlang_c_agents_grossed_up_for_shrinkage() -> None:
 
 
 def test_erlang_a_agents_are_the_fewest_meeting_the_level_of_offered_calls() -> None:
-    from evaluation.calls import erlang_a
+    from evaluation.methods.queueing import erlang_a
 
     s = ch.staffing_by_hour(_demand(60), _rota(10), aht_s=300, target_s={"101": 30},
                             service_level=0.9, patience_s=60)

@@ -7,14 +7,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from evaluation.data import loaders
+from evaluation.measures import call_handling as ch
+from evaluation.measures import call_logs_ibis as ci
+
 ibis = pytest.importorskip("ibis", reason="ibis-framework not installed (extra 'scale')")
 # the libraries' own notices about pandas 4 and DuckDB renames, not ours
 pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"),
               pytest.mark.filterwarnings("ignore::FutureWarning")]
-
-from evaluation import callhandling as ch  # noqa: E402
-from evaluation import calllog_ibis as ci  # noqa: E402
-from evaluation import loaders  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample" / "call_logs.parquet"

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evaluation.calls import agents_for_target, erlang_a, erlang_c, traffic_intensity
+from evaluation.methods.queueing import agents_for_target, erlang_a, erlang_c, traffic_intensity
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "calls"
 TIGHT = 1e-9

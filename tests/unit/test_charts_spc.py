@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import matplotlib
-
-matplotlib.use("Agg")
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.colors import to_hex
 
-from evaluation.charts import (
+from evaluation.methods.spc import xmr
+from evaluation.report.charts import (
     VARIATION_COLOURS,
     Chart,
     assurance_icon,
@@ -21,7 +19,8 @@ from evaluation.charts import (
     spc_chart,
     variation_icon,
 )
-from evaluation.spc import xmr
+
+matplotlib.use("Agg")
 
 VALUES = [89, 86, 75, 77, 81, 74, 72, 78, 76, 82, 77, 54, 66, 77, 86]
 

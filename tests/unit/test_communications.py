@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from evaluation import communications as c
-from evaluation.trace import untraceable
+from evaluation.measures import communications as c
+from evaluation.report.trace import untraceable
 
 START, END = "2018-03-01", "2018-04-30"  # previous period January-February 2018
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from evaluation.config import load_params
+from evaluation.config.params import load_params
 from evaluation.errors import ParameterError
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,13 +7,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from evaluation import contact, seed
+from evaluation.data import published
+from evaluation.measures import public_contact
 
 SEED = Path(__file__).resolve().parents[2] / "data" / "seed"
 
 
 def test_appendix1_totals_and_changes_are_computed_from_counts() -> None:
-    table = contact.appendix1_table(seed.appendix1_as_published(SEED))
+    table = public_contact.appendix1_table(published.appendix1_as_published(SEED))
     expected = pd.DataFrame({
         "quarter": ["January to March 2018", "April to June 2018", "July to September 2018",
                     "October to December 2018", "Total"],
@@ -26,44 +27,45 @@ def test_appendix1_totals_and_changes_are_computed_from_counts() -> None:
 
 
 def test_reconciliation_finds_only_the_wrong_q4_change() -> None:
-    checks = contact.reconcile_appendix1(seed.appendix1_as_published(SEED), stated_total=20797)
+    checks = public_contact.reconcile_appendix1(published.appendix1_as_published(SEED),
+                                                stated_total=20797)
     failed = [c for c in checks if not c.ok]
     assert len(checks) == 11
     assert [c.name for c in failed] == ["October to December 2018: change on previous quarter"]
     assert failed[0].published == -167 and failed[0].computed == 167
-    summary = contact.reconciliation_summary(checks)
+    summary = public_contact.reconciliation_summary(checks)
     assert "10 of 11 checks of Appendix 1 agree" in summary
     assert "5,555 − 5,388 = +167" in summary and "sign is reversed" in summary
 
 
 def test_reconciliation_of_a_consistent_table_reports_no_disagreement() -> None:
-    pub = seed.appendix1_as_published(SEED)
+    pub = published.appendix1_as_published(SEED)
     pub.loc[3, "published_change"] = 167
-    checks = contact.reconcile_appendix1(pub)
+    checks = public_contact.reconcile_appendix1(pub)
     assert all(c.ok for c in checks)
-    assert "consistent with its own counts" in contact.reconciliation_summary(checks)
+    assert "consistent with its own counts" in public_contact.reconciliation_summary(checks)
 
 
 def test_wrong_quarter_total_is_detected() -> None:
-    pub = seed.appendix1_as_published(SEED)
+    pub = published.appendix1_as_published(SEED)
     pub.loc[1, "published_total"] = 5000
-    failed = [c for c in contact.reconcile_appendix1(pub) if not c.ok]
+    failed = [c for c in public_contact.reconcile_appendix1(pub) if not c.ok]
     assert "April to June 2018: overall total" in [c.name for c in failed]
 
 
 def test_report_type_mix_sums_to_100() -> None:
-    check = contact.mix_sums_to_100(seed.report_type_mix(SEED))
+    check = public_contact.mix_sums_to_100(published.report_type_mix(SEED))
     assert check.ok and check.computed == 100
 
 
 def test_appendix1_rejects_negative_counts() -> None:
     bad = pd.DataFrame({"quarter": ["Q1"], "online": [-1], "web_chat": [3]})
     with pytest.raises(ValueError, match="negative"):
-        contact.appendix1_table(bad)
+        public_contact.appendix1_table(bad)
 
 
 def test_seed_figures_keep_the_papers_qualifiers() -> None:
-    figs = seed.seed_figures(SEED)
+    figs = published.seed_figures(SEED)
     assert figs.loc["calls_999_101_2016", "value"] == 435000
     assert figs.loc["calls_999_101_2016", "qualifier"] == "over"
     assert figs.loc["calls_101_per_month", "qualifier"] == "around"
@@ -77,9 +79,9 @@ def test_channel_mix_shares_sum_to_one_each_month() -> None:
         "channel": ["101", "web chat", "101", "web chat"],
         "contacts": [300, 100, 200, 200],
     })
-    mix = contact.channel_mix(monthly)
+    mix = public_contact.channel_mix(monthly)
     assert mix.groupby("month")["share"].sum().tolist() == pytest.approx([1.0, 1.0])
-    share = contact.digital_share(monthly)
+    share = public_contact.digital_share(monthly)
     assert share["digital_share"].tolist() == pytest.approx([0.25, 0.5])
 
 
@@ -94,7 +96,8 @@ def _monthly() -> pd.DataFrame:
 
 
 def test_period_comparison_against_the_same_months_a_year_earlier() -> None:
-    out = contact.period_comparison(_monthly(), "2018-01-01", "2018-12-31").set_index("channel")
+    out = public_contact.period_comparison(_monthly(), "2018-01-01", "2018-12-31")
+    out = out.set_index("channel")
     assert out.loc["web chat", "contacts"] == 300 and out.loc["web chat", "previous_year"] == 120
     assert out.loc["web chat", "change_pct"] == pytest.approx(1.5)
     assert out.loc["All channels", "contacts"] == 1500
@@ -102,10 +105,10 @@ def test_period_comparison_against_the_same_months_a_year_earlier() -> None:
 
 
 def test_digital_share_summary_and_sentence() -> None:
-    share = contact.digital_share(_monthly())
-    summary = contact.digital_share_summary(share, "2018-01-01", "2018-12-31")
+    share = public_contact.digital_share(_monthly())
+    summary = public_contact.digital_share_summary(share, "2018-01-01", "2018-12-31")
     assert summary["digital_share"].tolist() == pytest.approx([300 / 1500, 120 / 1320])
-    sentence = contact.digital_share_sentence(summary)
+    sentence = public_contact.digital_share_sentence(summary)
     assert sentence.startswith("Between January 2018 and December 2018, 20.0% of 1,500")
     assert "against 9.1% in the same months a year earlier" in sentence
 
@@ -113,7 +116,7 @@ def test_digital_share_summary_and_sentence() -> None:
 def test_published_volume_checks_respect_the_over_qualifier() -> None:
     monthly = pd.DataFrame({"month": ["2016-01", "2017-01"], "channel": ["101", "999"],
                             "contacts": [435001, 447000]})
-    out = contact.published_volume_checks(monthly, seed.seed_figures(SEED))
+    out = public_contact.published_volume_checks(monthly, published.seed_figures(SEED))
     assert out["verdict"].tolist() == ["consistent", "not consistent"]  # 447,000 is not over
     assert out["published"].tolist() == ["over 435,000", "over 447,000"]
 
@@ -123,6 +126,6 @@ def test_channel_spc_flags_a_step_change_as_special_cause() -> None:
     mix = pd.DataFrame({"month": months, "channel": "web chat",
                         "contacts": [100.0] * 12 + [200.0] * 12})
     mix["contacts"] += [i % 3 for i in range(24)]
-    out = contact.channel_spc(mix, months=24)
+    out = public_contact.channel_spc(mix, months=24)
     assert out.loc[0, "latest_variation"] == "neutral"  # volumes: no better direction
     assert "outside limits" in out.loc[0, "special_causes_in_window"]  # takes precedence

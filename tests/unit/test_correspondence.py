@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluation import correspondence as c
-from evaluation.trace import untraceable
+from evaluation.measures import correspondence as c
+from evaluation.report.trace import untraceable
 
 START, END = "2018-04-01", "2018-04-30"  # April 2018; previous period March 2018
 

@@ -1,4 +1,5 @@
-"""Unit tests for evaluation.crime on tiny hand-built frames (expected values worked by hand)."""
+"""Unit tests for evaluation.measures.crime on tiny hand-built frames (expected values worked
+by hand)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from evaluation import crime
-from evaluation.charts import spc_chart
 from evaluation.errors import EvaluationError
-from evaluation.trace import untraceable
+from evaluation.measures import crime
+from evaluation.report.charts import spc_chart
+from evaluation.report.trace import untraceable
 
 
 def _street(rows: list[tuple[str, str]]) -> pd.DataFrame:

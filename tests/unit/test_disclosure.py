@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from evaluation.disclosure import SUPPRESSED, suppress, unsuppressed_small_counts
+from evaluation.methods.disclosure import SUPPRESSED, suppress, unsuppressed_small_counts
 
 
 def test_counts_below_threshold_are_suppressed_but_zero_and_ten_are_not() -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from evaluation import engagement as e
-from evaluation.trace import untraceable
+from evaluation.measures import engagement as e
+from evaluation.report.trace import untraceable
 
 START, END = "2018-04-01", "2018-05-31"  # two months; previous period Feb-Mar 2018
 

@@ -12,9 +12,9 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from evaluation.data.loaders import load, validate_files
+from evaluation.data.schemas import SCHEMAS
 from evaluation.errors import DataValidationError, ProblemReport
-from evaluation.loaders import load, validate_files
-from evaluation.schemas import SCHEMAS
 
 FUZZ = settings(max_examples=30, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow])

@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from evaluation import grants
 from evaluation.errors import DataValidationError, EvaluationError
-from evaluation.trace import untraceable
+from evaluation.measures import grants
+from evaluation.report.trace import untraceable
 
 ROOT = Path(__file__).resolve().parents[2]
 PROXY = ROOT / "data" / "real" / grants.REAL_360GIVING
@@ -175,10 +175,10 @@ def test_reconciliation_checks_over_and_exact_qualifiers(register) -> None:
 
 
 def test_sample_register_reproduces_the_2016_paper(sample_dir, seed_dir) -> None:
-    from evaluation import seed
+    from evaluation.data import published
 
     reg = grants.load_register("sample", sample_dir)
-    table = grants.reconcile_2016(reg, seed.seed_figures(seed_dir))
+    table = grants.reconcile_2016(reg, published.seed_figures(seed_dir))
     assert table["In the register"].tolist() == [56400.0, 37.0, 1860.0, 771000.0]
     assert (table["Supported"] == "yes").all()
 

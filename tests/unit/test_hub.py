@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from evaluation import hub
-from evaluation.trace import untraceable
+from evaluation.measures import victims_hub
+from evaluation.report.trace import untraceable
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def three_months() -> pd.DataFrame:
 
 
 def test_monthly_rates_are_contacted_over_referred_and_supported_over_contacted(three_months):
-    m = hub.monthly(three_months)
+    m = victims_hub.monthly(three_months)
     assert m["contact_rate"].tolist() == pytest.approx([0.8, 0.75, 0.7])
     assert m["support_rate"].tolist() == pytest.approx([0.75, 100 / 150, 50 / 70])
 
@@ -30,16 +30,16 @@ def test_monthly_rates_are_contacted_over_referred_and_supported_over_contacted(
 def test_monthly_rate_is_blank_when_nobody_was_referred(three_months):
     frame = three_months.copy()
     frame.loc[1, ["referred", "contacted", "not_contactable", "supported", "declined"]] = 0
-    assert pd.isna(hub.monthly(frame).loc[1, "contact_rate"])
+    assert pd.isna(victims_hub.monthly(frame).loc[1, "contact_rate"])
 
 
 def test_select_months_is_inclusive_of_both_months(three_months):
-    picked = hub.select_months(three_months, "2015-02-01", "2015-03-31")
+    picked = victims_hub.select_months(three_months, "2015-02-01", "2015-03-31")
     assert picked["referred"].tolist() == [200, 100]
 
 
 def test_funnel_table_sums_each_stage_over_the_period(three_months):
-    table = hub.funnel_table(three_months, {"All": (None, None)})
+    table = victims_hub.funnel_table(three_months, {"All": (None, None)})
     expected = pd.DataFrame({
         "Period": ["All"] * 5,
         "Months": ["January 2015 to March 2015"] * 5,
@@ -52,7 +52,7 @@ def test_funnel_table_sums_each_stage_over_the_period(three_months):
 
 
 def test_conversion_rates_carry_wilson_intervals_around_them(three_months):
-    table = hub.conversion_table(three_months, {"All": (None, None)})
+    table = victims_hub.conversion_table(three_months, {"All": (None, None)})
     contact = table.iloc[0]
     assert (contact["Victims"], contact["Base"]) == (300, 400)
     assert contact["Rate"] == pytest.approx(0.75)
@@ -65,20 +65,22 @@ def test_conversion_rates_carry_wilson_intervals_around_them(three_months):
 
 
 def test_conversion_sentence_numbers_are_traceable_to_the_table(three_months):
-    table = hub.conversion_table(three_months, {"Reporting period": ("2015-01-01", "2015-03-31")})
-    text = hub.conversion_sentence(table)
+    table = victims_hub.conversion_table(three_months,
+                                         {"Reporting period": ("2015-01-01", "2015-03-31")})
+    text = victims_hub.conversion_sentence(table)
     assert "400 referrals" in text and "75.0%" in text
     assert untraceable(text, [table]) == []
 
 
 def test_compare_periods_says_overlapping_intervals_are_in_line(three_months):
     periods = {"Since launch": (None, None), "Reporting period": ("2015-03-01", "2015-03-31")}
-    text = hub.compare_periods_sentence(hub.conversion_table(three_months, periods))
+    text = victims_hub.compare_periods_sentence(victims_hub.conversion_table(three_months, periods))
     assert "in line" in text
 
 
 def test_funnel_chart_labels_counts_and_rates_in_alt_text(three_months):
-    chart = hub.funnel_chart(hub.funnel_table(three_months, {"All": (None, None)}), "All")
+    funnel = victims_hub.funnel_table(three_months, {"All": (None, None)})
+    chart = victims_hub.funnel_chart(funnel, "All")
     assert "400 victims were referred" in chart.alt_text
     assert "300 (75.0% of referred)" in chart.alt_text
     assert "210 (70.0% of contacted)" in chart.alt_text
@@ -93,11 +95,11 @@ def test_contact_rate_xmr_flags_a_month_far_below_the_others() -> None:
         "referred": referred, "contacted": contacted, "not_contactable": [5] * 15,
         "supported": [30] * 15, "declined": [5] * 15,
     })
-    result = hub.contact_rate_xmr(frame)
+    result = victims_hub.contact_rate_xmr(frame)
     assert result.points.loc[pd.Timestamp("2016-11-01"), "variation"] == "concern"
-    table = hub.xmr_table(frame, result)
+    table = victims_hub.xmr_table(frame, result)
     assert table["Contacted"].iloc[10] == 40
-    assert "common cause" in hub.xmr_sentence(result)
+    assert "common cause" in victims_hub.xmr_sentence(result)
 
 
 def test_contact_rate_xmr_keeps_the_process_limits_between_0_and_100_percent() -> None:
@@ -108,7 +110,7 @@ def test_contact_rate_xmr_keeps_the_process_limits_between_0_and_100_percent() -
         "referred": [10] * 12, "contacted": [9, 10] * 6, "not_contactable": [0] * 12,
         "supported": [5] * 12, "declined": [1] * 12,
     })
-    points = hub.contact_rate_xmr(frame).points
+    points = victims_hub.contact_rate_xmr(frame).points
     assert points["upl"].max() == 1.0
     assert points["lpl"].iloc[0] == pytest.approx(0.95 - 0.266)
 
@@ -123,20 +125,20 @@ def test_reconciliation_uses_months_up_to_the_last_whole_month_before_the_paper(
         "document": ["BCB-2016"] * 2,
         "paragraph": ["7.9"] * 2,
     }, index=pd.Index(["hub_referrals", "hub_supported"], name="figure_id"))
-    table = hub.reconcile_published(three_months, figures)
+    table = victims_hub.reconcile_published(three_months, figures)
     # January + February only: 300 referred (> 290 supported), 160 supported (not over 210)
     assert table["In the data"].tolist() == [300.0, 160.0]
     assert table["Supported"].tolist() == ["yes", "no"]
     assert table["Months"].iloc[0] == "January 2015 to February 2015"
-    finding = hub.reconciliation_finding(table)
+    finding = victims_hub.reconciliation_finding(table)
     assert "only some" in finding and untraceable(finding, [table]) == []
-    assert "does NOT support" in hub.reconciliation_sentence(table)
+    assert "does NOT support" in victims_hub.reconciliation_sentence(table)
 
 
 def test_reconciliation_of_the_sample_supports_every_published_hub_figure(sample_dir, seed_dir):
-    from evaluation import loaders, seed
+    from evaluation.data import loaders, published
 
     data = loaders.load("victims_hub", sample_dir / "victims_hub.csv")
-    table = hub.reconcile_published(data, seed.seed_figures(seed_dir))
+    table = victims_hub.reconcile_published(data, published.seed_figures(seed_dir))
     assert table["In the data"].tolist() == [11012, 8407, 2166, 6312, 1350]
     assert (table["Supported"] == "yes").all()

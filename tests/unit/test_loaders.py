@@ -13,9 +13,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from evaluation import checks
-from evaluation.errors import DataValidationError, EvaluationError
-from evaluation.loaders import (
+from evaluation.data import checks
+from evaluation.data.loaders import (
     DATASETS,
     SUPPORTING_DATASETS,
     RowNumbers,
@@ -26,6 +25,7 @@ from evaluation.loaders import (
     validate_command,
     validate_files,
 )
+from evaluation.errors import DataValidationError, EvaluationError
 
 DATA = Path(__file__).parents[1] / "data"
 TODAY = date(2019, 6, 30)
@@ -107,7 +107,7 @@ def test_utf8_bom_does_not_spoil_the_first_column_name() -> None:
 def test_months_outside_the_reporting_period_are_a_logged_warning(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="evaluation.loaders"):
+    with caplog.at_level(logging.WARNING, logger="evaluation.data.loaders"):
         df = load("victims_hub", HUB, period_start=date(2014, 11, 1),
                   period_end=date(2015, 3, 31), today=TODAY)
     (warning,) = df.attrs["problems"]
@@ -225,7 +225,7 @@ def test_a_policeuk_month_of_another_force_is_an_error_not_counted(tmp_path: Pat
     import gzip
     import shutil
 
-    from evaluation import loaders
+    from evaluation.data import loaders
 
     street = (Path(__file__).resolve().parents[2] / "data" / "real" / "policeuk-cambs-2024"
               / "street")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from evaluation import loaders
+from evaluation.data import loaders
 from evaluation.errors import DataValidationError
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,7 +7,7 @@ import datetime
 import pandas as pd
 import pytest
 
-from evaluation.months import month_index, months_of, to_month
+from evaluation.methods.periods import month_index, months_of, to_month
 
 
 def test_month_index_reads_strings_dates_and_timestamps_as_the_same_month() -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from evaluation import outdir
 from evaluation.errors import ParameterError
+from evaluation.run import outdir
 
 
 def _pack(folder: Path, status: str = "complete", marker: str = "paper") -> Path:

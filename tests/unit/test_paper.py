@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from evaluation.config import load_params
-from evaluation.paper import SectionRecord, build_markdown, markdown_table
-from evaluation.previous import compare_scorecards
+from evaluation.config.params import load_params
+from evaluation.report.paper import SectionRecord, build_markdown, markdown_table
+from evaluation.report.previous import compare_scorecards
 
 ROOT = Path(__file__).resolve().parents[2]
 PARAMS = load_params(ROOT / "params" / "sample.yaml")

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from evaluation.config import load_params
+from evaluation.config.params import load_params
 from evaluation.errors import ParameterError
-from evaluation.pipeline import declared_parameters, plan_sections
+from evaluation.run.pipeline import declared_parameters, plan_sections
 
 ROOT = Path(__file__).resolve().parents[2]
 RUN_FILES = sorted(p for p in (ROOT / "params").glob("*.yaml")

@@ -9,8 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from evaluation import loaders, preflight
+from evaluation.data import loaders
 from evaluation.errors import EvaluationError, ParameterError
+from evaluation.run import preflight
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample"
@@ -107,7 +108,7 @@ def test_section_parameters_of_the_right_type_pass() -> None:
 def test_the_bundled_run_files_pass_the_checks_on_the_bundled_data(run_file: str) -> None:
     """The README's own example once failed on the bundled data (its period was after the
     sample ends); every run file shipped in params/ must pass the checks as it stands."""
-    from evaluation.config import load_params
+    from evaluation.config.params import load_params
 
     params = load_params(ROOT / "params" / run_file)
     warnings = preflight.check_inputs(params.sections, params.data_dir,

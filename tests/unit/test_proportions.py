@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
-from evaluation.proportions import (
+from evaluation.methods.proportions import (
     compare_proportions,
     funnel_assess,
     funnel_limits,
@@ -327,7 +327,7 @@ def test_funnel_functions_reject_invalid_input(call, message):
 
 
 def test_pooled_rate_accepts_a_month_with_no_respondents() -> None:
-    from evaluation.proportions import pooled_rate, rolling_pooled_rate
+    from evaluation.methods.proportions import pooled_rate, rolling_pooled_rate
 
     assert pooled_rate([8, 0, 9], [10, 0, 10]) == pytest.approx(17 / 20)
     with pytest.raises(ValueError, match="no observations"):

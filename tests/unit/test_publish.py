@@ -9,10 +9,10 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from evaluation.charts import Chart
-from evaluation.disclosure import SUPPRESSED
-from evaluation.formatting import fmt_int
-from evaluation.publish import SectionWriter, format_table
+from evaluation.methods.disclosure import SUPPRESSED
+from evaluation.report.charts import Chart
+from evaluation.report.formatting import fmt_int
+from evaluation.report.publish import SectionWriter, format_table
 
 
 def _chart() -> Chart:
@@ -76,9 +76,9 @@ def test_format_table_keeps_suppressed_cells_and_shows_missing_as_dash() -> None
 
 
 def test_loader_warnings_become_data_quality_remarks(tmp_path: Path) -> None:
-    from evaluation import loaders, reads
+    from evaluation.data import loaders, read_log
 
-    reads.reset()
+    read_log.reset()
     section = SectionWriter("09_x", "X", tmp_path)
     extract = tmp_path / "public_contact.csv"
     extract.write_text("month,channel,contacts,notes\n2018-04,101,30000,checked\n")

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from evaluation.loaders import file_sha256, load, load_360giving, load_policeuk, validate_command
+from evaluation.data.loaders import (
+    file_sha256,
+    load,
+    load_360giving,
+    load_policeuk,
+    validate_command,
+)
 
 SHARED = Path(__file__).parents[2].parent / "shared"
 REAL = SHARED / "data" / "real"

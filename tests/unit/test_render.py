@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from evaluation.render import render_paper
+from evaluation.report.render import render_paper
 
 MD = """**To:** Business Coordination Board
 

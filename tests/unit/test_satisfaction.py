@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from evaluation import satisfaction as sat
-from evaluation.charts import Chart
 from evaluation.errors import EvaluationError
+from evaluation.measures import victim_satisfaction as sat
+from evaluation.report.charts import Chart
 
 SAT = "very satisfied"
 NOT = "fairly dissatisfied"
@@ -239,7 +239,7 @@ def test_group_sentence_reports_the_range_and_no_significant_gap() -> None:
 
 
 def test_group_suppression_hides_small_groups_in_the_shown_table() -> None:
-    from evaluation.disclosure import SUPPRESSED, suppress
+    from evaluation.methods.disclosure import SUPPRESSED, suppress
 
     rows = (_group("2015-03", 60, 45, "White") + _group("2015-03", 30, 15, "Asian")
             + _group("2015-03", 3, 3, "Other"))

@@ -10,8 +10,8 @@ import pandas as pd
 import pandera.pandas as pa
 import pytest
 
-from evaluation.loaders import DATASETS, validate_files
-from evaluation.schemas import (
+from evaluation.data.loaders import DATASETS, validate_files
+from evaluation.data.schemas import (
     SATISFACTION_LABELS,
     SATISFIED_LABELS,
     SCHEMAS,

@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from evaluation import scorecard as sc
 from evaluation.errors import EvaluationError, ParameterError
-from evaluation.trace import untraceable
+from evaluation.measures import scorecard as sc
+from evaluation.report.trace import untraceable
 
 ROOT = Path(__file__).resolve().parents[2]
 FRAMEWORK = ROOT / "params" / "framework.yaml"

@@ -1,4 +1,4 @@
-"""Whether the data bear out a published figure (evaluation.seed.published_verdict)."""
+"""Whether the data bear out a published figure (evaluation.data.published.published_verdict)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from evaluation.seed import published_verdict, stated_precision
+from evaluation.data.published import published_verdict, stated_precision
 
 
 @pytest.mark.parametrize(

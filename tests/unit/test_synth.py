@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from evaluation import synth
+from evaluation.sample import synth
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 LOG_COLUMNS = ["call_id", "line", "received_at", "answered_at", "abandoned_at",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from evaluation.trace import numbers_in, untraceable
+from evaluation.report.trace import numbers_in, untraceable
 
 
 def test_numbers_are_read_as_written() -> None:

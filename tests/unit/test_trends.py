@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from evaluation.trends import mann_kendall
+from evaluation.methods.trends import mann_kendall
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "trends"
 REF = 1e-6

@@ -1,0 +1,1118 @@
+"""Call handling: monthly KPIs from call logs (pandas or DuckDB), the long monthly series,
+before/after a change, staffing by hour of the week, and the sentences and charts of the
+call-handling section.
+
+Definitions (the same in the pandas and the DuckDB paths):
+
+* a call belongs to the month in which it was *received*;
+* time to answer = ``answered_at - received_at``; a call is answered *within target* when
+  that is at most ``target_s`` seconds (30 for 101, 10 for 999 by default);
+* ``within_target_share`` = answered within target / **answered**. This is the definition
+  of the published service level (the 2016 paper's "94% of 101 calls answered within 30
+  seconds" counts answered calls), so the figures are comparable; abandoned calls are shown
+  separately by ``abandonment_rate`` = abandoned / offered. ``within_target_share_offered``
+  (answered within target / offered, abandoned calls counting as failures) is given too;
+* average speed of answer (``asa_s``) = mean time to answer over answered calls;
+* ``transfer_share`` = transferred to a secondary handler / answered;
+* secondary pick-up wait = ``secondary_answered_at - answered_at`` over calls with a
+  secondary pick-up; mean, median and 90th percentile. Percentiles use linear interpolation
+  between order statistics (pandas ``quantile`` default = DuckDB ``quantile_cont``);
+* call-backs: requested, made (``callback_made_at`` set); time to call-back =
+  ``callback_made_at - received_at``; ``callback_within_share`` = made within
+  ``callback_within_s`` (1 hour by default) / **requested**, so a call-back never made counts
+  as late; ``callback_median_s`` is over call-backs made.
+
+Staffing uses :mod:`evaluation.methods.queueing` (Erlang C and Erlang A). Call logs carry no
+handling
+time, so the average handling time is a parameter.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from evaluation.data import read_log
+from evaluation.methods.proportions import compare_proportions
+from evaluation.methods.queueing import agents_for_target, erlang_a
+from evaluation.methods.spc import XmRResult, xmr
+from evaluation.report.charts import OKABE_ITO, PALETTE, Chart, apply_house_style, finish_axes
+from evaluation.report.formatting import fmt_int, fmt_number, fmt_pct, fmt_pp, month_name
+
+__all__ = [
+    "DEFAULT_AHT_S",
+    "DEFAULT_PATIENCE_S",
+    "DEFAULT_TARGETS",
+    "KPI_COLUMNS",
+    "KPI_LABELS",
+    "WEEKDAYS",
+    "before_after",
+    "before_after_sentence",
+    "coverage_note",
+    "financial_year",
+    "financial_year_sentence",
+    "financial_year_summary",
+    "hourly_demand",
+    "kpi_sentence",
+    "kpi_xmr",
+    "kpi_xmr_chart",
+    "monthly_kpis",
+    "monthly_kpis_duckdb",
+    "monthly_series",
+    "secondary_wait_before_after",
+    "secondary_wait_chart",
+    "secondary_wait_sentence",
+    "spc_sentence",
+    "xmr_table",
+    "staffing_by_hour",
+    "staffing_chart",
+    "staffing_sentence",
+    "staffing_summary",
+]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TARGETS: dict[str, int] = {"101": 30, "999": 10}
+"""Answer targets in seconds by line."""
+DEFAULT_AHT_S: dict[str, float] = {"101": 420.0, "999": 200.0}
+"""Average handling time by line, seconds (101 includes the triage conversation)."""
+DEFAULT_PATIENCE_S: dict[str, float] = {"101": 240.0, "999": 45.0}
+"""Mean time a caller waits before hanging up, seconds (Erlang A)."""
+WEEKDAYS: tuple[str, ...] = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+                             "Saturday", "Sunday")
+
+KPI_COLUMNS: tuple[str, ...] = (
+    "month", "line", "target_s", "offered", "answered", "answered_within_target",
+    "within_target_share", "within_target_share_offered", "asa_s", "abandoned",
+    "abandonment_rate", "transferred_to_secondary", "transfer_share", "secondary_answered",
+    "secondary_wait_mean_s", "secondary_wait_median_s", "secondary_wait_p90_s",
+    "callbacks_requested", "callbacks_made", "callbacks_within", "callback_within_share",
+    "callback_median_s",
+)
+_COUNT_COLUMNS = ("target_s", "offered", "answered", "answered_within_target", "abandoned",
+                  "transferred_to_secondary", "secondary_answered", "callbacks_requested",
+                  "callbacks_made", "callbacks_within")
+
+KPI_LABELS: dict[str, str] = {
+    "month": "Month",
+    "line": "Line",
+    "target_s": "Target (s)",
+    "offered": "Calls offered",
+    "answered": "Answered",
+    "answered_within_target": "Answered within target",
+    "within_target_share": "Within target (% of answered)",
+    "within_target_share_offered": "Within target (% of offered)",
+    "asa_s": "Average speed of answer (s)",
+    "abandoned": "Abandoned",
+    "abandonment_rate": "Abandoned (% of offered)",
+    "transferred_to_secondary": "Transferred to secondary",
+    "transfer_share": "Transferred (% of answered)",
+    "secondary_answered": "Secondary pick-ups",
+    "secondary_wait_mean_s": "Secondary wait, mean (s)",
+    "secondary_wait_median_s": "Secondary wait, median (s)",
+    "secondary_wait_p90_s": "Secondary wait, 90th percentile (s)",
+    "callbacks_requested": "Call-backs requested",
+    "callbacks_made": "Call-backs made",
+    "callbacks_within": "Call-backs made within the limit",
+    "callback_within_share": "Call-backs within the limit (% of requested)",
+    "callback_median_s": "Time to call-back, median (s)",
+}
+
+_MEASURES: dict[str, dict[str, str]] = {
+    "within_target_share": {"label": "answered within target", "improvement": "increase",
+                            "unit": "share", "axis": "Answered within target (% of answered)"},
+    "abandonment_rate": {"label": "abandoned", "improvement": "decrease", "unit": "share",
+                         "axis": "Abandoned (% of calls offered)"},
+    "transfer_share": {"label": "transferred to a secondary handler", "improvement": "neutral",
+                       "unit": "share", "axis": "Transferred (% of answered)"},
+    "mean_secondary_wait_s": {"label": "mean wait for a secondary handler",
+                              "improvement": "decrease", "unit": "seconds",
+                              "axis": "Mean secondary wait (minutes)"},
+}
+
+
+# --------------------------------------------------------------------------- helpers
+def _targets(target_s: Mapping[str, int] | None) -> dict[str, int]:
+    targets = dict(DEFAULT_TARGETS if target_s is None else target_s)
+    for line, value in targets.items():
+        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
+            raise ValueError(f"target_s for line {line} must be a whole number of seconds >= 0, "
+                             f"got {value!r}")
+    return {str(k): int(v) for k, v in targets.items()}
+
+
+def _check_lines(lines: Sequence[str], targets: Mapping[str, int]) -> None:
+    missing = sorted(set(lines) - set(targets))
+    if missing:
+        raise ValueError(f"no answer target given for line(s) {missing}; pass target_s for "
+                         "every line in the call logs")
+
+
+def _check_within(callback_within_s: float) -> float:
+    value = float(callback_within_s)
+    if not value > 0 or math.isinf(value):
+        raise ValueError(f"callback_within_s must be a positive number of seconds, got "
+                         f"{callback_within_s!r}")
+    return value
+
+
+def _finalise(df: pd.DataFrame) -> pd.DataFrame:
+    """Column order and dtypes shared by both engines (counts int64, rates float64)."""
+    out = df.loc[:, list(KPI_COLUMNS)].copy()
+    out["month"] = pd.to_datetime(out["month"]).astype("datetime64[ns]")
+    out["line"] = out["line"].astype(str)
+    for col in KPI_COLUMNS[2:]:
+        kind = "int64" if col in _COUNT_COLUMNS else "float64"
+        out[col] = pd.to_numeric(out[col]).astype(kind)
+    return out.sort_values(["month", "line"]).reset_index(drop=True)
+
+
+def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:
+    return num.astype(float) / den.astype(float).where(den > 0)
+
+
+def financial_year(month: object) -> str:
+    """The UK financial year (April to March) of a month: 2015-04 → '2015/16'."""
+    p = pd.Period(str(month)[:7], freq="M")
+    start = p.year if p.month >= 4 else p.year - 1
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+# --------------------------------------------------------------------------- KPIs: pandas
+def monthly_kpis(
+    call_logs: pd.DataFrame,
+    target_s: Mapping[str, int] | None = None,
+    callback_within_s: float = 3600,
+) -> pd.DataFrame:
+    """Monthly call-handling KPIs per line from call-level logs (see the module docstring).
+
+    ``call_logs`` is typed as :func:`evaluation.data.loaders.load` returns it (datetimes as
+    ``datetime64``). One row per month and line, columns :data:`KPI_COLUMNS`.
+    """
+    targets = _targets(target_s)
+    within_s = _check_within(callback_within_s)
+    if call_logs.empty:
+        return _finalise(pd.DataFrame(columns=list(KPI_COLUMNS)))
+    line = call_logs["line"].astype(str)
+    _check_lines(line.unique().tolist(), targets)
+    received = call_logs["received_at"]
+    answered_at = call_logs["answered_at"]
+    wait = (answered_at - received).dt.total_seconds()
+    target = line.map(targets).astype(float)
+    sec_wait = (call_logs["secondary_answered_at"] - answered_at).dt.total_seconds()
+    cb_delay = (call_logs["callback_made_at"] - received).dt.total_seconds()
+    requested = call_logs["callback_requested"].fillna(False).astype(bool)
+    rows = pd.DataFrame({
+        "month": received.dt.to_period("M").dt.to_timestamp(),
+        "line": line,
+        "target_s": target,
+        "answered": answered_at.notna(),
+        "within": wait.le(target),
+        "wait": wait,
+        "abandoned": call_logs["abandoned_at"].notna(),
+        "transferred": call_logs["transferred_to_secondary"].fillna(False).astype(bool),
+        "sec_wait": sec_wait,
+        "cb_requested": requested,
+        "cb_made": call_logs["callback_made_at"].notna() & requested,
+        "cb_within": cb_delay.le(within_s) & requested,
+        "cb_delay": cb_delay.where(requested),
+    })
+    g = rows.groupby(["month", "line"], sort=True)
+    out = g.agg(
+        target_s=("target_s", "first"),
+        offered=("answered", "size"),
+        answered=("answered", "sum"),
+        answered_within_target=("within", "sum"),
+        asa_s=("wait", "mean"),
+        abandoned=("abandoned", "sum"),
+        transferred_to_secondary=("transferred", "sum"),
+        secondary_answered=("sec_wait", "count"),
+        secondary_wait_mean_s=("sec_wait", "mean"),
+        callbacks_requested=("cb_requested", "sum"),
+        callbacks_made=("cb_made", "sum"),
+        callbacks_within=("cb_within", "sum"),
+    )
+    out["secondary_wait_median_s"] = g["sec_wait"].quantile(0.5)
+    out["secondary_wait_p90_s"] = g["sec_wait"].quantile(0.9)
+    out["callback_median_s"] = g["cb_delay"].quantile(0.5)
+    out = out.reset_index()
+    out["within_target_share"] = _ratio(out["answered_within_target"], out["answered"])
+    out["within_target_share_offered"] = _ratio(out["answered_within_target"], out["offered"])
+    out["abandonment_rate"] = _ratio(out["abandoned"], out["offered"])
+    out["transfer_share"] = _ratio(out["transferred_to_secondary"], out["answered"])
+    out["callback_within_share"] = _ratio(out["callbacks_within"], out["callbacks_requested"])
+    return _finalise(out)
+
+
+# --------------------------------------------------------------------------- KPIs: DuckDB
+_KPI_SQL = """
+WITH targets AS (
+    SELECT unnest($lines::VARCHAR[]) AS line, unnest($targets::BIGINT[]) AS target_s
+),
+calls AS (
+    SELECT
+        date_trunc('month', received_at) AS month,
+        CAST(line AS VARCHAR) AS line,
+        answered_at,
+        abandoned_at,
+        (epoch_us(answered_at) - epoch_us(received_at)) / 1e6 AS wait_s,
+        coalesce(transferred_to_secondary, false) AS transferred,
+        (epoch_us(secondary_answered_at) - epoch_us(answered_at)) / 1e6 AS sec_wait_s,
+        coalesce(callback_requested, false) AS cb_requested,
+        callback_made_at,
+        (epoch_us(callback_made_at) - epoch_us(received_at)) / 1e6 AS cb_delay_s
+    FROM read_parquet($paths)
+),
+agg AS (
+    SELECT
+        c.month,
+        c.line,
+        any_value(t.target_s) AS target_s,
+        count(*) AS offered,
+        count(c.answered_at) AS answered,
+        count(*) FILTER (WHERE c.wait_s <= t.target_s) AS answered_within_target,
+        avg(c.wait_s) AS asa_s,
+        count(c.abandoned_at) AS abandoned,
+        count(*) FILTER (WHERE c.transferred) AS transferred_to_secondary,
+        count(c.sec_wait_s) AS secondary_answered,
+        avg(c.sec_wait_s) AS secondary_wait_mean_s,
+        -- one multi-quantile aggregate keeps each month's waits once (lower peak memory)
+        quantile_cont(c.sec_wait_s, [0.5, 0.9]) AS sec_q,
+        count(*) FILTER (WHERE c.cb_requested) AS callbacks_requested,
+        count(c.callback_made_at) FILTER (WHERE c.cb_requested) AS callbacks_made,
+        count(*) FILTER (WHERE c.cb_requested AND c.cb_delay_s <= $within)
+            AS callbacks_within,
+        quantile_cont(c.cb_delay_s, 0.5) FILTER (WHERE c.cb_requested) AS callback_median_s
+    FROM calls AS c LEFT JOIN targets AS t ON c.line = t.line
+    GROUP BY c.month, c.line
+)
+SELECT
+    * EXCLUDE (sec_q),
+    sec_q[1] AS secondary_wait_median_s,
+    sec_q[2] AS secondary_wait_p90_s,
+    answered_within_target / nullif(answered, 0) AS within_target_share,
+    answered_within_target / nullif(offered, 0) AS within_target_share_offered,
+    abandoned / nullif(offered, 0) AS abandonment_rate,
+    transferred_to_secondary / nullif(answered, 0) AS transfer_share,
+    callbacks_within / nullif(callbacks_requested, 0) AS callback_within_share
+FROM agg
+ORDER BY month, line
+"""
+
+
+def monthly_kpis_duckdb(
+    parquet_paths: str | Path | Sequence[str | Path],
+    target_s: Mapping[str, int] | None = None,
+    callback_within_s: float = 3600,
+) -> pd.DataFrame:
+    """:func:`monthly_kpis` computed in SQL by DuckDB directly over Parquet files.
+
+    The rows are never loaded into pandas: DuckDB scans the files (in parallel, spilling to
+    disk if needed) and only the monthly aggregates come back. The result equals
+    :func:`monthly_kpis` on the same calls (same definitions and percentile method).
+    """
+    import duckdb
+
+    targets = _targets(target_s)
+    within_s = _check_within(callback_within_s)
+    items = [parquet_paths] if isinstance(parquet_paths, str | Path) else list(parquet_paths)
+    paths = [str(p) for p in items]
+    if not paths:
+        raise ValueError("monthly_kpis_duckdb needs at least one Parquet file")
+    for p in paths:
+        if not Path(p).is_file():
+            raise FileNotFoundError(f"call log file not found: {p}")
+        read_log.record(p)  # DuckDB opens files outside Python: note them for the cache
+    con = duckdb.connect()
+    try:
+        lines = con.execute("SELECT DISTINCT CAST(line AS VARCHAR) FROM read_parquet($paths)",
+                            {"paths": paths}).fetchall()
+        _check_lines([str(r[0]) for r in lines], targets)
+        df = con.execute(_KPI_SQL, {
+            "paths": paths, "lines": list(targets), "targets": list(targets.values()),
+            "within": within_s,
+        }).df()
+    finally:
+        con.close()
+    return _finalise(df)
+
+
+def coverage_note(call_logs: pd.DataFrame, period_start: str, period_end: str) -> str:
+    """Which months the call logs cover, and whether that lies within the reporting period."""
+    if call_logs.empty:
+        return "No call-level records were supplied."
+    first, last = call_logs["received_at"].min(), call_logs["received_at"].max()
+    span = f"{month_name(first)} to {month_name(last)}"
+    start, end = pd.Timestamp(period_start), pd.Timestamp(period_end)
+    n = fmt_int(len(call_logs))
+    if last < start or first > end + pd.Timedelta(days=1):
+        return (f"The call-level records ({n} calls) cover {span}, outside the reporting "
+                "period; they are shown as the latest call-level data available.")
+    if first > start or last < end:
+        return f"The call-level records ({n} calls) cover {span}, part of the reporting period."
+    return f"The call-level records ({n} calls) cover {span}."
+
+
+# --------------------------------------------------------------------------- monthly series
+def monthly_series(monthly: pd.DataFrame) -> pd.DataFrame:
+    """``call_handling_monthly`` with its rates and financial year added, sorted by month."""
+    m = pd.DataFrame(monthly).copy()
+    m["month"] = pd.to_datetime(m["month"].astype(str).str.slice(0, 7) + "-01")
+    m["line"] = m["line"].astype(str)
+    m["financial_year"] = [financial_year(x) for x in m["month"]]
+    m["within_target_share"] = _ratio(m["answered_within_target"], m["answered"])
+    m["abandonment_rate"] = _ratio(m["abandoned"], m["offered"])
+    m["transfer_share"] = _ratio(m["transferred_to_secondary"], m["answered"])
+    return m.sort_values(["month", "line"]).reset_index(drop=True)
+
+
+def financial_year_summary(monthly: pd.DataFrame) -> pd.DataFrame:
+    """Financial-year totals and rates per line from ``call_handling_monthly``.
+
+    The mean secondary wait of a year is the months' means weighted by calls transferred
+    (the monthly table does not hold the number of secondary pick-ups). ``months`` tells
+    whether a year is complete (12).
+    """
+    m = monthly_series(monthly)
+    m["_wait_x_transferred"] = m["mean_secondary_wait_s"] * m["transferred_to_secondary"]
+    m["_transferred_with_wait"] = m["transferred_to_secondary"].where(
+        m["mean_secondary_wait_s"].notna(), 0)
+    g = m.groupby(["financial_year", "line"], sort=True)
+    out = g.agg(
+        months=("month", "size"),
+        target_s=("target_s", "max"),
+        offered=("offered", "sum"),
+        answered=("answered", "sum"),
+        answered_within_target=("answered_within_target", "sum"),
+        abandoned=("abandoned", "sum"),
+        transferred_to_secondary=("transferred_to_secondary", "sum"),
+        _wait=("_wait_x_transferred", "sum"),
+        _base=("_transferred_with_wait", "sum"),
+        call_handlers_fte=("call_handlers_fte", "mean"),
+    ).reset_index()
+    out["within_target_share"] = _ratio(out["answered_within_target"], out["answered"])
+    out["abandonment_rate"] = _ratio(out["abandoned"], out["offered"])
+    out["transfer_share"] = _ratio(out["transferred_to_secondary"], out["answered"])
+    out["mean_secondary_wait_s"] = _ratio(out["_wait"], out["_base"])
+    out["mean_secondary_wait_min"] = out["mean_secondary_wait_s"] / 60
+    cols = ["financial_year", "line", "months", "target_s", "offered", "answered",
+            "answered_within_target", "within_target_share", "abandoned", "abandonment_rate",
+            "transferred_to_secondary", "transfer_share", "mean_secondary_wait_s",
+            "mean_secondary_wait_min", "call_handlers_fte"]
+    return out[cols]
+
+
+FY_LABELS: dict[str, str] = {
+    "financial_year": "Financial year",
+    "line": "Line",
+    "months": "Months",
+    "target_s": "Target (s)",
+    "offered": "Calls offered",
+    "answered": "Answered",
+    "answered_within_target": "Answered within target",
+    "within_target_share": "Within target (% of answered)",
+    "abandoned": "Abandoned",
+    "abandonment_rate": "Abandoned (% of offered)",
+    "transferred_to_secondary": "Transferred to secondary",
+    "transfer_share": "Transferred (% of answered)",
+    "mean_secondary_wait_s": "Mean secondary wait (s)",
+    "mean_secondary_wait_min": "Mean secondary wait (minutes)",
+    "call_handlers_fte": "Call handlers (FTE, mean)",
+}
+
+
+def financial_year_sentence(
+    summary: pd.DataFrame, line: str, year: str, compare_with: str | None = None,
+    confidence: float = 0.95,
+) -> str:
+    """'In 2015/16, 94.0% of 101 calls answered were answered within 30 seconds …'."""
+    rows = summary.set_index(["financial_year", "line"])
+    if (year, line) not in rows.index:
+        return f"There are no {line} call-handling figures for {year}."
+    r = rows.loc[(year, line)]
+    part = "" if int(r["months"]) == 12 else f" (the {int(r['months'])} months available)"
+    text = (f"In {year}{part}, {fmt_pct(r['within_target_share'])} of {line} calls answered "
+            f"were answered within {int(r['target_s'])} seconds "
+            f"({fmt_int(r['answered_within_target'])} of {fmt_int(r['answered'])}), and "
+            f"{fmt_pct(r['abandonment_rate'])} of the {fmt_int(r['offered'])} calls offered "
+            "were abandoned.")
+    if compare_with and compare_with != year and (compare_with, line) in rows.index:
+        b = rows.loc[(compare_with, line)]
+        cmp = compare_proportions(r["answered_within_target"], r["answered"],
+                                  b["answered_within_target"], b["answered"],
+                                  confidence=confidence)
+        direction = "up" if cmp.difference > 0 else "down"
+        if cmp.difference == 0:
+            text += f" That is the same as in {compare_with}."
+        else:
+            verdict = ("statistically significant" if cmp.significant else
+                       "not statistically significant")
+            text += (f" That is {direction} from {fmt_pct(b['within_target_share'])} in "
+                     f"{compare_with}, a difference that is {verdict} (two-proportion z-test).")
+    return text
+
+
+# --------------------------------------------------------------------------- SPC
+def kpi_xmr(
+    monthly: pd.DataFrame, line: str, measure: str, target: float | None = None,
+    end: str | None = None, rebase_at: Sequence[str] = (),
+) -> XmRResult:
+    """XmR chart of one monthly measure of one line (``call_handling_monthly``).
+
+    ``measure`` is ``within_target_share``, ``abandonment_rate``, ``transfer_share`` or
+    ``mean_secondary_wait_s``; months with no value (e.g. no transfers) are left out. ``end``
+    (a date) drops later months. ``rebase_at`` lists months ("YYYY-MM") where a known change
+    to the process started: the mean and limits are recalculated from there. The limits of a
+    share are clipped to 0–100% (``bounds`` of :func:`evaluation.methods.spc.xmr`).
+    """
+    if measure not in _MEASURES:
+        raise ValueError(f"measure must be one of {sorted(_MEASURES)}, got {measure!r}")
+    m = monthly_series(monthly)
+    m = m.loc[m["line"] == str(line)]
+    if end is not None:
+        m = m.loc[m["month"] <= pd.Timestamp(end)]
+    series = m.set_index("month")[measure].dropna().astype(float)
+    if series.empty:
+        raise ValueError(f"no {measure} values for line {line}")
+    rebase = [pd.Timestamp(str(r)[:7] + "-01") for r in rebase_at]
+    rebase = [r for r in rebase if series.index[0] < r <= series.index[-1]]
+    bounds = (0.0, 1.0) if _MEASURES[measure]["unit"] == "share" else (None, None)
+    return xmr(series, improvement=_MEASURES[measure]["improvement"],  # type: ignore[arg-type]
+               target=target, rebase_at=rebase, bounds=bounds)
+
+
+def _fmt_value(measure: str, value: float) -> str:
+    if _MEASURES[measure]["unit"] == "share":
+        return fmt_pct(value)
+    return f"{fmt_number(value / 60)} minutes"
+
+
+def _what(line: str, measure: str, target_s: int | None) -> str:
+    what = _MEASURES[measure]["label"]
+    if measure == "within_target_share" and target_s is not None:
+        what = f"answered within {target_s} seconds"
+    if measure == "mean_secondary_wait_s":
+        return f"Mean wait for a secondary handler, {line} calls"
+    return f"{line} calls {what}"
+
+
+def kpi_xmr_chart(result: XmRResult, line: str, measure: str, target_s: int | None = None
+                  ) -> Chart:
+    """The Making Data Count chart of :func:`kpi_xmr` (secondary wait shown in minutes), with
+    alt text from :func:`spc_sentence`."""
+    from evaluation.report.charts import spc_chart
+
+    info = _MEASURES[measure]
+    first, last = result.points.index[0], result.points.index[-1]
+    span = f"{month_name(first)} to {month_name(last)}"
+    title = f"{_what(line, measure, target_s)}, by month"
+    alt = (f"XmR chart of {_what(line, measure, target_s)} in each of {len(result.points)} "
+           f"months, {span}, with the mean and process limits. "
+           + spc_sentence(result, line, measure, target_s))
+    if info["unit"] == "share":
+        return spc_chart(result, title, f"Month ({span})", info["axis"], y_format="percent",
+                         value_format="{:.1%}", alt_text=alt)
+    return spc_chart(result, title, f"Month ({span})", info["axis"], value_format="{:.1f}",
+                     alt_text=alt, scale=60)
+
+
+def xmr_table(result: XmRResult) -> pd.DataFrame:
+    """The points of an XmR chart as a table (month, value, mean, limits, variation)."""
+    p = result.points.reset_index()
+    p = p.rename(columns={p.columns[0]: "month"})
+    return p[["month", "value", "mean", "lpl", "upl", "special_cause", "variation"]]
+
+
+def spc_sentence(result: XmRResult, line: str, measure: str, target_s: int | None = None
+                 ) -> str:
+    """Plain-English reading of an XmR chart: latest value, mean, limits, special causes."""
+    p = result.points
+    last = p.iloc[-1]
+    groups = pd.Series(result.rebase_group, index=p.index)
+    since = p.index[groups == groups.iloc[-1]][0]
+
+    def f(v: float) -> str:
+        return _fmt_value(measure, v)
+
+    text = (f"{_what(line, measure, target_s)}: {f(last['value'])} in "
+            f"{month_name(p.index[-1])}, against a mean of {f(last['mean'])} "
+            f"(process limits {f(last['lpl'])} to {f(last['upl'])}) since "
+            f"{month_name(since)}.")
+    if groups.iloc[-1] > 0:
+        prev = p.loc[groups == groups.iloc[-1] - 1].iloc[-1]
+        text += (f" The limits were recalculated from {month_name(since)}, when the process "
+                 f"changed; the mean before was {f(prev['mean'])}.")
+    variation = result.latest_variation
+    if variation == "common cause":
+        text += " The latest month shows common cause variation: no sign of real change."
+    else:
+        word = {"improvement": "an improvement", "concern": "a concern",
+                "neutral": "neither better nor worse"}[variation]
+        text += f" The latest month shows special cause variation, {word}."
+    special = p.loc[p["special_cause"].notna()]
+    if not special.empty:
+        better = int((special["variation"] == "improvement").sum())
+        worse = int((special["variation"] == "concern").sum())
+        text += (f" Over the {len(p)} months from {month_name(p.index[0])}, {len(special)} show "
+                 f"special cause variation ({better} improvement, {worse} concern).")
+    return text
+
+
+# --------------------------------------------------------------------------- before/after
+def _window(months: pd.Series, change: pd.Timestamp, n: int) -> tuple[pd.Series, pd.Series]:
+    before = (months < change) & (months >= change - pd.DateOffset(months=n))
+    after = (months >= change) & (months < change + pd.DateOffset(months=n))
+    return before, after
+
+
+def _span(months: pd.Series) -> str:
+    if months.empty:
+        return "–"
+    return f"{month_name(months.min())} to {month_name(months.max())}"
+
+
+def before_after(
+    monthly: pd.DataFrame, change_month: str, months: int = 5, line: str = "101",
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Proportions in the ``months`` months before ``change_month`` against the ``months``
+    months from it (answered within target, abandoned, transferred), each with a
+    two-proportion
+    z-test (:func:`evaluation.methods.proportions.compare_proportions`); difference = after −
+    before.
+    """
+    if isinstance(months, bool) or not isinstance(months, int | np.integer) or months < 1:
+        raise ValueError(f"months must be a whole number of at least 1, got {months!r}")
+    m = monthly_series(monthly)
+    m = m.loc[m["line"] == str(line)]
+    change = pd.Timestamp(str(change_month)[:7] + "-01")
+    b_mask, a_mask = _window(m["month"], change, int(months))
+    before, after = m.loc[b_mask], m.loc[a_mask]
+    if before.empty or after.empty:
+        raise ValueError(f"no {line} months on both sides of {change_month} in the monthly "
+                         "data; choose another change_month")
+    rows = []
+    for measure, num, den in (("within_target_share", "answered_within_target", "answered"),
+                              ("abandonment_rate", "abandoned", "offered"),
+                              ("transfer_share", "transferred_to_secondary", "answered")):
+        x1, n1 = int(after[num].sum()), int(after[den].sum())
+        x0, n0 = int(before[num].sum()), int(before[den].sum())
+        if n0 == 0 or n1 == 0 or (x0 + x1 == 0 and measure == "transfer_share"):
+            continue
+        cmp = compare_proportions(x1, n1, x0, n0, confidence=confidence)
+        label = _MEASURES[measure]["label"]
+        if measure == "within_target_share":
+            label = f"answered within {int(m['target_s'].iloc[0])} seconds"
+        rows.append({
+            "line": str(line), "measure": label, "before": _span(before["month"]),
+            "before_count": x0, "before_base": n0, "before_rate": cmp.p2,
+            "after": _span(after["month"]), "after_count": x1, "after_base": n1,
+            "after_rate": cmp.p1, "difference": cmp.difference, "lower": cmp.lower,
+            "upper": cmp.upper, "p_value": cmp.p_value, "significant": cmp.significant,
+            "improvement": _MEASURES[measure]["improvement"],
+        })
+    return pd.DataFrame(rows)
+
+
+BEFORE_AFTER_LABELS: dict[str, str] = {
+    "line": "Line", "measure": "Measure", "before": "Before", "before_count": "Calls (before)",
+    "before_base": "Base (before)", "before_rate": "Rate before", "after": "After",
+    "after_count": "Calls (after)", "after_base": "Base (after)", "after_rate": "Rate after",
+    "difference": "Change (after − before)", "lower": "95% CI lower", "upper": "95% CI upper",
+    "p_value": "p-value", "significant": "Significant",
+}
+
+
+def before_after_sentence(table: pd.DataFrame, change_month: str) -> str:
+    """One sentence per measure: before, after, and whether the change is significant."""
+    if table.empty:
+        return f"There are no months to compare either side of {month_name(change_month)}."
+    first = table.iloc[0]
+    parts = [f"Comparing {first['line']} calls in {first['before']} with {first['after']} "
+             f"(from {month_name(change_month)}):"]
+    for r in table.itertuples(index=False):
+        if not r.significant:
+            verdict = "not a statistically significant change"
+        else:
+            good = (r.difference > 0) == (r.improvement == "increase")
+            verdict = "a statistically significant " + (
+                "change" if r.improvement == "neutral" else "improvement" if good
+                else "deterioration")
+        parts.append(f"{r.measure} {fmt_pct(r.before_rate)} before and "
+                     f"{fmt_pct(r.after_rate)} after ({fmt_pp(r.difference)}, p = "
+                     f"{r.p_value:.3g}, {verdict});")
+    return " ".join(parts).rstrip(";") + "."
+
+
+def secondary_wait_before_after(
+    monthly: pd.DataFrame, change_month: str, months: int = 5, line: str = "101",
+) -> pd.DataFrame:
+    """Mean wait for a secondary handler before and after ``change_month`` (weighted by calls
+    transferred), with call handlers in post (FTE)."""
+    m = monthly_series(monthly)
+    m = m.loc[(m["line"] == str(line)) & m["mean_secondary_wait_s"].notna()]
+    change = pd.Timestamp(str(change_month)[:7] + "-01")
+    rows = []
+    for period, mask in zip(("before", "after"), _window(m["month"], change, months),
+                            strict=True):
+        part = m.loc[mask]
+        if part.empty:
+            continue
+        weight = part["transferred_to_secondary"].astype(float)
+        mean_s = float((part["mean_secondary_wait_s"] * weight).sum() / weight.sum())
+        rows.append({"period": period, "months": _span(part["month"]),
+                     "transferred_to_secondary": int(weight.sum()),
+                     "mean_secondary_wait_s": mean_s, "mean_secondary_wait_min": mean_s / 60,
+                     "call_handlers_fte": float(part["call_handlers_fte"].mean())})
+    return pd.DataFrame(rows)
+
+
+def secondary_wait_sentence(table: pd.DataFrame, result: XmRResult | None = None) -> str:
+    """'The mean wait … fell from 7.5 minutes … to 3.5 minutes …' with the SPC evidence."""
+    if len(table) < 2:
+        return "There are not enough months either side of the change to compare."
+    b, a = table.iloc[0], table.iloc[1]
+    verb = "fell" if a["mean_secondary_wait_min"] < b["mean_secondary_wait_min"] else "rose"
+    text = (f"The mean wait for a secondary handler {verb} from "
+            f"{fmt_number(b['mean_secondary_wait_min'])} minutes ({b['months']}) to "
+            f"{fmt_number(a['mean_secondary_wait_min'])} minutes ({a['months']}), while call "
+            f"handlers in post rose from {fmt_number(b['call_handlers_fte'])} to "
+            f"{fmt_number(a['call_handlers_fte'])} FTE on average.")
+    if result is not None:
+        text += " " + _change_evidence(result, pd.Timestamp(a["months"].split(" to ")[0]))
+    return text
+
+
+def _change_evidence(result: XmRResult, change: pd.Timestamp) -> str:
+    """What an XmR chart says about a change starting at ``change``."""
+    pts = result.points
+    groups = pd.Series(result.rebase_group, index=pts.index)
+    after, before = pts.loc[pts.index >= change], pts.loc[pts.index < change]
+    if after.empty or before.empty:
+        return ""
+    if groups.loc[after.index[0]] != groups.loc[before.index[-1]]:
+        old, new = before.iloc[-1], after.iloc[0]
+        lower = new["upl"] < old["lpl"]
+        higher = new["lpl"] > old["upl"]
+        if lower or higher:
+            better = (lower and result.improvement == "decrease") or (
+                higher and result.improvement == "increase")
+            word = "an improvement" if better else (
+                "a deterioration" if result.improvement != "neutral" else "a change")
+            return (f"With the XmR limits recalculated from {month_name(change)}, the new "
+                    f"process limits lie wholly {'below' if lower else 'above'} the old ones: "
+                    f"{word} that is more than chance.")
+        return (f"With the XmR limits recalculated from {month_name(change)}, the new process "
+                "limits overlap the old ones, so the change may be chance.")
+    kinds = [k for k in after["variation"].unique() if k != "common cause"]
+    if kinds:
+        return ("On the XmR chart the months after the change show special cause variation "
+                f"({', '.join(kinds)}), so the change is more than chance.")
+    return "On the XmR chart the months after the change show only common cause variation."
+
+
+def secondary_wait_chart(kpis: pd.DataFrame, line: str = "101") -> Chart:
+    """Mean, median and 90th percentile secondary pick-up wait by month (call logs)."""
+    k = kpis.loc[(kpis["line"] == str(line)) & kpis["secondary_answered"].gt(0)]
+    if k.empty:
+        raise ValueError(f"no secondary pick-ups for line {line} in the call logs")
+    apply_house_style()
+    fig, ax = plt.subplots()
+    x = k["month"]
+    for col, name, colour, marker in (
+            ("secondary_wait_p90_s", "90th percentile", PALETTE[3], "^"),
+            ("secondary_wait_mean_s", "Mean", PALETTE[0], "o"),
+            ("secondary_wait_median_s", "Median", PALETTE[2], "s")):
+        ax.plot(x, k[col] / 60, marker=marker, color=colour, label=name)
+    span = f"{month_name(x.min())} to {month_name(x.max())}"
+    title = f"Wait for a secondary handler, {line} calls, by month"
+    finish_axes(ax, title, f"Month ({span})", "Wait from first answer (minutes)")
+    ax.set_ylim(bottom=0)
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    ax.legend(loc="upper right")
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    first, last = k.iloc[0], k.iloc[-1]
+    hi = k.loc[k["secondary_wait_mean_s"].idxmax()]
+    alt = (f"Line chart of the wait between a {line} call being answered and a secondary "
+           f"handler picking up, {span}, from {fmt_int(k['secondary_answered'].sum())} "
+           f"pick-ups. The mean was {fmt_number(first['secondary_wait_mean_s'] / 60)} minutes "
+           f"in {month_name(first['month'])} and "
+           f"{fmt_number(last['secondary_wait_mean_s'] / 60)} minutes in "
+           f"{month_name(last['month'])} (highest {fmt_number(hi['secondary_wait_mean_s'] / 60)}"
+           f" minutes in {month_name(hi['month'])}); the median was "
+           f"{fmt_number(last['secondary_wait_median_s'] / 60)} and the 90th percentile "
+           f"{fmt_number(last['secondary_wait_p90_s'] / 60)} minutes in the latest month.")
+    return Chart(figure=fig, title=title, alt_text=alt)
+
+
+def kpi_sentence(kpis: pd.DataFrame, line: str) -> str:
+    """Call-log KPIs of one line over all months of the logs, in one paragraph."""
+    k = kpis.loc[kpis["line"] == str(line)]
+    if k.empty:
+        return f"There are no {line} calls in the call logs."
+    offered, answered = int(k["offered"].sum()), int(k["answered"].sum())
+    within = int(k["answered_within_target"].sum())
+    asa = float((k["asa_s"] * k["answered"]).sum() / answered) if answered else float("nan")
+    span = f"{month_name(k['month'].min())} to {month_name(k['month'].max())}"
+    text = (f"From the call logs, {span}: {fmt_int(offered)} {line} calls were offered; "
+            f"{fmt_pct(within / answered if answered else float('nan'))} of those answered "
+            f"were answered within {int(k['target_s'].iloc[0])} seconds (average speed of "
+            f"answer {fmt_number(asa)} seconds) and {fmt_pct(k['abandoned'].sum() / offered)} "
+            "were abandoned.")
+    transferred = int(k["transferred_to_secondary"].sum())
+    if transferred:
+        text += (f" {fmt_pct(transferred / answered)} of answered calls were transferred to a "
+                 "secondary handler.")
+    requested = int(k["callbacks_requested"].sum())
+    if requested:
+        text += (f" {fmt_int(requested)} call-backs were requested and "
+                 f"{fmt_int(k['callbacks_made'].sum())} made; "
+                 f"{fmt_pct(k['callbacks_within'].sum() / requested)} of those requested were "
+                 "made within the time limit.")
+    return text
+
+
+# --------------------------------------------------------------------------- staffing
+def hourly_demand(call_logs: pd.DataFrame) -> pd.DataFrame:
+    """Average calls offered in each hour of the week, per line.
+
+    The number of weeks behind each weekday is counted from the calendar (first to last day
+    of the logs), so hours with no calls count as zero. Columns: line, weekday, hour,
+    hour_of_week (0 = Monday 00:00), calls, days, calls_per_hour.
+    """
+    if call_logs.empty:
+        raise ValueError("hourly_demand needs at least one call")
+    received = call_logs["received_at"]
+    days = pd.date_range(received.min().normalize(), received.max().normalize(), freq="D")
+    per_weekday = pd.Series(days.day_of_week).value_counts().reindex(range(7), fill_value=0)
+    frame = pd.DataFrame({"line": call_logs["line"].astype(str),
+                          "dow": received.dt.day_of_week, "hour": received.dt.hour})
+    counts = frame.groupby(["line", "dow", "hour"]).size()
+    lines = sorted(frame["line"].unique())
+    full = pd.MultiIndex.from_product([lines, range(7), range(24)],
+                                      names=["line", "dow", "hour"])
+    out = counts.reindex(full, fill_value=0).rename("calls").reset_index()
+    out["days"] = out["dow"].map(per_weekday).astype(int)
+    out["calls_per_hour"] = out["calls"] / out["days"].where(out["days"] > 0)
+    out["calls_per_hour"] = out["calls_per_hour"].fillna(0.0)
+    out["weekday"] = out["dow"].map(dict(enumerate(WEEKDAYS)))
+    out["hour_of_week"] = out["dow"] * 24 + out["hour"]
+    return out[["line", "weekday", "hour", "hour_of_week", "calls", "days", "calls_per_hour"]]
+
+
+def _per_line(value: Mapping[str, float] | float, line: str, name: str) -> float:
+    if isinstance(value, Mapping):
+        if line not in value:
+            raise ValueError(f"{name} has no value for line {line}")
+        return float(value[line])
+    return float(value)
+
+
+def _erlang_a_needed(calls: float, aht: float, target: float, level: float,
+                     patience: float, start: int) -> int:
+    """Fewest agents whose Erlang A share of *offered* calls answered within target reaches
+    ``level`` (callers who hang up count as failures, so abandonment cannot flatter it)."""
+
+    def ok(c: int) -> bool:
+        return erlang_a(calls, 3600, aht, c, target, patience).service_level_offered >= level
+
+    lo, hi = 1, max(1, start)
+    while not ok(hi):
+        lo, hi = hi + 1, hi * 2
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if ok(mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+def _with_rota(calls: float, aht: float, target: float, patience: float, agents: int
+               ) -> tuple[float, float, float]:
+    """(within target of offered, of answered, abandoned) by Erlang A; no agents: all lost."""
+    if calls <= 0:
+        return 0.0, 1.0, 0.0
+    if agents < 1:
+        return 0.0, float("nan"), 1.0
+    r = erlang_a(calls, 3600, aht, agents, target, patience)
+    return r.service_level_offered, r.service_level_answered, r.probability_abandon
+
+
+def staffing_by_hour(
+    demand: pd.DataFrame,
+    rota: pd.DataFrame | None = None,
+    *,
+    aht_s: Mapping[str, float] | float | None = None,
+    target_s: Mapping[str, int] | None = None,
+    service_level: float = 0.9,
+    shrinkage: float = 0.0,
+    patience_s: Mapping[str, float] | float | None = None,
+    extra_handlers: float = 0,
+) -> pd.DataFrame:
+    """Handlers needed in each hour of the week against the handlers on shift.
+
+    For each line and hour: traffic (Erlangs) from ``calls_per_hour`` x ``aht_s``; agents
+    needed for ``service_level`` answered within ``target_s`` by Erlang C
+    (:func:`evaluation.methods.queueing.agents_for_target`) and by Erlang A with callers of mean
+    ``patience_s`` who hang up (share of *offered* calls answered within target, so callers
+    who give up count as failures); ``handlers_needed`` grosses the Erlang C agents up for
+    ``shrinkage`` (share of on-shift time not available for calls). With a ``rota``
+    (call_handler_rota), the hour is under-staffed when handlers on shift < handlers
+    needed, and Erlang A gives the service level and abandonment expected with the rota's
+    agents (``floor(on shift x (1 - shrinkage))``) and with ``extra_handlers`` more on shift
+    in every hour; those service levels are given both of answered calls (as the published
+    KPI) and of offered calls.
+    """
+    aht = DEFAULT_AHT_S if aht_s is None else aht_s
+    patience = DEFAULT_PATIENCE_S if patience_s is None else patience_s
+    targets = _targets(target_s)
+    if not 0 < float(service_level) < 1:
+        raise ValueError(f"service_level must be between 0 and 1 (exclusive), got "
+                         f"{service_level!r}")
+    if not 0 <= float(shrinkage) < 1:
+        raise ValueError(f"shrinkage must be at least 0 and below 1, got {shrinkage!r}")
+    if float(extra_handlers) < 0:
+        raise ValueError(f"extra_handlers must be 0 or more, got {extra_handlers!r}")
+    d = demand.copy()
+    d["line"] = d["line"].astype(str)
+    _check_lines(d["line"].unique().tolist(), targets)
+    if rota is not None:
+        r = rota[["line", "weekday", "hour", "handlers_on_shift"]].copy()
+        r["line"] = r["line"].astype(str)
+        r["hour"] = r["hour"].astype(int)
+        d = d.merge(r, on=["line", "weekday", "hour"], how="left")
+    else:
+        d["handlers_on_shift"] = np.nan
+    rows = []
+    for rec in d.itertuples(index=False):
+        line = rec.line
+        a, t = _per_line(aht, line, "aht_s"), targets[line]
+        pat = _per_line(patience, line, "patience_s")
+        calls = float(rec.calls_per_hour)
+        if calls > 0:
+            need = agents_for_target(calls, 3600, a, service_level, t, shrinkage=shrinkage)
+            agents_c, positions, traffic = need.agents, need.positions, need.traffic_erlangs
+            agents_a = _erlang_a_needed(calls, a, t, service_level, pat, agents_c)
+        else:
+            agents_c = positions = agents_a = 0
+            traffic = 0.0
+        row = {"agents_erlang_c": agents_c, "handlers_needed": positions,
+               "agents_erlang_a": agents_a, "traffic_erlangs": traffic}
+        on_shift = float(rec.handlers_on_shift)
+        if not math.isnan(on_shift):
+            agents = math.floor(round(on_shift * (1 - shrinkage), 9))
+            more = math.floor(round((on_shift + extra_handlers) * (1 - shrinkage), 9))
+            sl_off, sl_ans, ab = _with_rota(calls, a, t, pat, agents)
+            sl_off2, sl_ans2, ab2 = _with_rota(calls, a, t, pat, more)
+            row.update(shortfall=max(0.0, positions - on_shift),
+                       understaffed=bool(on_shift < positions),
+                       sl_offered_rota=sl_off, sl_answered_rota=sl_ans, abandon_rota=ab,
+                       sl_offered_plus=sl_off2, sl_answered_plus=sl_ans2, abandon_plus=ab2)
+        rows.append(row)
+    out = pd.concat([d.reset_index(drop=True), pd.DataFrame(rows)], axis=1)
+    out["target_s"] = out["line"].map(targets)
+    out["extra_handlers"] = float(extra_handlers)
+    out["service_level_target"] = float(service_level)
+    return out.sort_values(["line", "hour_of_week"]).reset_index(drop=True)
+
+
+def staffing_summary(staffing: pd.DataFrame) -> pd.DataFrame:
+    """Per line, a week: calls, handler-hours needed and rostered, hours under-staffed, and the
+    service level (answered within target / answered) expected with the rota and with the
+    extra handlers (calls-weighted over the week, Erlang A)."""
+    rows = []
+    for line, s in staffing.groupby("line", sort=True):
+        calls = s["calls_per_hour"]
+        row: dict[str, object] = {
+            "line": line, "target_s": int(s["target_s"].iloc[0]),
+            "service_level_target": float(s["service_level_target"].iloc[0]),
+            "calls_per_week": float(calls.sum()),
+            "handler_hours_needed": float(s["handlers_needed"].sum()),
+            "peak_handlers_needed": int(s["handlers_needed"].max()),
+        }
+        if "understaffed" in s and s["handlers_on_shift"].notna().all():
+            answered = (calls * (1 - s["abandon_rota"])).sum()
+            answered_plus = (calls * (1 - s["abandon_plus"])).sum()
+            sl = float((calls * s["sl_offered_rota"]).sum() / answered)
+            sl_plus = float((calls * s["sl_offered_plus"]).sum() / answered_plus)
+            row.update({
+                "handler_hours_rostered": float(s["handlers_on_shift"].sum()),
+                "hours_in_week": len(s),
+                "hours_understaffed": int(s["understaffed"].sum()),
+                "largest_shortfall": float(s["shortfall"].max()),
+                "service_level_rota": sl,
+                "abandoned_rota": float((calls * s["abandon_rota"]).sum() / calls.sum()),
+                "extra_handlers": float(s["extra_handlers"].iloc[0]),
+                "service_level_plus": sl_plus,
+                "abandoned_plus": float((calls * s["abandon_plus"]).sum() / calls.sum()),
+                "service_level_gain_pp": 100 * (sl_plus - sl),
+            })
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+STAFFING_LABELS: dict[str, str] = {
+    "line": "Line", "target_s": "Target (s)", "calls_per_week": "Calls a week",
+    "handler_hours_needed": "Handler-hours needed (Erlang C)",
+    "peak_handlers_needed": "Most handlers needed in an hour",
+    "handler_hours_rostered": "Handler-hours on the rota", "hours_in_week": "Hours in the week",
+    "hours_understaffed": "Hours under-staffed", "largest_shortfall": "Largest shortfall",
+    "service_level_rota": "Expected within target, rota (% of answered)",
+    "abandoned_rota": "Expected abandoned, rota (%)",
+    "extra_handlers": "Extra handlers on shift",
+    "service_level_plus": "Expected within target with extra handlers (% of answered)",
+    "abandoned_plus": "Expected abandoned with extra handlers (%)",
+    "service_level_gain_pp": "Gain (percentage points)",
+    "service_level_target": "Planned within target (%)",
+}
+
+
+def staffing_sentence(summary: pd.DataFrame, line: str) -> str:
+    """Hours under-staffed and the what-if, for one line, in plain English."""
+    rows = summary.set_index("line")
+    if line not in rows.index:
+        return f"There are no {line} calls to staff."
+    r = rows.loc[line]
+    text = (f"To answer {fmt_pct(r['service_level_target'], 0)} of {line} calls within "
+            f"{int(r['target_s'])} seconds, Erlang C needs {fmt_int(r['handler_hours_needed'])}"
+            f" handler-hours a week (up to {fmt_int(r['peak_handlers_needed'])} handlers in the "
+            "busiest hour)")
+    if "hours_understaffed" not in r or pd.isna(r.get("hours_understaffed")):
+        return text + "; no rota was supplied to compare with."
+    rostered = float(r["handler_hours_rostered"])
+    text += (f"; the rota provides {fmt_number(rostered, 0 if rostered.is_integer() else 1)}. "
+             f"{fmt_int(r['hours_understaffed'])} of the {fmt_int(r['hours_in_week'])} hours of "
+             f"the week are under-staffed (largest shortfall {fmt_number(r['largest_shortfall'])}"
+             " handlers). Allowing for callers who hang up (Erlang A), the rota should answer "
+             f"{fmt_pct(r['service_level_rota'])} of answered calls within target with "
+             f"{fmt_pct(r['abandoned_rota'])} abandoned.")
+    n = float(r["extra_handlers"])
+    if n > 0:
+        text += (f" With {fmt_number(n, 0 if n.is_integer() else 1)} more handlers on every "
+                 f"shift this becomes {fmt_pct(r['service_level_plus'])} "
+                 f"({fmt_pp(r['service_level_gain_pp'] / 100)}), with "
+                 f"{fmt_pct(r['abandoned_plus'])} "
+                 "abandoned.")
+    return text
+
+
+def staffing_chart(staffing: pd.DataFrame, line: str) -> Chart:
+    """Handlers needed (Erlang C, Erlang A) and on shift for each hour of the week."""
+    s = staffing.loc[staffing["line"] == str(line)].sort_values("hour_of_week")
+    if s.empty:
+        raise ValueError(f"no staffing rows for line {line}")
+    apply_house_style()
+    fig, ax = plt.subplots(figsize=(9.0, 4.2))
+    x = s["hour_of_week"].to_numpy()
+    has_rota = s["handlers_on_shift"].notna().all()
+    if has_rota:
+        under = s["understaffed"].to_numpy(dtype=bool)
+        ax.bar(x[under], s["handlers_needed"].to_numpy()[under], width=1.0,
+               color=OKABE_ITO["orange"], alpha=0.25, label="Under-staffed hour")
+        ax.step(x, s["handlers_on_shift"], where="mid", color=PALETTE[0], lw=1.8,
+                label="Handlers on shift (rota)")
+    ax.plot(x, s["handlers_needed"], color=PALETTE[3], lw=1.4, label="Needed, Erlang C")
+    ax.plot(x, s["agents_erlang_a"], color=PALETTE[2], lw=1.2, ls="--",
+            label="Needed, Erlang A (callers hang up)")
+    ax.set_xticks(range(0, 168, 24), [d[:3] for d in WEEKDAYS], ha="left")
+    ax.set_xlim(-0.5, 167.5)
+    target = int(s["target_s"].iloc[0])
+    title = f"{line} call handlers needed and on shift, by hour of the week"
+    finish_axes(ax, title, "Hour of the week (Monday 00:00 to Sunday 23:00)", "Call handlers")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+    fig.tight_layout()
+    peak = s.loc[s["handlers_needed"].idxmax()]
+    alt = (f"Line chart of the {line} call handlers needed in each of the 168 hours of a "
+           f"typical week to answer calls within {target} seconds: Erlang C from "
+           f"{fmt_int(s['handlers_needed'].min())} to {fmt_int(s['handlers_needed'].max())} "
+           f"(peak {peak['weekday']} {int(peak['hour']):02d}:00, "
+           f"{fmt_number(peak['calls_per_hour'])} calls an hour).")
+    if has_rota:
+        n_under = int(s["understaffed"].sum())
+        worst = s.loc[s["shortfall"].idxmax()]
+        alt += (f" Handlers on shift range from {fmt_number(s['handlers_on_shift'].min())} to "
+                f"{fmt_number(s['handlers_on_shift'].max())}; {n_under} hours are shaded as "
+                "under-staffed")
+        alt += (f", the largest shortfall {fmt_number(worst['shortfall'])} handlers on "
+                f"{worst['weekday']} at {int(worst['hour']):02d}:00." if n_under else ".")
+    return Chart(figure=fig, title=title, alt_text=alt)
+
+
+
+# --------------------------------------------------------------------------- display
+_PCT_COLUMNS = {"within_target_share", "within_target_share_offered", "abandonment_rate",
+                "transfer_share", "callback_within_share", "before_rate", "after_rate",
+                "service_level_rota", "abandoned_rota", "service_level_plus", "abandoned_plus",
+                "service_level_target", "value", "mean", "lpl", "upl"}
+_PP_COLUMNS = {"difference", "lower", "upper"}
+_DECIMAL_COLUMNS = {"asa_s", "secondary_wait_mean_s", "secondary_wait_median_s",
+                    "secondary_wait_p90_s", "callback_median_s", "mean_secondary_wait_s",
+                    "mean_secondary_wait_min", "call_handlers_fte", "largest_shortfall",
+                    "extra_handlers", "service_level_gain_pp", "calls_per_hour",
+                    "handlers_on_shift", "traffic_erlangs"}
+_TEXT_COLUMNS = {"line", "financial_year", "measure", "before", "after", "period", "months",
+                 "weekday", "special_cause", "variation", "significant", "improvement"}
+
+LABELS: dict[str, str] = {**KPI_LABELS, **FY_LABELS, **BEFORE_AFTER_LABELS, **STAFFING_LABELS,
+                          "period": "Period", "months": "Months",
+                          "value": "Value", "mean": "Mean", "lpl": "Lower process limit",
+                          "upl": "Upper process limit", "special_cause": "Special cause",
+                          "variation": "Variation"}
+
+
+def display_table(
+    df: pd.DataFrame, columns: Sequence[str] | None = None, percent: bool = True,
+) -> tuple[pd.DataFrame, dict[str, object]]:
+    """``df`` (selected ``columns``) with plain-English headings and the formatter for each.
+
+    Months are shown as "Oct 2015"; proportions as percentages (or, with ``percent=False``,
+    as numbers to 1 decimal place, e.g. an XmR table of waits); counts with thousands
+    separators.
+    """
+    from evaluation.report.formatting import fmt_int as _int
+    from evaluation.report.formatting import fmt_number as _num
+    from evaluation.report.formatting import fmt_pct as _pct
+
+    cols = list(columns) if columns is not None else list(df.columns)
+    out = pd.DataFrame(df)[cols].copy()
+    formats: dict[str, object] = {}
+    for col in cols:
+        label = LABELS.get(col, col.replace("_", " ").capitalize())
+        if col == "month":
+            out[col] = pd.to_datetime(out[col]).dt.strftime("%b %Y")
+        elif col == "p_value":
+            formats[label] = lambda v: "–" if pd.isna(v) else f"{float(v):.3g}"
+        elif col in _PCT_COLUMNS and percent:
+            formats[label] = _pct
+        elif col in _PP_COLUMNS:
+            formats[label] = fmt_pp
+        elif col in _DECIMAL_COLUMNS or (col in _PCT_COLUMNS and not percent):
+            formats[label] = _num
+        elif col not in _TEXT_COLUMNS:
+            formats[label] = _int
+    out.columns = [LABELS.get(c, c.replace("_", " ").capitalize()) for c in cols]
+    return out, formats
+
+
+BEFORE_AFTER_COLUMNS: tuple[str, ...] = tuple(BEFORE_AFTER_LABELS)
+"""Columns of :func:`before_after` shown in the paper."""
+CALLBACK_COUNTS: tuple[str, ...] = tuple(LABELS[c] for c in ("callbacks_requested",
+                                                             "callbacks_made",
+                                                             "callbacks_within"))
+"""Headings of the call-back counts in a :func:`display_table` of KPIs (for suppression)."""
+CALLBACK_RATES: dict[str, list[str]] = {LABELS["callback_within_share"]:
+                                        [LABELS["callbacks_requested"]]}
+
+
+def for_line(df: pd.DataFrame, line: str) -> pd.DataFrame:
+    """The rows of one line (e.g. the data behind a chart of that line)."""
+    return df.loc[df["line"].astype(str) == str(line)].reset_index(drop=True)

@@ -1,0 +1,202 @@
+"""Monthly call-handling KPIs written once with Ibis, to run on any engine Ibis targets.
+
+:func:`kpi_expression` builds the aggregation of
+:func:`evaluation.measures.call_handling.monthly_kpis`
+(same definitions; see that module's docstring) as an Ibis expression. Nothing is computed
+until it is executed, and then by the backend the call logs live in:
+
+* DuckDB (the default; embedded, no server) for one force's logs on a laptop;
+* PySpark, locally or on a cluster (Spark Connect, Databricks), for national reviews;
+* Snowflake, Databricks SQL, PostgreSQL ... where the logs already sit in a warehouse
+  (BigQuery and Trino have only approximate percentiles: ``exact_quantiles=False``).
+
+``by=("force",)`` gives the KPIs of every force in one pass (a national review).
+
+Differences between engines, and how they are made not to matter:
+
+* time differences are taken in whole microseconds (``delta(unit="microsecond")``), which is
+  exact for logs stored to the microsecond or coarser (Parquet ``timestamp[ms]`` or ``[us]``);
+* the median and 90th percentile use ``quantile``: DuckDB ``quantile_cont`` and Spark
+  ``percentile`` both interpolate linearly between order statistics, as pandas does;
+  a backend that only has approximate percentiles (BigQuery ``APPROX_QUANTILES``) will
+  differ slightly in those three columns only;
+* months are ``date_trunc('month', received_at)`` on timestamps *without* a time zone;
+  give a Spark session ``spark.sql.session.timeZone=UTC`` so nothing is shifted;
+* Spark cannot read Parquet timestamps stored in nanoseconds (pandas' default): write call
+  logs with ``to_parquet(..., coerce_timestamps="us")`` or, as ``evaluation synth --calls``
+  does, in seconds or milliseconds.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from evaluation.data import read_log
+from evaluation.measures.call_handling import _check_lines, _check_within, _finalise, _targets
+
+if TYPE_CHECKING:
+    import ibis
+    from ibis.backends import BaseBackend
+
+__all__ = ["kpi_expression", "monthly_kpis_ibis", "read_call_logs"]
+
+log = logging.getLogger(__name__)
+
+_US = 1_000_000.0
+
+
+def read_call_logs(
+    parquet_paths: str | Path | Sequence[str | Path], con: BaseBackend | None = None,
+) -> ibis.Table:
+    """An Ibis table over call-log Parquet file(s) on ``con`` (default: a new DuckDB)."""
+    import ibis
+
+    items = [parquet_paths] if isinstance(parquet_paths, str | Path) else list(parquet_paths)
+    paths = [str(p) for p in items]
+    if not paths:
+        raise ValueError("read_call_logs needs at least one Parquet file")
+    for p in paths:
+        if "://" not in p and not Path(p).is_file():
+            raise FileNotFoundError(f"call log file not found: {p}")
+        if "://" not in p:
+            read_log.record(p)  # read outside Python: note it for the section cache
+    con = ibis.duckdb.connect() if con is None else con
+    if len(paths) == 1:
+        return con.read_parquet(paths[0])
+    if con.name == "duckdb":  # one scan over all files
+        return con.read_parquet(paths)
+    tables = [con.read_parquet(p) for p in paths]  # e.g. PySpark reads one path at a time
+    return tables[0].union(*tables[1:], distinct=False)
+
+
+def _seconds(end: ibis.Value, start: ibis.Value) -> ibis.Value:
+    """``end - start`` in seconds (float), exact to the microsecond on every backend."""
+    return end.delta(start, unit="microsecond").cast("float64") / _US
+
+
+def kpi_expression(
+    calls: ibis.Table,
+    target_s: Mapping[str, int] | None = None,
+    callback_within_s: float = 3600,
+    by: Sequence[str] = (),
+    exact_quantiles: bool = True,
+) -> ibis.Table:
+    """The monthly KPIs of ``calls`` (an Ibis table of call logs) as an unexecuted expression.
+
+
+    Columns and definitions are those of :func:`evaluation.measures.call_handling.monthly_kpis`,
+    after
+    any extra grouping columns ``by`` (e.g. ``("force",)`` for a national review); rows are
+    ordered by those, month and line. Lines without a target get a null target (the callers
+    check the lines first). ``exact_quantiles=False`` uses the engine's approximate
+    percentiles, for engines without exact ones (BigQuery, Trino).
+    """
+    import ibis
+
+    targets = _targets(target_s)
+    within_s = _check_within(callback_within_s)
+    line = calls.line.cast("string")
+    target = (ibis.cases(*[(line == name, value) for name, value in targets.items()])
+              if targets else ibis.null("int64")).cast("int64")
+    requested = calls.callback_requested.fill_null(False)
+    keys = [str(k) for k in by]
+    rows = calls.select(
+        *keys,
+        month=calls.received_at.truncate("M"),
+        line=line,
+        target_s=target,
+        answered_at=calls.answered_at,
+        abandoned_at=calls.abandoned_at,
+        wait_s=_seconds(calls.answered_at, calls.received_at),
+        transferred=calls.transferred_to_secondary.fill_null(False),
+        sec_wait_s=_seconds(calls.secondary_answered_at, calls.answered_at),
+        cb_requested=requested,
+        callback_made_at=calls.callback_made_at,
+        cb_delay_s=_seconds(calls.callback_made_at, calls.received_at),
+    )
+    r = rows
+
+    def pct(col: ibis.Value, q: float | list[float], where: ibis.Value | None = None
+            ) -> ibis.Value:
+        return col.quantile(q, where=where) if exact_quantiles else col.approx_quantile(
+            q, where=where)
+
+    agg = r.group_by([*keys, "month", "line"]).aggregate(
+        target_s=r.target_s.max(),
+        offered=r.count(),
+        answered=r.answered_at.count(),
+        answered_within_target=r.count(where=r.wait_s <= r.target_s),
+        asa_s=r.wait_s.mean(),
+        abandoned=r.abandoned_at.count(),
+        transferred_to_secondary=r.count(where=r.transferred),
+        secondary_answered=r.sec_wait_s.count(),
+        secondary_wait_mean_s=r.sec_wait_s.mean(),
+        # one aggregate for both percentiles: the engine keeps the month's waits once
+        sec_wait_q=pct(r.sec_wait_s, [0.5, 0.9]),
+        callbacks_requested=r.count(where=r.cb_requested),
+        callbacks_made=r.callback_made_at.count(where=r.cb_requested),
+        callbacks_within=r.count(where=r.cb_requested & (r.cb_delay_s <= within_s)),
+        callback_median_s=pct(r.cb_delay_s, 0.5, where=r.cb_requested),
+    )
+
+    def ratio(num: ibis.Value, den: ibis.Value) -> ibis.Value:
+        return num.cast("float64") / den.cast("float64").nullif(0.0)
+
+    out = agg.mutate(
+        secondary_wait_median_s=agg.sec_wait_q[0],
+        secondary_wait_p90_s=agg.sec_wait_q[1],
+        within_target_share=ratio(agg.answered_within_target, agg.answered),
+        within_target_share_offered=ratio(agg.answered_within_target, agg.offered),
+        abandonment_rate=ratio(agg.abandoned, agg.offered),
+        transfer_share=ratio(agg.transferred_to_secondary, agg.answered),
+        callback_within_share=ratio(agg.callbacks_within, agg.callbacks_requested),
+    )
+    return out.drop("sec_wait_q").order_by([*keys, "month", "line"])
+
+
+def monthly_kpis_ibis(
+    calls: ibis.Table | str | Path | Sequence[str | Path],
+    target_s: Mapping[str, int] | None = None,
+    callback_within_s: float = 3600,
+    con: BaseBackend | None = None,
+    by: Sequence[str] = (),
+    exact_quantiles: bool =
+    True,
+) -> pd.DataFrame:
+    """:func:`evaluation.measures.call_handling.monthly_kpis` computed by the engine holding
+    ``calls``.
+
+    ``calls`` is an Ibis table (on any backend: DuckDB, PySpark, BigQuery ...) or Parquet
+    path(s), read with ``con`` (default: an in-process DuckDB). Only the monthly aggregates
+    come back to Python. The result has the columns and dtypes of ``monthly_kpis``, after
+    the grouping columns ``by`` if any (one block of months and lines per force, say).
+    """
+    import ibis
+
+    table = calls if isinstance(calls, ibis.Table) else read_call_logs(calls, con)
+    targets = _targets(target_s)
+    keys = [str(k) for k in by]
+    missing = [k for k in keys if k not in table.columns]
+    if missing:
+        raise ValueError(f"by: no column(s) {missing} in the call logs")
+    lines = table.select(line=table.line.cast("string")).distinct().to_pyarrow()
+    _check_lines([str(v) for v in lines.column("line").to_pylist()], targets)
+    expr = kpi_expression(table, targets, callback_within_s, keys, exact_quantiles)
+    result: Any = expr.to_pyarrow().to_pandas()
+    log.debug("ibis KPIs: %d rows", len(result))
+    if not keys:
+        return _finalise(result)
+    blocks = []
+    for values, group in result.groupby(keys, sort=True, dropna=False):
+        block = _finalise(group)
+        for key, value in zip(keys, values, strict=True):
+            block.insert(keys.index(key), key, value)
+        blocks.append(block)
+    if not blocks:
+        return pd.concat([result[keys].iloc[:0], _finalise(result)], axis=1)
+    return pd.concat(blocks, ignore_index=True)

@@ -1,0 +1,309 @@
+"""Correspondence to the OPCC: items received a month, topics and response times.
+
+Response times are counted in working days (Monday to Friday, less any ``holidays`` given):
+an item received on a Monday and answered the next Monday took 5 working days. An item is
+answered within target when it took no more than ``target_days`` working days.
+
+Timeliness is judged as at the end of the reporting period: of the items received in the
+period, those answered (whenever the data record the answer) count as answered within target
+or late, those still open and already past the target count as late, and those still open
+but not yet due are left out of the base ("not yet due").
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from evaluation.measures.engagement import (
+    change_words,
+    check_published,
+    claim_window,
+    period_label,
+    previous_months,
+    reporting_months,
+)
+from evaluation.methods.periods import months_of
+from evaluation.methods.spc import XmRResult, xmr
+from evaluation.report.formatting import fmt_int, fmt_number, fmt_pct
+
+log = logging.getLogger(__name__)
+
+TOPICS: tuple[str, ...] = ("police visibility", "burglary", "anti-social behaviour",
+                           "call handling", "mental health", "speeding", "other")
+
+
+def _check(items: pd.DataFrame) -> None:
+    missing = {"item_id", "received_date", "topic", "responded_date"} - set(items.columns)
+    if missing:
+        raise ValueError(f"correspondence needs columns {sorted(missing)}")
+
+
+def _days(values: pd.Series) -> np.ndarray:
+    return pd.to_datetime(values).to_numpy().astype("datetime64[D]")
+
+
+def working_days(received: pd.Series, responded: pd.Series,
+                 holidays: Sequence[str] = ()) -> pd.Series:
+    """Working days from receipt to response (NaN where there is no response yet)."""
+    out = pd.Series(np.nan, index=received.index, dtype=float)
+    done = responded.notna() & received.notna()
+    if done.any():
+        hol = np.array(list(holidays), dtype="datetime64[D]")
+        out[done] = np.busday_count(_days(received[done]), _days(responded[done]),
+                                    holidays=hol).astype(float)
+    if (out < 0).any():
+        raise ValueError("a responded_date is before its received_date")
+    return out
+
+
+def monthly_received(items: pd.DataFrame, end: str, start: str | None = None) -> pd.DataFrame:
+    """Items received per month up to the month of ``end`` (from ``start`` or the first item).
+
+    Columns: month ('YYYY-MM'), received. Months with no items get 0.
+    """
+    _check(items)
+    month = months_of(items["received_date"])
+    last = pd.Period(str(end)[:7], "M")
+    first = pd.Period(str(start)[:7], "M") if start else month.min()
+    counts = month.value_counts().reindex(pd.period_range(first, last, freq="M"), fill_value=0)
+    return pd.DataFrame({"month": counts.index.astype(str), "received": counts.to_numpy()})
+
+
+def received_xmr(monthly: pd.DataFrame, months: int = 36) -> XmRResult:
+    """XmR chart of items received a month over the last ``months`` months (neutral)."""
+    series = monthly.set_index(pd.PeriodIndex(monthly["month"], freq="M").to_timestamp())
+    series = series["received"].astype(float).iloc[-months:]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # trial limits are said in the sentence
+        return xmr(series, improvement="neutral")
+
+
+def received_summary(monthly: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
+    """Items received in the period and the period before: total, mean, lowest, highest a month.
+
+    Columns: Period, Months, Items received, Mean a month, Lowest month, Highest month.
+    """
+    rows = []
+    month = pd.PeriodIndex(monthly["month"], freq="M")
+    for label, (p0, p1) in (("Reporting period", reporting_months(start, end)),
+                            ("Previous period", previous_months(start, end))):
+        sel = monthly.loc[(month >= p0) & (month <= p1), "received"]
+        rows.append({
+            "Period": f"{label} ({period_label(p0, p1)})",
+            "Months": len(sel),
+            "Items received": int(sel.sum()),
+            "Mean a month": float(sel.mean()) if len(sel) else float("nan"),
+            "Lowest month": float(sel.min()) if len(sel) else float("nan"),
+            "Highest month": float(sel.max()) if len(sel) else float("nan"),
+        })
+    return pd.DataFrame(rows)
+
+
+def volume_sentence(summary: pd.DataFrame, result: XmRResult) -> str:
+    """Items received in the period, against the period before, and what the XmR chart shows."""
+    now, before = summary.iloc[0], summary.iloc[1]
+    if now["Months"] == 0:
+        return "No correspondence is recorded for the reporting period."
+    text = (f"The OPCC received {fmt_int(now['Items received'])} items of correspondence in "
+            f"the reporting period ({now['Period'].split('(')[1].rstrip(')')}), a mean of "
+            f"{fmt_number(now['Mean a month'])} a month (between "
+            f"{fmt_int(now['Lowest month'])} and {fmt_int(now['Highest month'])})")
+    if before["Months"] == now["Months"]:
+        text += ", " + change_words(now["Items received"], before["Items received"], "items")
+    last = result.points.iloc[-1]
+    specials = result.points["special_cause"].notna()
+    text += (f". On the XmR chart of the last {len(result.points)} months the mean is "
+             f"{fmt_number(last['mean'])} a month with process limits of "
+             f"{fmt_number(last['lpl'])} to {fmt_number(last['upl'])}; ")
+    if specials.any():
+        text += (f"{int(specials.sum())} months show special-cause variation, the latest "
+                 f"month shows {result.latest_variation} variation.")
+    else:
+        text += "every month shows common-cause variation only: volume is stable."
+    if result.trial_limits:
+        text += " With fewer than 12 months the limits are trial limits."
+    return text
+
+
+def lowest_month(monthly: pd.DataFrame, start: str, end: str) -> float:
+    """The fewest items received in any month of the period ("in excess of N a month")."""
+    p0, p1 = reporting_months(start, end)
+    month = pd.PeriodIndex(monthly["month"], freq="M")
+    sel = monthly.loc[(month >= p0) & (month <= p1), "received"]
+    if sel.empty:
+        return float("nan")
+    return float(sel.min())
+
+
+def topic_shares(items: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
+    """Items by topic in the period and the period before, with each topic's share (0-1).
+
+    Columns: Topic, Items, Share, Previous period, Previous share, Change in share
+    (percentage points as a proportion, e.g. 0.02). Last row "All topics".
+    """
+    _check(items)
+    month = months_of(items["received_date"])
+    p0, p1 = reporting_months(start, end)
+    q0, q1 = previous_months(start, end)
+    now = items.loc[(month >= p0) & (month <= p1), "topic"].value_counts()
+    before = items.loc[(month >= q0) & (month <= q1), "topic"].value_counts()
+    present = set(items["topic"].dropna().unique())
+    topics = [t for t in TOPICS if t in present]
+    topics += sorted(present - set(TOPICS))
+    out = pd.DataFrame({"Topic": topics})
+    out["Items"] = [int(now.get(t, 0)) for t in topics]
+    out["Share"] = out["Items"] / max(out["Items"].sum(), 1)
+    out["Previous period"] = [int(before.get(t, 0)) for t in topics]
+    out["Previous share"] = out["Previous period"] / max(out["Previous period"].sum(), 1)
+    out["Change in share"] = out["Share"] - out["Previous share"]
+    out = out.sort_values(["Items", "Topic"], ascending=[False, True]).reset_index(drop=True)
+    total = pd.DataFrame({"Topic": ["All topics"], "Items": [out["Items"].sum()],
+                          "Share": [1.0], "Previous period": [out["Previous period"].sum()],
+                          "Previous share": [1.0], "Change in share": [0.0]})
+    out = pd.concat([out, total], ignore_index=True)
+    out["Topic"] = [t[0].upper() + t[1:] for t in out["Topic"]]
+    return out
+
+
+def topics_sentence(table: pd.DataFrame) -> str:
+    """The largest topics and the biggest change in share, with a significance test."""
+    from evaluation.methods.proportions import compare_proportions
+
+    body = table.iloc[:-1]
+    total = table.iloc[-1]
+    if total["Items"] == 0:
+        return "No correspondence is recorded for the reporting period."
+    named = body.loc[body["Topic"] != "Other"].head(3)
+    text = ("The commonest named topics were "
+            + ", ".join(f"{r['Topic'].lower()} ({fmt_pct(r['Share'])})"
+                        for _, r in named.iterrows()) + ".")
+    if total["Previous period"] > 0:
+        moved = body.loc[body["Change in share"].abs().idxmax()]
+        test = compare_proportions(moved["Items"], total["Items"], moved["Previous period"],
+                                   total["Previous period"])
+        sig = "statistically significant" if test.significant else "not statistically significant"
+        text += (f" The largest change in share on the previous period was in "
+                 f"{moved['Topic'].lower()}, from {fmt_pct(moved['Previous share'])} to "
+                 f"{fmt_pct(moved['Share'])} ({sig}, p = {test.p_value:.3f}).")
+    return text
+
+
+def response_times(items: pd.DataFrame, start: str, end: str, target_days: int = 20,
+                   holidays: Sequence[str] = ()) -> pd.DataFrame:
+    """Response times by topic for items received in the period (see the module docstring).
+
+    Columns: Topic, Received, Answered, Median working days, 90th percentile working days,
+    Answered within target, Late (answered late or open past target), Not yet due,
+    Within target (share, 0-1, of Answered within target + Late), Target (working days).
+    Last row "All topics".
+    """
+    _check(items)
+    if target_days < 1:
+        raise ValueError(f"target_days must be at least 1, got {target_days!r}")
+    month = months_of(items["received_date"])
+    p0, p1 = reporting_months(start, end)
+    sel = items.loc[(month >= p0) & (month <= p1)].copy()
+    sel["days"] = working_days(sel["received_date"], sel["responded_date"], holidays)
+    cut = pd.Series(p1.end_time.normalize(), index=sel.index)
+    age = working_days(sel["received_date"], cut, holidays)
+    open_ = sel["days"].isna()
+    sel["within"] = ~open_ & (sel["days"] <= target_days)
+    sel["late"] = (~open_ & (sel["days"] > target_days)) | (open_ & (age > target_days))
+    sel["not_due"] = open_ & (age <= target_days)
+    topics = [t for t in TOPICS if t in set(sel["topic"])]
+    topics += sorted(set(sel["topic"].dropna()) - set(TOPICS))
+    rows = []
+    for topic in [*topics, None]:
+        g = sel if topic is None else sel.loc[sel["topic"] == topic]
+        days = g["days"].dropna()
+        within, late = int(g["within"].sum()), int(g["late"].sum())
+        rows.append({
+            "Topic": "All topics" if topic is None else topic[0].upper() + topic[1:],
+            "Received": len(g),
+            "Answered": len(days),
+            "Median working days": float(days.median()) if len(days) else float("nan"),
+            "90th percentile working days": float(days.quantile(0.9, interpolation="lower"))
+            if len(days) else float("nan"),
+            "Answered within target": within,
+            "Late": late,
+            "Not yet due": int(g["not_due"].sum()),
+            "Within target": within / (within + late) if within + late else float("nan"),
+            "Target (working days)": int(target_days),
+        })
+    return pd.DataFrame(rows)
+
+
+def open_items(items: pd.DataFrame, end: str, target_days: int = 20,
+               holidays: Sequence[str] = ()) -> pd.DataFrame:
+    """Items received by the period end with no response by then, by age in working days.
+
+    Columns: Age, Open items. Age bands: within target, past target but within twice the
+    target, more than twice the target; then "All open items".
+    """
+    _check(items)
+    p1 = pd.Period(str(end)[:7], "M")
+    cut = p1.end_time.normalize()
+    got = items.loc[pd.to_datetime(items["received_date"]) <= cut]
+    responded = pd.to_datetime(got["responded_date"])
+    still = got.loc[responded.isna() | (responded > cut)]
+    age = working_days(still["received_date"], pd.Series(cut, index=still.index), holidays)
+    bands = [
+        (f"Within target ({target_days} working days or fewer)", age <= target_days),
+        (f"Past target, up to {2 * target_days} working days",
+         (age > target_days) & (age <= 2 * target_days)),
+        (f"More than {2 * target_days} working days", age > 2 * target_days),
+    ]
+    out = pd.DataFrame({"Age": [b[0] for b in bands] + ["All open items"],
+                        "Open items": [int(m.sum()) for _, m in bands] + [len(still)]})
+    return out
+
+
+def response_sentence(table: pd.DataFrame, open_table: pd.DataFrame, target_days: int,
+                      start: str, end: str) -> str:
+    """Median and 90th percentile response, the share within target, and open items."""
+    p0, p1 = reporting_months(start, end)
+    total = table.iloc[-1]
+    if total["Received"] == 0:
+        return "No correspondence is recorded for the reporting period."
+    text = (f"Of the {fmt_int(total['Received'])} items received from {period_label(p0, p1)}, "
+            f"{fmt_int(total['Answered'])} have been answered: half within "
+            f"{fmt_int(total['Median working days'])} working days and nine in ten within "
+            f"{fmt_int(total['90th percentile working days'])}. "
+            f"{fmt_pct(total['Within target'])} of items that were due were answered within the "
+            f"target of {target_days} working days.")
+    body = table.iloc[:-1].dropna(subset=["Within target"])
+    if len(body) > 1:
+        worst = body.loc[body["Within target"].idxmin()]
+        text += (f" The lowest share was for {str(worst['Topic']).lower()} "
+                 f"({fmt_pct(worst['Within target'])}).")
+    n_open = int(open_table.iloc[-1]["Open items"])
+    overdue = int(open_table.iloc[1:-1]["Open items"].sum())
+    text += (f" At {p1.end_time.strftime('%d %B %Y').lstrip('0')}, {fmt_int(n_open)} items "
+             f"were still open, {fmt_int(overdue)} of them past the target.")
+    return text
+
+
+def correspondence_finding(table: pd.DataFrame, start: str, end: str) -> str:
+    """The headline on correspondence, quoting only the response-times table."""
+    p0, p1 = reporting_months(start, end)
+    total = table.iloc[-1]
+    return (f"The OPCC received {fmt_int(total['Received'])} items of correspondence from "
+            f"{period_label(p0, p1)}; {fmt_pct(total['Within target'])} of the items that were "
+            f"due were answered within {fmt_int(total['Target (working days)'])} working days, "
+            f"and half were answered within {fmt_int(total['Median working days'])}.")
+
+
+def published_figure_checks(figures: pd.DataFrame, monthly: pd.DataFrame
+                            ) -> list[dict[str, object]]:
+    """The 2016 paper's "in excess of 120 pieces of correspondence per month" against the
+    fewest items received in any of the 12 complete months before the paper."""
+    fid = "correspondence_per_month"
+    start, end = claim_window(str(figures.loc[fid, "period_end"]))
+    p0, p1 = reporting_months(start, end)
+    return [check_published(figures, fid, lowest_month(monthly, start, end),
+                            f"fewest items in any month, {period_label(p0, p1)}")]

@@ -1,0 +1,992 @@
+"""The objectives scorecard: each objective's indicators, their latest value and SPC verdict.
+
+``params/framework.yaml`` maps the Police and Crime Plan objectives (Victims, Offenders,
+Communities, Transformation) and the communications objectives of the 2019 strategy to
+indicators. Each indicator names a *source measure*: a function registered in
+:data:`MEASURES` that reads its data through :mod:`evaluation.data.loaders` and returns a monthly
+series computed by the domain module that owns the calculation (contact, callhandling,
+satisfaction, hub, correspondence, engagement, communications, volunteers, crime).
+
+For each indicator the scorecard takes the last ``months`` months up to the period end, draws
+an XmR chart (:func:`evaluation.methods.spc.xmr`, with the indicator's direction of improvement and
+target), and reports the latest value, the change against 12 months earlier, the Making Data
+Count variation and assurance icons (glyph and words) and a one-line verdict written by rules.
+Indicators marked as context (real data for a different period) are shown but not counted in
+the overall verdict.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import textwrap
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from evaluation.config.params import _read_yaml, _suggest
+from evaluation.data import loaders
+from evaluation.errors import EvaluationError, ParameterError
+from evaluation.measures import (
+    call_handling,
+    communications,
+    correspondence,
+    crime,
+    engagement,
+    public_contact,
+    victim_satisfaction,
+    victims_hub,
+    volunteers,
+)
+from evaluation.methods.spc import XmRResult, xmr
+from evaluation.report.charts import (
+    OKABE_ITO,
+    VARIATION_COLOURS,
+    Chart,
+    apply_house_style,
+    assurance_icon,
+    variation_icon,
+)
+from evaluation.report.formatting import fmt_change, fmt_gbp, fmt_pp, month_name
+from evaluation.report.previous import format_value
+
+log = logging.getLogger(__name__)
+
+Unit = Literal["percent", "count", "gbp", "number"]
+Improvement = Literal["increase", "decrease", "neutral"]
+
+SCORECARD_COLUMNS: tuple[str, ...] = (
+    "objective", "indicator", "latest_period", "latest_value", "unit", "change", "variation",
+    "assurance", "verdict",
+)
+"""Columns of the scorecard table every later module relies on (in this order)."""
+
+DISPLAY_LABELS: dict[str, str] = {
+    "objective": "Objective",
+    "indicator": "Indicator",
+    "latest_period": "Latest month",
+    "latest_value": "Latest value",
+    "change": "Change on 12 months earlier",
+    "variation": "Variation",
+    "assurance": "Assurance",
+    "verdict": "Verdict",
+}
+
+
+# =========================================================================== framework file
+class Objective(BaseModel):
+    """An objective of the Police and Crime Plan or of the communications strategy."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str = Field(min_length=1)
+    kind: Literal["Police and Crime Plan", "Communications"]
+    statement: str = Field(min_length=1)
+
+
+class Indicator(BaseModel):
+    """One indicator: what is measured, which way is better, and its optional target."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str = Field(min_length=1)
+    objective: str
+    measure: str
+    improvement: Improvement
+    unit: Unit
+    target: float | None = None
+    target_measure: str | None = None
+    target_name: str | None = None
+    rebase_at: list[str] = Field(default_factory=list)
+    evidence: str = Field(min_length=1)
+    caveat: str | None = None
+
+
+class Framework(BaseModel):
+    """The objectives and their indicators, validated."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    objectives: list[Objective] = Field(min_length=1)
+    indicators: list[Indicator] = Field(min_length=1)
+
+    def objective(self, objective_id: str) -> Objective:
+        """The objective with this id."""
+        return next(o for o in self.objectives if o.id == objective_id)
+
+
+_MODELS: dict[str, type[BaseModel]] = {"indicators": Indicator, "objectives": Objective}
+
+
+def _where(data: dict[str, Any], loc: Sequence[Any]) -> str:
+    """'indicators[3] (id 'x')' for a location in the raw YAML."""
+    if len(loc) >= 2 and isinstance(loc[1], int):
+        text = f"{loc[0]}[{loc[1]}]"
+        try:
+            item_id = data[loc[0]][loc[1]].get("id")
+        except (KeyError, IndexError, AttributeError, TypeError):
+            item_id = None
+        return text + (f" (id '{item_id}')" if item_id else "")
+    return str(loc[0]) if loc else "top level"
+
+
+def _validation_message(path: Path, data: dict[str, Any], exc: ValidationError) -> str:
+    lines = []
+    for err in exc.errors():
+        loc = list(err["loc"])
+        if err["type"] == "extra_forbidden":
+            key = str(loc[-1])
+            parent = loc[:-1]
+            model = _MODELS.get(str(parent[0])) if parent else Framework
+            known = list((model or Framework).model_fields)
+            where = _where(data, parent) if parent else "top level"
+            lines.append(f"{path}: {where}: unknown key '{key}'.{_suggest(key, known)} "
+                         f"Known keys: {', '.join(known)}.")
+            continue
+        where = _where(data, loc)
+        field_name = ".".join(str(p) for p in loc[2:]) if len(loc) > 2 else ""
+        key = f" key '{field_name}'" if field_name else ""
+        found = "" if err["type"] == "missing" else f" (found {err.get('input')!r})"
+        lines.append(f"{path}: {where}:{key} {err['msg']}{found}")
+    return "Invalid framework:\n  " + "\n  ".join(lines) + "\nFix the file and run again."
+
+
+def _check_references(framework: Framework, path: Path) -> None:
+    problems = []
+    for kind, items in (("objective", framework.objectives), ("indicator", framework.indicators)):
+        ids = [i.id for i in items]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            problems.append(f"{path}: {kind} id(s) listed twice: {', '.join(dupes)}")
+    objective_ids = [o.id for o in framework.objectives]
+    measures = sorted(MEASURES)
+    for i, ind in enumerate(framework.indicators):
+        where = f"{path}: indicators[{i}] (id '{ind.id}')"
+        if ind.objective not in objective_ids:
+            problems.append(f"{where}: objective '{ind.objective}' is not defined."
+                            f"{_suggest(ind.objective, objective_ids)} "
+                            f"Objectives: {', '.join(objective_ids)}.")
+        for key, name in (("measure", ind.measure), ("target_measure", ind.target_measure)):
+            if name is not None and name not in MEASURES:
+                problems.append(f"{where}: {key} '{name}' is not a registered measure."
+                                f"{_suggest(name, measures)} Measures: {', '.join(measures)}.")
+        if ind.target is not None and ind.target_measure is not None:
+            problems.append(f"{where}: give either target or target_measure, not both.")
+        if ind.unit == "percent" and ind.target is not None and not 0 <= ind.target <= 1:
+            problems.append(f"{where}: target {ind.target:g} is a percent indicator's target; "
+                            f"write it as a proportion from 0 to 1 (e.g. {ind.target / 100:g}).")
+        for month in ind.rebase_at:
+            try:
+                pd.Period(str(month), freq="M")
+            except (ValueError, TypeError):
+                problems.append(f"{where}: rebase_at month {month!r} is not a month (YYYY-MM).")
+    if problems:
+        raise ParameterError("Invalid framework:\n  " + "\n  ".join(problems)
+                             + "\nFix the file and run again.")
+
+
+def load_framework(path: str | Path) -> Framework:
+    """Read and validate a framework YAML file.
+
+    Raises :class:`ParameterError` naming the file and the key: an unknown key (with a
+    did-you-mean suggestion), a wrong type, an undefined objective, an unregistered measure.
+    """
+    if not str(path):
+        raise ParameterError("No framework file was given: set 'framework: framework.yaml' in "
+                             "the params file (or framework_path in the notebook).")
+    file = Path(path)
+    data = _read_yaml(file)
+    try:
+        framework = Framework.model_validate(data)
+    except ValidationError as exc:
+        raise ParameterError(_validation_message(file, data, exc)) from None
+    _check_references(framework, file)
+    return framework
+
+
+# =========================================================================== source measures
+@dataclass
+class Sources:
+    """Where the measures read their data, with each dataset loaded once.
+
+    ``data_dir`` holds the datasets named ``<dataset>.csv`` (the sample layout); ``real_dir``
+    the REAL public data (police.uk). ``period_end`` ends series that need an end (e.g. months
+    with no correspondence are counted up to it).
+    """
+
+    data_dir: str | Path
+    real_dir: str | Path | None = None
+    period_end: str = "2019-03-31"
+    correspondence_target_days: int = 20
+    _cache: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+
+    def load(self, dataset: str) -> pd.DataFrame:
+        """The dataset through :func:`evaluation.data.loaders.load` (read once)."""
+        if dataset not in self._cache:
+            path = loaders.dataset_path(self.data_dir, dataset)
+            self._cache[dataset] = loaders.load(dataset, path)
+        return self._cache[dataset]
+
+    def policeuk(self, kind: str) -> pd.DataFrame:
+        """police.uk ``kind`` ('street' or 'outcomes') files under ``real_dir`` (read once)."""
+        key = f"policeuk_{kind}"
+        if key not in self._cache:
+            if not self.real_dir:
+                raise EvaluationError("real_dir is needed for police.uk measures")
+            folder = crime.policeuk_path(self.real_dir, kind)
+            quiet = logging.getLogger(loaders.__name__)
+            level = quiet.level
+            quiet.setLevel(logging.ERROR)  # the crime section reports these files' warnings
+            try:
+                self._cache[key] = loaders.load_policeuk(folder, kind)
+            finally:
+                quiet.setLevel(level)
+        return self._cache[key]
+
+
+MeasureFunction = Callable[[Sources], pd.Series]
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A registered source measure: a monthly series computed by a domain module."""
+
+    name: str
+    description: str
+    compute: MeasureFunction
+    context: bool = False
+
+
+MEASURES: dict[str, Measure] = {}
+"""Every source measure a framework may name."""
+
+
+def register(name: str, description: str, context: bool = False
+             ) -> Callable[[MeasureFunction], MeasureFunction]:
+    """Register ``function`` as the source measure ``name``."""
+    def wrap(function: MeasureFunction) -> MeasureFunction:
+        MEASURES[name] = Measure(name, description, function, context)
+        return function
+    return wrap
+
+
+def monthly(series: pd.Series) -> pd.Series:
+    """``series`` indexed by monthly Period, sorted, without missing values, as floats."""
+    index = series.index
+    if isinstance(index, pd.PeriodIndex):
+        months = index.asfreq("M")
+    elif isinstance(index, pd.DatetimeIndex):
+        months = index.to_period("M")
+    else:
+        months = pd.PeriodIndex([str(v)[:7] for v in index], freq="M")
+    out = pd.Series(pd.to_numeric(series, errors="coerce").to_numpy(dtype=float),
+                    index=pd.PeriodIndex(months, name="month"), name=series.name)
+    if out.index.has_duplicates:
+        raise ValueError(f"measure {series.name!r} has more than one value for a month")
+    return out.dropna().sort_index()
+
+
+def confidence_rate(confidence: pd.DataFrame, measure: str) -> pd.Series:
+    """Rolling 12-month rate (agreeing / respondents, 0–1) of one public confidence measure,
+    by the last month of each window. (No domain module computes it: added here.)"""
+    rows = confidence.loc[confidence["measure"] == measure]
+    if rows.empty:
+        known = sorted(set(confidence["measure"]))
+        raise EvaluationError(f"public_confidence has no measure {measure!r}; it has {known}")
+    rate = rows["agreeing"].astype(float) / rows["respondents"].astype(float).where(
+        rows["respondents"] > 0)
+    return pd.Series(rate.to_numpy(), index=pd.PeriodIndex(
+        rows["period_end"].astype(str).str[:7], freq="M"), name=measure)
+
+
+def comparator_rate(comparators: pd.DataFrame, area: str = "England and Wales",
+                    question: str = "whole_experience") -> pd.Series:
+    """Satisfied / respondents (0–1) of a comparator area for each 12-month window, by the
+    window's last month. (No domain module returns the series: added here.)"""
+    rows = comparators.loc[(comparators["area"] == area) & (comparators["question"] == question)]
+    if rows.empty:
+        raise EvaluationError(f"satisfaction_comparators has no {question} rows for {area}")
+    rate = rows["satisfied"].astype(float) / rows["respondents"].astype(float).where(
+        rows["respondents"] > 0)
+    return pd.Series(rate.to_numpy(), index=pd.PeriodIndex(
+        rows["period_end"].astype(str).str[:7], freq="M"), name=f"{area} {question}")
+
+
+def correspondence_within_target_by_month(items: pd.DataFrame, end: str, target_days: int = 20,
+                                          holidays: Sequence[str] = ()) -> pd.Series:
+    """Share (0–1) of the items received each month answered within ``target_days`` working
+    days, as known at the end of the month of ``end``.
+
+    Classified as in :func:`evaluation.measures.correspondence.response_times`: answered within the
+    target; late = answered after it or still open past it. Months whose items were not all
+    due by the end (fewer than ``target_days`` working days from the month's last day) are
+    left out, so a recent month is not flattered by the quick replies alone. (The domain
+    module gives this for one period, not by month: added here.)
+    """
+    if target_days < 1:
+        raise ValueError(f"target_days must be at least 1, got {target_days!r}")
+    cut = pd.Period(str(end)[:7], "M").end_time.normalize()
+    received = pd.to_datetime(items["received_date"])
+    got = items.loc[received <= cut]
+    days = correspondence.working_days(got["received_date"], got["responded_date"], holidays)
+    age = correspondence.working_days(got["received_date"], pd.Series(cut, index=got.index),
+                                      holidays)
+    open_ = days.isna()
+    within = ~open_ & (days <= target_days)
+    late = (~open_ & (days > target_days)) | (open_ & (age > target_days))
+    month = engagement.months_of(got["received_date"])
+    counts = pd.DataFrame({"month": month, "within": within, "decided": within | late})
+    g = counts.groupby("month")[["within", "decided"]].sum()
+    share = g["within"] / g["decided"].where(g["decided"] > 0)
+    months = pd.PeriodIndex(g.index, freq="M")
+    month_ends = months.end_time.normalize().to_numpy().astype("datetime64[D]")
+    due = np.busday_count(month_ends, np.datetime64(cut.date(), "D"),
+                          holidays=np.array(list(holidays), dtype="datetime64[D]"))
+    complete = due >= target_days
+    return pd.Series(share.to_numpy(dtype=float)[complete], index=months[complete],
+                     name="correspondence_within_target")
+
+
+def _calls(src: Sources, line: str, column: str) -> pd.Series:
+    m = call_handling.monthly_series(src.load("call_handling_monthly"))
+    m = m.loc[m["line"] == line]
+    return pd.Series(m[column].to_numpy(dtype=float), index=pd.DatetimeIndex(m["month"]),
+                     name=f"{line} {column}")
+
+
+@register("digital_share", "Digital contacts as a share of all public contacts (0–1)")
+def _digital_share(src: Sources) -> pd.Series:
+    share = public_contact.digital_share(src.load("public_contact"))
+    return share.set_index("month")["digital_share"]
+
+
+@register("calls_101_within_target", "101 calls answered within the target time (0–1)")
+def _calls_101_within(src: Sources) -> pd.Series:
+    return _calls(src, "101", "within_target_share")
+
+
+@register("calls_999_within_target", "999 calls answered within the target time (0–1)")
+def _calls_999_within(src: Sources) -> pd.Series:
+    return _calls(src, "999", "within_target_share")
+
+
+@register("calls_101_abandonment", "101 calls abandoned before answer (0–1 of offered)")
+def _calls_101_abandoned(src: Sources) -> pd.Series:
+    return _calls(src, "101", "abandonment_rate")
+
+
+@register("calls_101_secondary_wait_minutes", "Mean wait for a secondary 101 handler, minutes")
+def _secondary_wait(src: Sources) -> pd.Series:
+    return _calls(src, "101", "mean_secondary_wait_s") / 60
+
+
+@register("victim_satisfaction", "Victims satisfied with the whole experience, monthly (0–1)")
+def _victim_satisfaction(src: Sources) -> pd.Series:
+    counts = victim_satisfaction.monthly_counts(src.load("victim_satisfaction"),
+                                         questions=("whole_experience",))
+    return counts.set_index("month")["rate"]
+
+
+@register("england_wales_satisfaction",
+          "England and Wales victims satisfied with the whole experience, 12 months (0–1)")
+def _england_wales(src: Sources) -> pd.Series:
+    return comparator_rate(src.load("satisfaction_comparators"))
+
+
+@register("hub_contact_rate", "Victims' Hub: referred victims contacted (0–1)")
+def _hub_contact_rate(src: Sources) -> pd.Series:
+    return victims_hub.monthly(src.load("victims_hub")).set_index("month")["contact_rate"]
+
+
+@register("correspondence_received", "Items of correspondence received a month")
+def _correspondence_received(src: Sources) -> pd.Series:
+    received = correspondence.monthly_received(src.load("correspondence"), end=src.period_end)
+    return received.set_index("month")["received"]
+
+
+@register("correspondence_within_target",
+          "Correspondence answered within the target working days, by month received (0–1)")
+def _correspondence_within(src: Sources) -> pd.Series:
+    return correspondence_within_target_by_month(src.load("correspondence"), src.period_end,
+                                                 src.correspondence_target_days)
+
+
+def _activities(src: Sources, mode: str | None) -> pd.Series:
+    acts = src.load("engagement_activities")
+    first = str(pd.to_datetime(acts["date"]).min().date())
+    by_mode = engagement.activities_by_month(acts, first, src.period_end, by="mode")
+    if mode is not None:
+        by_mode = by_mode.loc[by_mode["mode"] == mode]
+    return by_mode.groupby("month")["activities"].sum()
+
+
+@register("engagement_activities", "Engagement activities in the Commissioner's diary a month")
+def _engagement_activities(src: Sources) -> pd.Series:
+    return _activities(src, None)
+
+
+@register("partnership_activities", "Engagement activities in the collaborate mode a month")
+def _partnership_activities(src: Sources) -> pd.Series:
+    return _activities(src, "collaborate")
+
+
+def _communications_column(src: Sources, column: str) -> pd.Series:
+    m = communications._monthly(src.load("communications"))  # noqa: SLF001 - month typing
+    return m.set_index("month")[column]
+
+
+@register("newsletter_subscribers", "Newsletter subscribers at the end of the month")
+def _newsletter(src: Sources) -> pd.Series:
+    return _communications_column(src, "newsletter_subscribers")
+
+
+@register("social_media_reach", "Social-media reach in the month")
+def _social_reach(src: Sources) -> pd.Series:
+    return _communications_column(src, "social_media_reach")
+
+
+@register("media_net_tone", "Media mentions: positive share less negative share (-1 to 1)")
+def _net_tone(src: Sources) -> pd.Series:
+    comms = src.load("communications")
+    months = _communications_column(src, "newsletter_subscribers").index
+    values = [communications.media_tone(comms, str(m), str(m))["Net tone"].iloc[0]
+              for m in months]
+    return pd.Series(values, index=months, name="media_net_tone")
+
+
+@register("special_constables", "Special Constables in post at the end of the month")
+def _specials(src: Sources) -> pd.Series:
+    return volunteers.volunteers_monthly(src.load("volunteers")).set_index("month")[
+        "special_constables"]
+
+
+@register("public_confidence_local_concerns",
+          "Public agreeing the police deal with local concerns, rolling 12 months (0–1)")
+def _local_concerns(src: Sources) -> pd.Series:
+    return confidence_rate(src.load("public_confidence"), "police deal with local concerns")
+
+
+@register("public_confidence_service_delivery",
+          "Public satisfied with police service delivery, rolling 12 months (0–1)")
+def _service_delivery(src: Sources) -> pd.Series:
+    return confidence_rate(src.load("public_confidence"), "satisfaction with service delivery")
+
+
+@register("charge_rate", "REAL police.uk: charge/summons outcomes over crimes recorded (0–1)",
+          context=True)
+def _charge_rate(src: Sources) -> pd.Series:
+    counts = crime.monthly_counts(src.policeuk("street"))
+    rates = crime.charge_rate_by_month(src.policeuk("outcomes"), counts)
+    return rates.set_index("month")["charge_rate"]
+
+
+def measure_series(name: str, sources: Sources) -> pd.Series:
+    """The monthly series of a registered measure (Period index, floats, no gaps dropped)."""
+    if name not in MEASURES:
+        raise EvaluationError(f"unknown measure {name!r}.{_suggest(name, sorted(MEASURES))}")
+    series = MEASURES[name].compute(sources)
+    series.name = name
+    return monthly(series)
+
+
+# =========================================================================== assessment
+@dataclass(frozen=True)
+class Assessment:
+    """One indicator assessed: its XmR chart over the window, and the scorecard row."""
+
+    indicator: Indicator
+    objective: Objective
+    window: pd.Series
+    result: XmRResult | None
+    target: float | None
+    change: float
+    context: bool
+    verdict: str
+
+    @property
+    def latest_period(self) -> pd.Period | None:
+        return self.window.index[-1] if len(self.window) else None
+
+    @property
+    def latest_value(self) -> float:
+        return float(self.window.iloc[-1]) if len(self.window) else math.nan
+
+
+def target_value(indicator: Indicator, sources: Sources, period_end: str) -> float | None:
+    """The indicator's target: the fixed number, or the latest value of ``target_measure`` up
+    to the month of ``period_end`` (None when there is none)."""
+    if indicator.target is not None:
+        return float(indicator.target)
+    if indicator.target_measure is None:
+        return None
+    series = measure_series(indicator.target_measure, sources)
+    series = series.loc[series.index <= pd.Period(str(period_end)[:7], "M")]
+    return float(series.iloc[-1]) if len(series) else None
+
+
+def change_on_year(series: pd.Series) -> float:
+    """Latest value less the value 12 months earlier (NaN when that month is missing)."""
+    if series.empty:
+        return math.nan
+    earlier = series.index[-1] - 12
+    return float(series.iloc[-1] - series[earlier]) if earlier in series.index else math.nan
+
+
+def fmt_target(value: float | None, unit: str) -> str:
+    """A target as the board reads it ('90.0%', '300')."""
+    return "–" if value is None else format_value(value, unit)
+
+
+def fmt_change_in(value: float, unit: str) -> str:
+    """A change in the unit: percentage points for percent, signed count, £ or number."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if unit == "percent":
+        return fmt_pp(value)
+    if unit == "gbp":
+        return ("+" if value > 0 else "") + fmt_gbp(value)
+    if unit == "count":
+        return fmt_change(value)
+    return fmt_change(value, 1)
+
+
+_LEADS = {"improvement": "Improving", "concern": "Concern", "neutral": "Changed",
+          "common cause": "Stable"}
+
+
+def _latest_group_size(result: XmRResult) -> int:
+    groups = result.rebase_group or (0,) * len(result.points)
+    return sum(1 for g in groups if g == groups[-1])
+
+
+def write_verdict(indicator: Indicator, result: XmRResult | None, target: float | None,
+                  context: bool = False, span: str = "") -> str:
+    """A one-line verdict by rules: the latest point's variation, then the assurance.
+
+    e.g. "Improving: special-cause improvement (shift, higher values); consistently meets the
+    target (90.0%: service level)".
+    """
+    if result is None:
+        return f"No data: nothing to assess{(' ' + span) if span else ''}."
+    points = result.points
+    variation = result.latest_variation
+    cause = points["special_cause"].iloc[-1]
+    if variation == "common cause":
+        special = points["special_cause"].dropna()
+        if special.empty:
+            text = "Stable: common-cause variation only"
+        else:
+            kinds = sorted({str(c) for c in special})
+            verb = "shows" if len(special) == 1 else "show"
+            text = (f"No signal now: the latest month is common-cause variation, but "
+                    f"{len(special)} of the {len(points)} months {verb} special cause "
+                    f"({', '.join(kinds)})")
+            if set(kinds) & {"shift", "trend"}:
+                text += ", so the level has moved within the window"
+    else:
+        direction = {"high": "higher", "low": "lower"}.get(result.latest_side, "")
+        kind = "variation" if variation == "neutral" else variation
+        text = f"{_LEADS[variation]}: special-cause {kind} ({cause}, {direction} values)"
+    if target is not None and result.assurance is not None:
+        shown = fmt_target(target, indicator.unit)
+        what = f"{shown}: {indicator.target_name}" if indicator.target_name else shown
+        phrase = {"pass": "consistently meets the target",
+                  "fail": "consistently misses the target",
+                  "inconsistent": "may meet or miss the target at random"}[result.assurance]
+        text += f"; {phrase} ({what})"
+    if _latest_group_size(result) < 12:
+        text += "; fewer than 12 months, so the limits are provisional"
+    if context:
+        text = f"Context only ({span}): " + text[0].lower() + text[1:]
+    return text + "."
+
+
+def assess(indicator: Indicator, objective: Objective, series: pd.Series, period_end: str,
+           months: int = 24, target: float | None = None, context: bool = False) -> Assessment:
+    """XmR over the last ``months`` months up to the month of ``period_end``, and the verdict.
+
+    A context measure whose data end before the period uses all its months as they are.
+    """
+    if isinstance(months, bool) or not isinstance(months, int) or months < 2:
+        raise ValueError(f"months must be a whole number of at least 2, got {months!r}")
+    series = monthly(series)
+    end = pd.Period(str(period_end)[:7], "M")
+    upto = series.loc[series.index <= end]
+    if context and upto.empty:
+        upto = series
+    window = upto.iloc[-months:]
+    span = (f"{month_name(window.index[0])} to {month_name(window.index[-1])}"
+            if len(window) else f"up to {month_name(end)}")
+    result = None
+    if len(window) >= 2:
+        values = pd.Series(window.to_numpy(), index=window.index.to_timestamp())
+        rebase = [pd.Period(str(m), "M").to_timestamp() for m in indicator.rebase_at]
+        rebase = [r for r in rebase if values.index[1] <= r <= values.index[-1]
+                  and (values.index >= r).sum() >= 2]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # trial limits go in the verdict
+            result = xmr(values, improvement=indicator.improvement, target=target,
+                         rebase_at=rebase)
+    verdict = write_verdict(indicator, result, target, context=context, span=span)
+    return Assessment(indicator=indicator, objective=objective, window=window, result=result,
+                      target=target, change=change_on_year(upto), context=context,
+                      verdict=verdict)
+
+
+def assess_framework(framework: Framework, sources: Sources, period_end: str,
+                     months: int = 24) -> list[Assessment]:
+    """Every indicator of the framework assessed, in the framework's order."""
+    out = []
+    for ind in framework.indicators:
+        measure = MEASURES[ind.measure]
+        objective = framework.objective(ind.objective)
+        try:
+            series = measure_series(ind.measure, sources)
+            target = target_value(ind, sources, period_end)
+        except (EvaluationError, ValueError, KeyError, OSError) as exc:
+            # one unreadable source must not take the whole scorecard down: say so in its row
+            log.warning("scorecard: %s not available: %s", ind.id, exc)
+            reason = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+            out.append(Assessment(
+                indicator=ind, objective=objective, window=pd.Series(dtype=float),
+                result=None, target=None, change=math.nan, context=measure.context,
+                verdict=f"Not available: the source data could not be used ({reason})."))
+            continue
+        out.append(assess(ind, objective, series, period_end, months=months, target=target,
+                          context=measure.context))
+    return out
+
+
+# =========================================================================== tables
+def _icon_text(icon: Any) -> str:
+    return "–" if icon is None else f"{icon.glyph} {icon.label}"
+
+
+def scorecard_table(assessments: Sequence[Assessment]) -> pd.DataFrame:
+    """One row per indicator: :data:`SCORECARD_COLUMNS` (raw values: proportions 0–1) then
+    id, objective_kind, target, improvement, months, mean, lower_limit, upper_limit, context,
+    latest_variation (one of :data:`evaluation.methods.spc.VARIATIONS`) and assurance_result (pass,
+    fail, inconsistent or empty)."""
+    rows = []
+    for a in assessments:
+        r = a.result
+        last = r.points.iloc[-1] if r is not None else None
+        rows.append({
+            "objective": a.objective.name,
+            "indicator": a.indicator.name,
+            "latest_period": str(a.latest_period) if a.latest_period is not None else "",
+            "latest_value": a.latest_value,
+            "unit": a.indicator.unit,
+            "change": a.change,
+            "variation": _icon_text(variation_icon(r)) if r is not None else "–",
+            "assurance": (_icon_text(assurance_icon(r)) if r is not None and a.target is not None
+                          else "No target" if a.target is None else "–"),
+            "verdict": a.verdict,
+            "id": a.indicator.id,
+            "objective_kind": a.objective.kind,
+            "target": a.target if a.target is not None else math.nan,
+            "improvement": a.indicator.improvement,
+            "months": len(a.window),
+            "mean": float(last["mean"]) if last is not None else math.nan,
+            "lower_limit": float(last["lpl"]) if last is not None else math.nan,
+            "upper_limit": float(last["upl"]) if last is not None else math.nan,
+            "context": a.context,
+            "latest_variation": r.latest_variation if r is not None else "",
+            "assurance_result": (r.assurance or "") if r is not None else "",
+        })
+    return pd.DataFrame(rows)
+
+
+def display_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The scorecard as the board reads it: values formatted by unit, plain headings."""
+    out = pd.DataFrame({
+        "objective": table["objective"],
+        "indicator": table["indicator"],
+        "latest_period": [month_name(p) if p else "–" for p in table["latest_period"]],
+        "latest_value": [format_value(v, u) for v, u in zip(table["latest_value"],
+                                                             table["unit"], strict=True)],
+        "change": [fmt_change_in(v, u) for v, u in zip(table["change"], table["unit"],
+                                                        strict=True)],
+        "variation": table["variation"],
+        "assurance": table["assurance"],
+        "verdict": table["verdict"],
+    })
+    return out.rename(columns=DISPLAY_LABELS)
+
+
+BOARD_ASSURANCE = {"pass": "\u2714P meets target", "fail": "\u2718F misses target",
+                   "inconsistent": "? meets or misses at random", "": "no target"}
+BOARD_VARIATION = {"improvement": "improving", "concern": "concern",
+                   "neutral": "changed", "common cause": "stable"}
+
+
+def board_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The scorecard in six columns for the printed paper: the full verdicts stay in the
+    scorecard table. Variation and assurance keep their glyphs *and* words."""
+    variation = [f"{str(v).split(' ')[0]} {BOARD_VARIATION.get(str(k), str(k))}"
+                 if str(v) else "–"
+                 for v, k in zip(table["variation"], table["latest_variation"], strict=True)]
+    assurance = [BOARD_ASSURANCE.get("" if pd.isna(a) else str(a), str(a))
+                 for a in table["assurance_result"]]
+    latest = [f"{format_value(v, u)} ({month_name(p)})" if p else "–"
+              for v, u, p in zip(table["latest_value"], table["unit"], table["latest_period"],
+                                 strict=True)]
+    return pd.DataFrame({
+        "Objective": table["objective"],
+        "Indicator": table["indicator"],
+        "Latest": latest,
+        "Change on a year": [fmt_change_in(v, u).replace(" percentage points", " pp")
+                             for v, u in zip(table["change"], table["unit"], strict=True)],
+        "Variation": variation,
+        "Assurance": assurance,
+    })
+
+
+def _is(table: pd.DataFrame, column: str, value: str) -> pd.Series:
+    return table[column].astype(str) == value
+
+
+SUMMARY_ROWS: tuple[str, ...] = (
+    "Indicators assessed", "Special-cause improvement", "Special-cause concern",
+    "Special-cause variation (no better or worse direction)", "Common-cause variation only",
+    "Assessed with a target", "Consistently meet the target", "Consistently miss the target",
+    "Hit and miss the target at random", "Context only (not counted)", "No data",
+)
+
+
+def summary_table(table: pd.DataFrame) -> pd.DataFrame:
+    """How many indicators show each kind of variation and assurance (context and no-data
+    indicators counted apart). Columns: Result, Indicators."""
+    has_data = table["months"] > 0
+    counted = table.loc[~table["context"].astype(bool) & has_data]
+    values = [
+        len(counted),
+        int(_is(counted, "latest_variation", "improvement").sum()),
+        int(_is(counted, "latest_variation", "concern").sum()),
+        int(_is(counted, "latest_variation", "neutral").sum()),
+        int(_is(counted, "latest_variation", "common cause").sum()),
+        int((counted["assurance_result"].astype(str) != "").sum()),
+        int(_is(counted, "assurance_result", "pass").sum()),
+        int(_is(counted, "assurance_result", "fail").sum()),
+        int(_is(counted, "assurance_result", "inconsistent").sum()),
+        int((table["context"].astype(bool) & has_data).sum()),
+        int((~has_data).sum()),
+    ]
+    return pd.DataFrame({"Result": list(SUMMARY_ROWS), "Indicators": values})
+
+
+def _n(summary: pd.DataFrame, row: str) -> int:
+    return int(summary.set_index("Result").loc[row, "Indicators"])
+
+
+def variation_finding(summary: pd.DataFrame) -> str:
+    """'Of 15 indicators assessed, 4 show special-cause improvement in the latest month, …'."""
+    total = _n(summary, "Indicators assessed")
+    improving = _n(summary, "Special-cause improvement")
+    parts = [f"{improving} {'shows' if improving == 1 else 'show'} special-cause improvement",
+             f"{_n(summary, 'Special-cause concern')} special-cause concern"]
+    neutral = _n(summary, "Special-cause variation (no better or worse direction)")
+    if neutral:
+        parts.append(f"{neutral} special-cause variation in a measure with no better direction")
+    parts.append(f"{_n(summary, 'Common-cause variation only')} only common-cause variation")
+    text = (f"Of the {total} indicators assessed on the objectives scorecard, "
+            + ", ".join(parts[:-1]) + f" and {parts[-1]} in their latest month")
+    context = _n(summary, "Context only (not counted)")
+    if context:
+        text += f" ({context} more, from real data for a different period, is context only)"
+    return text + "."
+
+
+def assurance_finding(summary: pd.DataFrame) -> str:
+    """How the indicators with a target fare against it."""
+    n = _n(summary, "Assessed with a target")
+    if n == 0:
+        return "No indicator on the scorecard has a target."
+    meet = _count(_n(summary, "Consistently meet the target"), "consistently meet", "it")
+    miss = _count(_n(summary, "Consistently miss the target"), "consistently miss", "it")
+    hit = _count(_n(summary, "Hit and miss the target at random"), "may meet or miss",
+                 "it at random")
+    noun = "indicator" if n == 1 else "indicators"
+    return (f"Of the {n} {noun} with a target, {meet}, {miss} and {hit} (their process limits "
+            "straddle the target).")
+
+
+def _count(n: int, verb: str, rest: str) -> str:
+    """'none consistently meets it', '1 consistently misses it', '2 may meet or miss it'."""
+    if n > 1:
+        return f"{n} {verb} {rest}"
+    words = verb.split()
+    if not verb.startswith("may"):
+        last = words[-1]
+        words[-1] = last + ("es" if last.endswith(("s", "sh", "ch")) else "s")
+    return f"{'none' if n == 0 else n} {' '.join(words)} {rest}"
+
+
+def _names(table: pd.DataFrame) -> str:
+    names = [str(n) for n in table["indicator"]]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _verb(table: pd.DataFrame, verb: str) -> str:
+    if len(table) != 1:
+        return verb
+    return verb + ("es" if verb.endswith(("s", "sh", "ch")) else "s")
+
+
+def overall_verdict(table: pd.DataFrame) -> str:
+    """The scorecard's overall verdict for the paper's Conclusion, written by rules."""
+    counted = table.loc[~table["context"].astype(bool) & (table["months"] > 0)]
+    improving = counted.loc[_is(counted, "latest_variation", "improvement")]
+    concern = counted.loc[_is(counted, "latest_variation", "concern")]
+    failing = counted.loc[_is(counted, "assurance_result", "fail")]
+    worry = pd.concat([concern, failing]).drop_duplicates("id")
+    if counted.empty:
+        return "The objectives scorecard has no indicator with data for the period."
+    if worry.empty and improving.empty:
+        text = ("The objectives scorecard shows stable performance: no indicator shows "
+                "special-cause change in its latest month and none consistently misses its "
+                "target.")
+    elif worry.empty:
+        text = (f"The objectives scorecard is positive: {_names(improving)} "
+                f"{_verb(improving, 'show')} special-cause improvement, and no indicator "
+                "shows special-cause concern or consistently misses its target.")
+    else:
+        text = "On the objectives scorecard, "
+        if len(improving):
+            text += f"{_names(improving)} {_verb(improving, 'show')} special-cause improvement; "
+        if len(concern):
+            text += f"{_names(concern)} {_verb(concern, 'show')} special-cause concern; "
+        if len(failing):
+            text += f"{_names(failing)} consistently {_verb(failing, 'miss')} the target; "
+        balance = ("improvement outweighs concern" if len(improving) > len(worry)
+                   else "concern outweighs improvement" if len(worry) > len(improving)
+                   else "improvement and concern are evenly balanced")
+        text += (f"overall {balance}, and the Board may wish to ask for action on the "
+                 "indicators of concern.")
+    return text
+
+
+def caption(period_end: str, months: int) -> str:
+    """The scorecard table's caption."""
+    return (f"Objectives scorecard: each indicator's latest month up to {month_name(period_end)}, "
+            f"the change on 12 months earlier, and the XmR variation and assurance over up to "
+            f"{months} months (history before the reporting period is used for the limits).")
+
+
+# =========================================================================== chart
+def chart_data(assessments: Sequence[Assessment]) -> pd.DataFrame:
+    """The points behind the sparkline grid: indicator, month, value, mean, limits, variation."""
+    frames = []
+    for a in assessments:
+        if a.result is None:
+            continue
+        p = a.result.points
+        frames.append(pd.DataFrame({
+            "indicator": a.indicator.name, "unit": a.indicator.unit,
+            "month": [d.strftime("%Y-%m") for d in p.index], "value": p["value"].to_numpy(),
+            "mean": p["mean"].to_numpy(), "lower_limit": p["lpl"].to_numpy(),
+            "upper_limit": p["upl"].to_numpy(), "target": a.target,
+            "special_cause": p["special_cause"].to_numpy(), "variation": p["variation"].to_numpy(),
+        }))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _alt_text(assessments: Sequence[Assessment], title: str) -> str:
+    shown = [a for a in assessments if a.result is not None]
+    groups: dict[str, list[str]] = {}
+    for a in shown:
+        key = a.result.latest_variation  # type: ignore[union-attr]
+        groups.setdefault(key, []).append(
+            f"{a.indicator.name} ({format_value(a.latest_value, a.indicator.unit)})")
+    parts = [f"{title}. A grid of {len(shown)} small XmR charts, one per indicator, each over "
+             f"up to {max(len(a.window) for a in shown) if shown else 0} months with its mean, "
+             "process limits and any target; the latest value is given in brackets"]
+    words = {"improvement": "special-cause improvement in the latest month",
+             "concern": "special-cause concern in the latest month",
+             "neutral": "special-cause variation (no better or worse direction)",
+             "common cause": "common-cause variation only in the latest month"}
+    for key in ("improvement", "concern", "neutral", "common cause"):
+        if key in groups:
+            parts.append(f"{words[key]}: {', '.join(groups[key])}")
+    return "; ".join(parts) + "."
+
+
+def sparkline_grid(assessments: Sequence[Assessment], columns: int = 4,
+                   title: str = "Objectives scorecard: every indicator's recent months") -> Chart:
+    """Small XmR charts, one per indicator: values (points coloured and shaped by variation),
+    mean (black), process limits (grey dashed), target (vermillion dotted) and the variation
+    glyph in the panel title, so the meaning never rests on colour alone."""
+    from matplotlib.ticker import MaxNLocator, PercentFormatter
+
+    from evaluation.report.charts import thousands
+
+    shown = [a for a in assessments if a.result is not None]
+    if not shown:
+        raise EvaluationError("No indicator has data to chart.")
+    rows = math.ceil(len(shown) / columns)
+    apply_house_style()
+    fig, axes = plt.subplots(rows, columns, figsize=(3.2 * columns, 2.5 * rows), squeeze=False)
+    for ax, a in zip(axes.flat, shown, strict=False):
+        p = a.result.points  # type: ignore[union-attr]
+        x = p.index
+        ax.plot(x, p["value"], color=OKABE_ITO["grey"], lw=1)
+        ax.plot(x, p["mean"], color="black", lw=0.9)
+        ax.plot(x, p["upl"], color=OKABE_ITO["grey"], lw=0.9, ls="--")
+        ax.plot(x, p["lpl"], color=OKABE_ITO["grey"], lw=0.9, ls="--")
+        if a.target is not None:
+            ax.axhline(a.target, color=OKABE_ITO["vermillion"], lw=1.1, ls=":")
+        high = (p["value"] > p["mean"]).to_numpy()
+        for variation, colour in VARIATION_COLOURS.items():
+            mask = (p["variation"] == variation).to_numpy()
+            if variation == "common cause":
+                ax.scatter(x[mask], p["value"][mask], color=colour, s=8, zorder=3)
+                continue
+            for sub, marker in ((mask & high, "^"), (mask & ~high, "v")):
+                if sub.any():
+                    ax.scatter(x[sub], p["value"][sub], color=colour, marker=marker, s=22,
+                               zorder=4, edgecolor="black", linewidth=0.4)
+        icon = variation_icon(a.result)
+        ax.set_title("\n".join(textwrap.wrap(f"{icon.glyph} {a.indicator.name}", 34)),
+                     fontsize=8, loc="left")
+        if a.indicator.unit == "percent":
+            ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=None))
+        elif a.indicator.unit in ("count", "gbp"):
+            ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+            ax.yaxis.set_major_formatter(thousands)
+        ax.tick_params(labelsize=7)
+        ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %y"))
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    for ax in list(axes.flat)[len(shown):]:
+        ax.axis("off")
+    legend = [
+        plt.Line2D([], [], color=VARIATION_COLOURS["improvement"], marker="^", ls="",
+                   label="Special cause improvement (▲ high, ▼ low)"),
+        plt.Line2D([], [], color=VARIATION_COLOURS["concern"], marker="v", ls="",
+                   label="Special cause concern"),
+        plt.Line2D([], [], color=VARIATION_COLOURS["neutral"], marker="^", ls="",
+                   label="Special cause, no better direction"),
+        plt.Line2D([], [], color=VARIATION_COLOURS["common cause"], marker="o", ls="",
+                   label="Common cause (~)"),
+        plt.Line2D([], [], color="black", label="Mean"),
+        plt.Line2D([], [], color=OKABE_ITO["grey"], ls="--", label="Process limits"),
+        plt.Line2D([], [], color=OKABE_ITO["vermillion"], ls=":", label="Target"),
+    ]
+    fig.legend(handles=legend, loc="lower center", ncol=4, fontsize=7, frameon=False,
+               bbox_to_anchor=(0.5, -0.02))
+    fig.suptitle(title, fontsize=11, x=0.01, ha="left")
+    fig.tight_layout(rect=(0, 0.05, 1, 0.97))
+    return Chart(figure=fig, title=title, alt_text=_alt_text(shown, title))

@@ -1,0 +1,920 @@
+"""Victim satisfaction: the five survey questions as pooled 12-month rates, compared and tested.
+
+A respondent counts towards a question's base when they answered it (blank = not asked or
+don't know); they are *satisfied* when they answered completely, very or fairly satisfied.
+Rates over a window are pooled (sum of satisfied over sum of respondents, via
+:func:`evaluation.methods.proportions.pooled_rate`), never averages of monthly rates, and carry
+Wilson score intervals. Comparisons use the two-proportion z-test of
+:func:`evaluation.methods.proportions.compare_proportions`; peer forces are placed on a funnel plot
+around the England and Wales rate; the monthly rates are put on XmR charts and tested for a
+monotonic trend (Mann-Kendall).
+
+Every function takes DataFrames (never paths) and every sentence is written from the tables
+the functions return, so the numbers a reader sees are the numbers in the tables.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from evaluation.data.schemas import (
+    AGE_BANDS,
+    CRIME_GROUPS,
+    ETHNICITIES,
+    SATISFACTION_LABELS,
+    SATISFACTION_QUESTIONS,
+    SATISFIED_LABELS,
+)
+from evaluation.errors import EvaluationError
+from evaluation.methods.disclosure import SUPPRESSED, suppress
+from evaluation.methods.periods import to_month
+from evaluation.methods.proportions import (
+    compare_proportions,
+    funnel_assess,
+    pooled_rate,
+    rolling_pooled_rate,
+    wilson_interval,
+)
+from evaluation.methods.spc import XmRResult, xmr
+from evaluation.methods.trends import mann_kendall
+from evaluation.report import charts
+from evaluation.report.charts import OKABE_ITO, PALETTE, Chart, apply_house_style, finish_axes
+from evaluation.report.formatting import fmt_change, fmt_int, fmt_pct, month_name
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "DIMENSION_ORDER",
+    "FORMATS",
+    "LABELS",
+    "QUESTIONS",
+    "QUESTION_NAMES",
+    "against_comparator",
+    "change_since",
+    "change_sentence",
+    "comparison_sentence",
+    "funnel_plot",
+    "funnel_sentence",
+    "funnel_table",
+    "group_finding",
+    "group_rates",
+    "group_sentence",
+    "group_suppression",
+    "monthly_counts",
+    "monthly_spc",
+    "period_sentence",
+    "readable",
+    "rolling_chart",
+    "rolling_for_csv",
+    "rolling_rates",
+    "spc_sentence",
+    "spc_summary",
+    "to_month",
+    "window_label",
+    "window_rates",
+]
+
+QUESTIONS: tuple[str, ...] = SATISFACTION_QUESTIONS
+QUESTION_NAMES: dict[str, str] = {
+    "ease_of_contact": "Ease of contact",
+    "actions_taken": "Actions taken",
+    "kept_informed": "Kept informed",
+    "treatment": "Treatment",
+    "whole_experience": "Whole experience",
+}
+_QUESTION_PHRASES: dict[str, str] = {
+    "ease_of_contact": "the ease of contacting the police",
+    "actions_taken": "the actions taken by the police",
+    "kept_informed": "being kept informed of progress",
+    "treatment": "the way they were treated",
+    "whole_experience": "the whole experience",
+}
+DIMENSION_ORDER: dict[str, tuple[str, ...]] = {
+    "ethnicity": ETHNICITIES,
+    "age_band": AGE_BANDS,
+    "crime_group": CRIME_GROUPS,
+}
+_DIMENSION_WORDS: dict[str, tuple[str, str]] = {  # (noun for the groups, label heading)
+    "ethnicity": ("ethnic groups", "Ethnic group"),
+    "age_band": ("age bands", "Age band"),
+    "crime_group": ("crime groups", "Crime group"),
+}
+NOT_RECORDED = "Not recorded"
+ALL_RESPONDENTS = "All respondents"
+
+LABELS: dict[str, str] = {
+    "question": "Question",
+    "area": "Area",
+    "window": "Period",
+    "period_end": "Period end",
+    "month": "Month",
+    "group": "Group",
+    "respondents": "Respondents",
+    "satisfied": "Satisfied",
+    "not_satisfied": "Not satisfied",
+    "rate": "Satisfied (%)",
+    "lower": "Lower 95% limit",
+    "upper": "Upper 95% limit",
+    "confidence": "Confidence level",
+    "difference_pp": "Difference (percentage points)",
+    "difference_pp_lower": "Difference, lower 95% limit",
+    "difference_pp_upper": "Difference, upper 95% limit",
+    "p_value": "p-value",
+    "result": "Result",
+    "target": "England and Wales (%)",
+    "z": "z-score",
+    "band": "Position on the funnel",
+    "is_force": "This force",
+    "months": "Months",
+    "latest_month": "Latest month",
+    "latest_rate": "Latest month (%)",
+    "mean": "Mean (%)",
+    "lpl": "Lower process limit",
+    "upl": "Upper process limit",
+    "variation": "Latest variation",
+    "special_points": "Special-cause months",
+    "trend": "Mann-Kendall trend",
+    "sen_slope_per_year": "Trend slope (percentage points a year)",
+    "trend_p_value": "Trend p-value",
+}
+"""Plain-English column headings for every table this module returns (see :func:`readable`)."""
+
+
+def _fmt_p(p: Any) -> str:
+    if p is None or (isinstance(p, float) and math.isnan(p)):
+        return "–"
+    return "< 0.001" if float(p) < 0.001 else f"{float(p):.3f}"
+
+
+def _fmt_signed(x: Any) -> str:
+    """A difference already in percentage points: 2.66 -> '+2.7'."""
+    return fmt_change(x, 1)
+
+
+def _pp(x: float) -> str:
+    """A difference in percentage points as words: 2.66 -> '+2.7 percentage points'."""
+    return f"{fmt_change(x, 1)} percentage points"
+
+
+def _fmt_number(x: Any) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    return f"{float(x):.2f}"
+
+
+FORMATS: dict[str, Any] = {
+    "Respondents": fmt_int,
+    "Satisfied": fmt_int,
+    "Not satisfied": fmt_int,
+    "Satisfied (%)": fmt_pct,
+    "Lower 95% limit": fmt_pct,
+    "Upper 95% limit": fmt_pct,
+    "Confidence level": lambda v: fmt_pct(v, 0),
+    "Difference (percentage points)": _fmt_signed,
+    "Difference, lower 95% limit": _fmt_signed,
+    "Difference, upper 95% limit": _fmt_signed,
+    "p-value": _fmt_p,
+    "England and Wales (%)": fmt_pct,
+    "z-score": _fmt_number,
+    "Months": fmt_int,
+    "This force": lambda v: "yes" if bool(v) else "",
+    "Latest month (%)": fmt_pct,
+    "Mean (%)": fmt_pct,
+    "Lower process limit": fmt_pct,
+    "Upper process limit": fmt_pct,
+    "Special-cause months": fmt_int,
+    "Trend slope (percentage points a year)": _fmt_signed,
+    "Trend p-value": _fmt_p,
+}
+"""Formatters keyed by the headings of :data:`LABELS`, for ``section.table(formats=...)``."""
+
+
+# --------------------------------------------------------------------------- helpers
+def _month_series(values: pd.Series) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values.dt.to_period("M")
+    return pd.Series([to_month(v) for v in values], index=values.index, dtype="period[M]")
+
+
+def window_label(period_end: object, months: int = 12) -> str:
+    """'12 months to March 2015'."""
+    return f"{months} months to {month_name(to_month(period_end))}"
+
+
+def readable(df: pd.DataFrame) -> pd.DataFrame:
+    """The table with plain-English column headings (:data:`LABELS`) for the paper."""
+    return df.rename(columns=LABELS)
+
+
+def _question_name(question: str) -> str:
+    if question not in QUESTION_NAMES:
+        raise ValueError(f"unknown question {question!r}; expected one of {list(QUESTIONS)}")
+    return QUESTION_NAMES[question]
+
+
+def _verdict(significant: bool, difference: float, above: str, below: str, same: str) -> str:
+    if not significant:
+        return same
+    return above if difference > 0 else below
+
+
+# --------------------------------------------------------------------------- monthly counts
+def _answer_flags(answers: pd.Series, question: str) -> tuple[pd.Series, pd.Series]:
+    """(answered, satisfied) booleans; blank or whitespace counts as not answered."""
+    text = answers.astype("string").str.strip().str.lower()
+    answered = text.notna() & (text != "")
+    bad = answered & ~text.isin(SATISFACTION_LABELS)
+    if bad.any():
+        first = answers[bad].iloc[0]
+        raise ValueError(
+            f"{question}: {int(bad.sum())} answer(s) are not one of the seven satisfaction "
+            f"labels (first: {first!r})"
+        )
+    satisfied = answered & text.isin(SATISFIED_LABELS)
+    return answered.fillna(False).astype(bool), satisfied.fillna(False).astype(bool)
+
+
+def monthly_counts(
+    responses: pd.DataFrame, questions: Sequence[str] = QUESTIONS
+) -> pd.DataFrame:
+    """Respondents and satisfied per question and interview month (one row per response in).
+
+    Months between the first and last interview month with no responses are kept with zero
+    respondents, so that windows are calendar months. Returns columns ``question``,
+    ``month`` (Period), ``respondents``, ``satisfied`` and ``rate`` (NaN with no respondents).
+    """
+    missing = {"interview_month", *questions} - set(responses.columns)
+    if missing:
+        raise ValueError(f"victim satisfaction responses need columns {sorted(missing)}")
+    if responses.empty:
+        raise EvaluationError("There are no victim satisfaction survey responses to analyse.")
+    months = _month_series(responses["interview_month"])
+    span = pd.period_range(months.min(), months.max(), freq="M")
+    frames = []
+    for question in questions:
+        _question_name(question)
+        answered, satisfied = _answer_flags(responses[question], question)
+        counts = (
+            pd.DataFrame({"month": months.to_numpy(), "respondents": answered.to_numpy(int),
+                          "satisfied": satisfied.to_numpy(int)})
+            .groupby("month")[["respondents", "satisfied"]].sum()
+            .reindex(span, fill_value=0)
+        )
+        counts.index.name = "month"
+        counts = counts.reset_index()
+        counts.insert(0, "question", question)
+        frames.append(counts)
+    out = pd.concat(frames, ignore_index=True)
+    out["respondents"] = out["respondents"].astype("int64")
+    out["satisfied"] = out["satisfied"].astype("int64")
+    out["rate"] = out["satisfied"] / out["respondents"].where(out["respondents"] > 0)
+    return out
+
+
+def _question_months(monthly: pd.DataFrame, question: str) -> pd.DataFrame:
+    rows = monthly.loc[monthly["question"] == question].sort_values("month")
+    if rows.empty:
+        raise ValueError(f"no monthly counts for question {question!r}")
+    return rows.set_index("month")
+
+
+# --------------------------------------------------------------------------- pooled windows
+def _window(monthly: pd.DataFrame, question: str, period_end: object, months: int
+            ) -> tuple[pd.DataFrame, pd.Period, pd.Period]:
+    if isinstance(months, bool) or not isinstance(months, int) or months < 1:
+        raise ValueError(f"months must be a positive whole number, got {months!r}")
+    rows = _question_months(monthly, question)
+    end = to_month(period_end)
+    start = end - (months - 1)
+    first, last = rows.index.min(), rows.index.max()
+    if start < first or end > last:
+        raise EvaluationError(
+            f"The {window_label(end, months)} ({start} to {end}) is not covered by the "
+            f"survey data, which run from {first} to {last}."
+        )
+    return rows.loc[start:end], start, end
+
+
+def _rate_row(satisfied: float, respondents: float, confidence: float) -> dict[str, float]:
+    if respondents <= 0:
+        return {"rate": math.nan, "lower": math.nan, "upper": math.nan}
+    lower, upper = wilson_interval(satisfied, respondents, confidence)
+    return {"rate": satisfied / respondents, "lower": lower, "upper": upper}
+
+
+def window_rates(
+    monthly: pd.DataFrame,
+    period_end: object,
+    months: int = 12,
+    confidence: float = 0.95,
+    questions: Sequence[str] = QUESTIONS,
+) -> pd.DataFrame:
+    """Pooled rate with a Wilson interval per question for the ``months`` to ``period_end``.
+
+    Columns ``question`` (plain name), ``window``, ``period_end`` ('YYYY-MM'),
+    ``respondents``, ``satisfied``, ``not_satisfied``, ``rate``, ``lower``, ``upper``,
+    ``confidence``.
+    """
+    rows = []
+    for question in questions:
+        window, _, end = _window(monthly, question, period_end, months)
+        n = int(window["respondents"].sum())
+        x = int(window["satisfied"].sum())
+        rate = pooled_rate(window["satisfied"], window["respondents"]) if n else math.nan
+        stats = _rate_row(x, n, confidence)
+        rows.append({"question": _question_name(question), "window": window_label(end, months),
+                     "period_end": str(end), "respondents": n, "satisfied": x,
+                     "not_satisfied": n - x, "rate": rate, "lower": stats["lower"],
+                     "upper": stats["upper"], "confidence": confidence})
+    return pd.DataFrame(rows)
+
+
+def rolling_rates(monthly: pd.DataFrame, window: int = 12, confidence: float = 0.95
+                  ) -> pd.DataFrame:
+    """Rolling ``window``-month pooled rate per question with Wilson intervals.
+
+    One row per question and window end with a full window of calendar months (and at least
+    one respondent): ``question``, ``period_end`` (Period), ``respondents``, ``satisfied``,
+    ``rate``, ``lower``, ``upper``.
+    """
+    if isinstance(window, bool) or not isinstance(window, int) or window < 1:
+        raise ValueError(f"window must be a positive whole number, got {window!r}")
+    frames = []
+    for question in monthly["question"].drop_duplicates():
+        rows = _question_months(monthly, question)
+        rate = rolling_pooled_rate(rows["satisfied"], rows["respondents"], window).dropna()
+        if rate.empty:  # no full window, or none with a respondent
+            continue
+        sums = rows[["respondents", "satisfied"]].rolling(window).sum().loc[rate.index]
+        sums = sums.astype("int64")
+        bounds = [wilson_interval(x, n, confidence)
+                  for x, n in zip(sums["satisfied"], sums["respondents"], strict=True)]
+        frames.append(pd.DataFrame({
+            "question": question,
+            "period_end": sums.index,
+            "respondents": sums["respondents"].to_numpy(),
+            "satisfied": sums["satisfied"].to_numpy(),
+            "rate": rate.to_numpy(),
+            "lower": [b[0] for b in bounds],
+            "upper": [b[1] for b in bounds],
+        }))
+    if not frames:
+        raise EvaluationError(
+            f"The survey data cover fewer than {window} months: no rolling rate can be made."
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+# --------------------------------------------------------------------------- comparisons
+def _comparison_columns(x1: float, n1: float, x2: float, n2: float, confidence: float,
+                        above: str, below: str, same: str) -> dict[str, Any]:
+    result = compare_proportions(x1, n1, x2, n2, confidence=confidence)
+    return {"difference_pp": 100 * result.difference, "difference_pp_lower": 100 * result.lower,
+            "difference_pp_upper": 100 * result.upper, "p_value": result.p_value,
+            "result": _verdict(result.significant, result.difference, above, below, same)}
+
+
+def _empty_comparison() -> dict[str, Any]:
+    return {"difference_pp": math.nan, "difference_pp_lower": math.nan,
+            "difference_pp_upper": math.nan, "p_value": math.nan, "result": ""}
+
+
+def _comparator_row(comparators: pd.DataFrame, area: str, period_end: pd.Period,
+                    question: str) -> pd.Series:
+    ends = _month_series(comparators["period_end"])
+    hit = comparators.loc[(comparators["area"] == area) & (ends == period_end)
+                          & (comparators["question"] == question)]
+    if hit.empty:
+        raise EvaluationError(
+            f"satisfaction_comparators has no {question} figure for {area} for the "
+            f"{window_label(period_end)}."
+        )
+    return hit.iloc[0]
+
+
+def against_comparator(
+    monthly: pd.DataFrame,
+    comparators: pd.DataFrame,
+    period_end: object,
+    force_name: str,
+    area: str = "England and Wales",
+    question: str = "whole_experience",
+    confidence: float = 0.95,
+    missing_ok: bool = False,
+) -> pd.DataFrame | None:
+    """The force's 12-month pooled rate against a comparator area, with a significance test.
+
+    Two rows (force, comparator) with ``area``, ``window``, ``period_end``, counts, ``rate``
+    and Wilson ``lower``/``upper``; the force row also holds ``difference_pp`` (force minus
+    comparator, percentage points) with its interval, ``p_value`` and ``result``
+    ("significantly above", "significantly below" or "not significantly different from").
+    With ``missing_ok`` a window the comparators do not cover gives None instead of an error.
+    """
+    force = window_rates(monthly, period_end, 12, confidence, [question]).iloc[0]
+    end = to_month(period_end)
+    try:
+        comp = _comparator_row(comparators, area, end, question)
+    except EvaluationError:
+        if missing_ok:
+            log.info("no %s comparator for %s: comparison left out", area, end)
+            return None
+        raise
+    n2, x2 = float(comp["respondents"]), float(comp["satisfied"])
+    force_row = {"area": force_name, **force.drop(["question"]).to_dict()}
+    force_row.update(_comparison_columns(
+        force["satisfied"], force["respondents"], x2, n2, confidence,
+        "significantly above", "significantly below", "not significantly different from"))
+    comp_row = {"area": area, "window": force["window"], "period_end": str(end),
+                "respondents": int(n2), "satisfied": int(x2), "not_satisfied": int(n2 - x2),
+                **_rate_row(x2, n2, confidence), "confidence": confidence,
+                **_empty_comparison()}
+    out = pd.DataFrame([force_row, comp_row])
+    out.insert(0, "question", _question_name(question))
+    return out
+
+
+def comparison_sentence(table: pd.DataFrame) -> str:
+    """Sentence from :func:`against_comparator`: the rate, its interval and the verdict."""
+    force, comp = table.iloc[0], table.iloc[1]
+    phrase = _QUESTION_PHRASES[_key(force["question"])]
+    level = fmt_pct(force["confidence"], 0)
+    return (
+        f"Victim satisfaction with {phrase} was {fmt_pct(force['rate'])} ({level} CI "
+        f"{fmt_pct(force['lower'])} to {fmt_pct(force['upper'])}) in the {force['window']}, "
+        f"{force['result']} {comp['area']} ({fmt_pct(comp['rate'])})."
+    )
+
+
+def _key(name: str) -> str:
+    for key, label in QUESTION_NAMES.items():
+        if label == name or key == name:
+            return key
+    raise ValueError(f"unknown question {name!r}")
+
+
+def change_since(
+    monthly: pd.DataFrame,
+    period_end: object,
+    baseline_period_end: object,
+    question: str = "whole_experience",
+    months: int = 12,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """The pooled rate now against a baseline window, with a two-proportion z-test.
+
+    Two rows (baseline, current); the current row holds ``difference_pp`` (current minus
+    baseline, percentage points) with its interval, ``p_value`` and ``result``
+    ("a significant rise", "a significant fall" or "no significant change").
+    """
+    if to_month(baseline_period_end) >= to_month(period_end):
+        raise ValueError("the baseline window must end before the current window")
+    base = window_rates(monthly, baseline_period_end, months, confidence, [question]).iloc[0]
+    now = window_rates(monthly, period_end, months, confidence, [question]).iloc[0]
+    base_row = {**base.to_dict(), **_empty_comparison()}
+    now_row = {**now.to_dict(), **_comparison_columns(
+        now["satisfied"], now["respondents"], base["satisfied"], base["respondents"],
+        confidence, "a significant rise", "a significant fall", "no significant change")}
+    return pd.DataFrame([base_row, now_row])
+
+
+def change_sentence(table: pd.DataFrame, detail: bool = True) -> str:
+    """Sentence from :func:`change_since`: from, to, the change and whether it is real.
+
+    ``detail=False`` leaves out the p-value (for a finding, whose numbers must all be in
+    its table).
+    """
+    base, now = table.iloc[0], table.iloc[1]
+    phrase = _QUESTION_PHRASES[_key(now["question"])]
+    diff = float(now["difference_pp"])
+    size = f"{abs(diff):.1f} percentage points"
+    moved = "rose" if diff > 0 else "fell" if diff < 0 else "was unchanged"
+    head = (f"Satisfaction with {phrase} {moved} from {fmt_pct(base['rate'])} in the "
+            f"{base['window']} to {fmt_pct(now['rate'])} in the {now['window']}")
+    p_text = f"p {'< 0.001' if now['p_value'] < 0.001 else '= ' + _fmt_p(now['p_value'])}"
+    if now["result"] == "no significant change":
+        tail = (f" ({size}); the difference is not statistically significant"
+                + (f" ({p_text})" if detail else "") + ", so it may be due to chance.")
+        return head + tail
+    return (f"{head}, {'a rise' if diff > 0 else 'a fall'} of {size} that is statistically "
+            f"significant" + (f" ({p_text}): sampling chance alone is unlikely to explain it."
+                              if detail else "."))
+
+
+# --------------------------------------------------------------------------- groups
+def group_rates(
+    responses: pd.DataFrame,
+    by: str,
+    period_end: object,
+    months: int = 12,
+    question: str = "whole_experience",
+    confidence: float = 0.95,
+    order: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Pooled rate per group (e.g. ethnicity) in a window, each compared with everyone else.
+
+    Rows: each group present (in ``order``, default the contract's order), a "Not recorded"
+    row for blank ``by`` when any, then an "All respondents" total row. Columns ``question``,
+    ``group``,
+    ``window``, ``respondents``, ``satisfied``, ``not_satisfied``, ``rate``, ``lower``,
+    ``upper``, ``confidence``, ``difference_pp`` (group minus all other respondents, in
+    percentage points), its limits,
+    ``p_value`` and ``result``. Suppress small numbers with :func:`group_suppression`.
+    """
+    if by not in responses.columns:
+        raise EvaluationError(
+            f"The survey responses have no {by} column, so satisfaction cannot be broken "
+            f"down by {by.replace('_', ' ')}."
+        )
+    monthly = monthly_counts(responses, [question])
+    _, start, end = _window(monthly, question, period_end, months)
+    months_of = _month_series(responses["interview_month"])
+    inside = responses.loc[((months_of >= start) & (months_of <= end)).to_numpy()]
+    answered, satisfied = _answer_flags(inside[question], question)
+    raw = inside[by].astype("string").str.strip()
+    groups = raw.where(raw.notna() & (raw != ""), NOT_RECORDED).fillna(NOT_RECORDED)
+    frame = pd.DataFrame({"group": groups.to_numpy(), "respondents": answered.to_numpy(int),
+                          "satisfied": satisfied.to_numpy(int)})
+    counts = frame.groupby("group")[["respondents", "satisfied"]].sum()
+    known = list(order if order is not None else DIMENSION_ORDER.get(by, ()))
+    names = [g for g in known if g in counts.index]
+    names += sorted(g for g in counts.index if g not in names and g != NOT_RECORDED)
+    if NOT_RECORDED in counts.index:
+        names.append(NOT_RECORDED)
+    total_n, total_x = int(counts["respondents"].sum()), int(counts["satisfied"].sum())
+    rows = []
+    for name in names:
+        n, x = int(counts.at[name, "respondents"]), int(counts.at[name, "satisfied"])
+        rest_n, rest_x = total_n - n, total_x - x
+        row: dict[str, Any] = {"group": name, "window": window_label(end, months),
+                               "respondents": n, "satisfied": x, "not_satisfied": n - x,
+                               **_rate_row(x, n, confidence), "confidence": confidence}
+        if n > 0 and rest_n > 0:
+            row.update(_comparison_columns(x, n, rest_x, rest_n, confidence,
+                                           "significantly above other respondents",
+                                           "significantly below other respondents",
+                                           "not significantly different from other "
+                                           "respondents"))
+        else:
+            row.update(_empty_comparison())
+        rows.append(row)
+    rows.append({"group": ALL_RESPONDENTS, "window": window_label(end, months),
+                 "respondents": total_n, "satisfied": total_x,
+                 "not_satisfied": total_n - total_x, **_rate_row(total_x, total_n, confidence),
+                 "confidence": confidence, **_empty_comparison()})
+    out = pd.DataFrame(rows)
+    out.insert(0, "question", _question_name(question))
+    return out
+
+
+_GROUP_COUNTS = ("respondents", "satisfied", "not_satisfied")
+_GROUP_RATES = ("rate", "lower", "upper", "difference_pp", "difference_pp_lower",
+                "difference_pp_upper", "p_value", "result")
+
+
+def group_suppression(labels: bool = True) -> dict[str, Any]:
+    """``section.table`` keyword arguments that suppress small groups from :func:`group_rates`.
+
+    Respondents, satisfied and not satisfied are counts of people; every rate, interval and
+    test of a group depends on them; the last row is the total and ``respondents`` is the
+    row total of satisfied and not satisfied (so neither can be recovered by subtraction).
+    With ``labels=False`` the names are the raw column names (for :func:`suppress`).
+    """
+    name = (lambda c: LABELS[c]) if labels else (lambda c: c)
+    counts = [name(c) for c in _GROUP_COUNTS]
+    return {"counts": counts, "rates": {name(r): counts for r in _GROUP_RATES},
+            "total_row": -1, "total_column": name("respondents")}
+
+
+def _shown_groups(table: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """The group rows (not the total) whose rate survives disclosure control."""
+    args = group_suppression(labels=False)
+    result = suppress(table, count_columns=args["counts"], rate_columns=args["rates"],
+                      threshold=threshold, total_row=-1, total_column="respondents")
+    shown = result.table.iloc[:-1]
+    keep = [i for i, v in zip(shown.index, shown["rate"], strict=True)
+            if not (isinstance(v, str) and v == SUPPRESSED) and pd.notna(v)]
+    return table.loc[keep]
+
+
+def group_sentence(table: pd.DataFrame, by: str, threshold: int = 10) -> str:
+    """Plain sentence on the spread between groups and any significant gap.
+
+    Only groups whose figures survive disclosure control (``threshold``) are named; the
+    number of groups too small to report is stated.
+    """
+    noun = _DIMENSION_WORDS.get(by, (by.replace("_", " ") + " groups", ""))[0]
+    window = table["window"].iloc[0]
+    phrase = _QUESTION_PHRASES[_key(table["question"].iloc[0])]
+    named = _shown_groups(table, threshold)
+    named = named.loc[named["group"] != NOT_RECORDED]
+    hidden = int((~table["group"].isin([*named["group"], NOT_RECORDED, ALL_RESPONDENTS])).sum())
+    hidden_text = (f" {hidden} {'group is' if hidden == 1 else 'groups are'} suppressed to "
+                   f"protect small numbers (a count below {threshold} people, or a figure "
+                   "that would reveal one)." if hidden else "")
+    if named.empty:
+        return (f"No figures by {noun} can be reported for the {window}: every group is "
+                f"suppressed to protect small numbers.{hidden_text}")
+    high = named.loc[named["rate"].idxmax()]
+    low = named.loc[named["rate"].idxmin()]
+    if len(named) == 1:
+        text = (f"In the {window}, only one of the {noun} can be reported: "
+                f"{fmt_pct(high['rate'])} of {high['group']} respondents "
+                f"({fmt_int(high['respondents'])}) were satisfied with {phrase}.")
+    else:
+        text = (f"In the {window}, satisfaction with {phrase} ranged across {noun} "
+                f"from {fmt_pct(low['rate'])} ({low['group']}, {fmt_int(low['respondents'])} "
+                f"respondents) to {fmt_pct(high['rate'])} ({high['group']}, "
+                f"{fmt_int(high['respondents'])} respondents).")
+    significant = named.loc[named["result"].str.startswith("significantly")]
+    if significant.empty:
+        text += (" No group reported here differs significantly from all other respondents; "
+                 "differences of this size can arise by chance with groups of this size.")
+    else:
+        parts = [f"{r['group']} ({fmt_pct(r['rate'])}, {r['result']}, "
+                 f"{_pp(r['difference_pp'])})" for _, r in significant.iterrows()]
+        text += (" Significant gaps against all other respondents: " + "; ".join(parts) + ".")
+    return text + hidden_text
+
+
+def group_finding(table: pd.DataFrame, group: str, threshold: int = 10) -> str:
+    """Finding for one group (e.g. burglary victims) from :func:`group_rates`."""
+    hit = _shown_groups(table, threshold)
+    hit = hit.loc[hit["group"] == group]
+    if hit.empty:
+        return (f"Satisfaction of the {group} group in the {table['window'].iloc[0]} cannot be "
+                "reported: too few respondents.")
+    row = hit.iloc[0]
+    label = f"{group} victims" if group in CRIME_GROUPS else f"the {group} group"
+    phrase = _QUESTION_PHRASES[_key(row["question"])]
+    return (f"Satisfaction of {label} with {phrase} was {fmt_pct(row['rate'])} "
+            f"in the {row['window']} ({fmt_int(row['satisfied'])} of "
+            f"{fmt_int(row['respondents'])} respondents; {fmt_pct(row['confidence'], 0)} CI "
+            f"{fmt_pct(row['lower'])} to {fmt_pct(row['upper'])}), "
+            f"{row['result']}.")
+
+
+# --------------------------------------------------------------------------- funnel plot
+def funnel_table(
+    monthly: pd.DataFrame,
+    comparators: pd.DataFrame,
+    period_end: object,
+    force_name: str,
+    area: str = "England and Wales",
+    question: str = "whole_experience",
+    levels: tuple[float, float] = (0.95, 0.998),
+) -> pd.DataFrame:
+    """The force and its peers for one 12-month window, each with its funnel band.
+
+    The target is ``area``'s rate (England and Wales). Peers are every other area in
+    ``comparators`` for that window; the force comes from the survey responses (a row for
+    the force in ``comparators`` is ignored). Columns ``area``, ``respondents``,
+    ``satisfied``, ``rate``, ``target``, ``z``, ``band`` (in words, e.g. "above the upper 95%
+    limit" or "within the limits"), ``is_force``.
+    """
+    end = to_month(period_end)
+    target_row = _comparator_row(comparators, area, end, question)
+    target = float(target_row["satisfied"]) / float(target_row["respondents"])
+    ends = _month_series(comparators["period_end"])
+    peers = comparators.loc[(ends == end).to_numpy() & (comparators["question"] == question)
+                            & ~comparators["area"].isin([area, force_name])]
+    if peers.empty:
+        raise EvaluationError(
+            f"satisfaction_comparators has no peer forces for the {window_label(end)}: "
+            "a funnel plot needs at least one."
+        )
+    force = window_rates(monthly, end, 12, 0.95, [question]).iloc[0]
+    units = pd.DataFrame({
+        "area": [*peers["area"], force_name],
+        "respondents": [*peers["respondents"].astype("int64"), int(force["respondents"])],
+        "satisfied": [*peers["satisfied"].astype("int64"), int(force["satisfied"])],
+    })
+    assessed = funnel_assess(units["satisfied"], units["respondents"], target, levels=levels)
+    units["rate"] = assessed["proportion"].to_numpy()
+    units["target"] = target
+    units["z"] = assessed["z"].to_numpy()
+    units["band"] = [_band_words(b) for b in assessed["band"]]
+    units["is_force"] = units["area"] == force_name
+    units.insert(1, "window", window_label(end))
+    units.attrs.update({"target": target, "target_area": area, "levels": tuple(levels),
+                        "question": question})
+    return units.sort_values("rate", ascending=False, ignore_index=True)
+
+
+def _band_words(band: str) -> str:
+    """funnel_assess's band in words: 'above 95%' -> 'above the upper 95% limit'."""
+    if band == "within limits":
+        return "within the limits"
+    side, level = band.split(" ", 1)
+    return f"{side} the {'upper' if side == 'above' else 'lower'} {level} limit"
+
+
+def funnel_sentence(table: pd.DataFrame) -> str:
+    """Where the force sits on the funnel, and how many peers sit outside the limits."""
+    force = table.loc[table["is_force"]].iloc[0]
+    peers = table.loc[~table["is_force"]]
+    target_area = table.attrs.get("target_area", "England and Wales")
+    outside = peers.loc[peers["band"] != "within the limits"]
+    rank = int((table["rate"] > force["rate"]).sum()) + 1
+    text = (f"In the {force['window']}, {force['area']} ({fmt_pct(force['rate'])} of "
+            f"{fmt_int(force['respondents'])} respondents) ranked {rank} of {len(table)} "
+            f"forces shown and lay {force['band']} of the funnel around the {target_area} "
+            f"rate of {fmt_pct(force['target'])}.")
+    if outside.empty:
+        text += f" All {len(peers)} peer forces lay within the 95% limits."
+    else:
+        parts = [f"{r['area']} ({fmt_pct(r['rate'])}, {r['band']})"
+                 for _, r in outside.iterrows()]
+        text += (f" {len(outside)} of {len(peers)} peer forces lay outside the 95% limits: "
+                 + "; ".join(parts) + ".")
+    return text
+
+
+def funnel_plot(table: pd.DataFrame) -> Chart:
+    """Funnel plot (charts.funnel_chart) with the force ringed and named; alt text from data."""
+    target_area = table.attrs.get("target_area", "England and Wales")
+    question = table.attrs.get("question", "whole_experience")
+    levels = table.attrs.get("levels", (0.95, 0.998))
+    window = table["window"].iloc[0]
+    target = float(table["target"].iloc[0])
+    title = f"{QUESTION_NAMES[question]}: forces against {target_area}, {window}"
+    chart = charts.funnel_chart(
+        table["satisfied"].tolist(), table["respondents"].tolist(), target,
+        title, "Respondents in the 12 months (log scale)", "Victims satisfied (%)",
+        labels=table["area"].tolist(), levels=levels, improvement="increase",
+        highlight=str(table.loc[table["is_force"], "area"].iloc[0]),
+        target_label=f"{target_area} ({fmt_pct(target)})")
+    chart.alt_text = chart.alt_text + " " + funnel_sentence(table)
+    return chart
+
+
+# --------------------------------------------------------------------------- SPC and trend
+def _monthly_series(monthly: pd.DataFrame, question: str, period_end: object, months: int
+                    ) -> pd.Series:
+    window, _, _ = _window(monthly, question, period_end, months)
+    empty = window.index[window["respondents"] == 0]
+    if len(empty):
+        raise EvaluationError(
+            f"{QUESTION_NAMES[question]}: no respondents in {', '.join(map(str, empty[:5]))}; "
+            "an XmR chart needs a rate for every month."
+        )
+    rate = window["satisfied"] / window["respondents"]
+    rate.index = window.index.to_timestamp()
+    rate.index.name = "month"
+    return rate.astype(float)
+
+
+def monthly_spc(monthly: pd.DataFrame, period_end: object, months: int = 36,
+                question: str = "whole_experience") -> XmRResult:
+    """XmR chart (higher is better) of the monthly rate over the ``months`` to ``period_end``,
+    its limits clipped to 0–100%."""
+    return xmr(_monthly_series(monthly, question, period_end, months), improvement="increase",
+               bounds=(0, 1))
+
+
+def spc_summary(monthly: pd.DataFrame, period_end: object, months: int = 36,
+                questions: Sequence[str] = QUESTIONS, alpha: float = 0.05) -> pd.DataFrame:
+    """Per question: the XmR picture of the monthly rate and a Mann-Kendall trend test.
+
+    Columns ``question``, ``months``, ``latest_month``, ``latest_rate``, ``mean``, ``lpl``,
+    ``upl``, ``variation`` (latest point), ``special_points`` (months flagged by any rule),
+    ``trend`` ("increasing", "decreasing", "no trend"), ``sen_slope_per_year`` (Sen's slope
+    of the monthly rate x 12, in percentage points) and ``trend_p_value``.
+    """
+    rows = []
+    for question in questions:
+        series = _monthly_series(monthly, question, period_end, months)
+        result = xmr(series, improvement="increase", bounds=(0, 1))
+        trend = mann_kendall(series, alpha=alpha)
+        last = result.points.iloc[-1]
+        rows.append({
+            "question": QUESTION_NAMES[question], "months": len(series),
+            "latest_month": series.index[-1].strftime("%Y-%m"), "latest_rate": last["value"],
+            "mean": last["mean"], "lpl": last["lpl"], "upl": last["upl"],
+            "variation": result.latest_variation,
+            "special_points": int(result.points["special_cause"].notna().sum()),
+            "trend": trend.trend, "sen_slope_per_year": 100 * 12 * trend.sen_slope,
+            "trend_p_value": trend.p_value,
+        })
+    return pd.DataFrame(rows)
+
+
+def spc_sentence(summary: pd.DataFrame, result: XmRResult,
+                 question: str = "whole_experience") -> str:
+    """What the XmR chart and the trend test say about one question's monthly rate."""
+    row = summary.loc[summary["question"] == QUESTION_NAMES[question]].iloc[0]
+    phrase = _QUESTION_PHRASES[question]
+    first = result.points.index[0].strftime("%B %Y")
+    last = result.points.index[-1].strftime("%B %Y")
+    text = (f"Month by month, satisfaction with {phrase} averaged {fmt_pct(row['mean'])} over "
+            f"the {row['months']} months from {first} to {last}, with process limits of "
+            f"{fmt_pct(row['lpl'])} to {fmt_pct(row['upl'])}: a single month anywhere in that "
+            f"range is ordinary variation. The latest month ({fmt_pct(row['latest_rate'])}) "
+            f"shows {row['variation']} variation")
+    flagged = int(row["special_points"])
+    if flagged:
+        kinds = result.points["variation"].loc[result.points["special_cause"].notna()]
+        improvement = int((kinds == "improvement").sum())
+        concern = int((kinds == "concern").sum())
+        text += (f"; {flagged} month(s) show special-cause variation "
+                 f"({improvement} improvement, {concern} concern).")
+    else:
+        text += "; no month shows special-cause variation."
+    if row["trend"] == "no trend":
+        text += (" The Mann-Kendall test finds no significant monotonic trend over the "
+                 f"period (p = {_fmt_p(row['trend_p_value'])}).")
+    else:
+        text += (f" The Mann-Kendall test finds a significant {row['trend']} trend (about "
+                 f"{_pp(row['sen_slope_per_year'])} a year, "
+                 f"p = {_fmt_p(row['trend_p_value'])}).")
+    return text
+
+
+def period_sentence(rates: pd.DataFrame, comparison: pd.DataFrame | None = None) -> str:
+    """The reporting period's latest 12-month rates for all questions, in one paragraph."""
+    whole = rates.loc[rates["question"] == QUESTION_NAMES["whole_experience"]]
+    ordered = rates.sort_values("rate", ascending=False)
+    top, bottom = ordered.iloc[0], ordered.iloc[-1]
+    text = ""
+    if not whole.empty:
+        w = whole.iloc[0]
+        text = (f"In the {w['window']} (the latest 12 months of the reporting period), "
+                f"{fmt_pct(w['rate'])} of {fmt_int(w['respondents'])} victims surveyed were "
+                f"satisfied with the whole experience ({fmt_pct(w['confidence'], 0)} CI "
+                f"{fmt_pct(w['lower'])} to {fmt_pct(w['upper'])})")
+        if comparison is not None:
+            f, c = comparison.iloc[0], comparison.iloc[1]
+            text += f", {f['result']} {c['area']} ({fmt_pct(c['rate'])})"
+        text += ". "
+    text += (f"Of the five questions, satisfaction was highest with "
+             f"{top['question'].lower()} ({fmt_pct(top['rate'])}) and lowest with "
+             f"{bottom['question'].lower()} ({fmt_pct(bottom['rate'])}).")
+    return text
+
+
+# --------------------------------------------------------------------------- rolling chart
+def rolling_chart(rolling: pd.DataFrame, end: object | None = None,
+                  marks: Mapping[str, object] | None = None) -> Chart:
+    """Rolling 12-month pooled rate for each question with Wilson 95% bands.
+
+    ``end`` cuts the series at a month; ``marks`` labels months with vertical lines (e.g.
+    the headline and baseline windows).
+    """
+    data = rolling.copy()
+    if end is not None:
+        data = data.loc[data["period_end"] <= to_month(end)]
+    if data.empty:
+        raise EvaluationError("No rolling 12-month rates to chart up to the end of the period.")
+    apply_house_style()
+    fig, ax = plt.subplots(figsize=(8.6, 4.6))
+    order = [q for q in QUESTIONS if q in set(data["question"])]
+    for colour, question in zip(PALETTE, order, strict=False):
+        part = data.loc[data["question"] == question]
+        x = part["period_end"].dt.to_timestamp()
+        ax.fill_between(x, part["lower"], part["upper"], color=colour, alpha=0.15, lw=0)
+        ax.plot(x, part["rate"], color=colour, lw=2.2 if question == "whole_experience" else 1.4,
+                label=QUESTION_NAMES[question])
+    for label, month in (marks or {}).items():
+        when = to_month(month).to_timestamp()
+        ax.axvline(when, color=OKABE_ITO["grey"], ls=":", lw=1)
+        ax.text(when, 1.0, f" {label}", transform=ax.get_xaxis_transform(), fontsize=8,
+                va="top", ha="left", color="black")
+    first, last = data["period_end"].min(), data["period_end"].max()
+    title = "Victims satisfied, rolling 12 months, by question"
+    finish_axes(ax, title, "End of the 12-month window", "Victims satisfied (%)")
+    ax.yaxis.set_major_formatter(charts.percent)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+    fig.tight_layout()
+    latest = data.loc[data["period_end"] == last].set_index("question")
+    whole = data.loc[data["question"] == "whole_experience"]
+    parts = [f"Line chart of the percentage of victims satisfied over rolling 12-month "
+             f"windows ending {month_name(first)} to {month_name(last)}, one line per question, "
+             f"each with a shaded 95% confidence band"]
+    if not whole.empty:
+        hi = whole.loc[whole["rate"].idxmax()]
+        lo = whole.loc[whole["rate"].idxmin()]
+        parts.append(f"whole experience ranged from {fmt_pct(lo['rate'])} "
+                     f"({month_name(lo['period_end'])}) to {fmt_pct(hi['rate'])} "
+                     f"({month_name(hi['period_end'])})")
+    parts.append(f"in the 12 months to {month_name(last)}: " + ", ".join(
+        f"{QUESTION_NAMES[q].lower()} {fmt_pct(latest.at[q, 'rate'])}"
+        for q in order if q in latest.index))
+    top = max((q for q in order if q in latest.index), key=lambda q: latest.at[q, "rate"])
+    low = min((q for q in order if q in latest.index), key=lambda q: latest.at[q, "rate"])
+    parts.append(f"{QUESTION_NAMES[top].lower()} is the highest and "
+                 f"{QUESTION_NAMES[low].lower()} the lowest")
+    return Chart(figure=fig, title=title, alt_text="; ".join(parts) + ".")
+
+
+def rolling_for_csv(rolling: pd.DataFrame) -> pd.DataFrame:
+    """The rolling rates with months as 'YYYY-MM' and plain question names (chart data)."""
+    out = rolling.copy()
+    out["period_end"] = out["period_end"].astype(str)
+    out["question"] = out["question"].map(QUESTION_NAMES)
+    return out
+

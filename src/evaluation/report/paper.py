@@ -1,0 +1,379 @@
+"""Assemble the board paper (one Markdown source) from the executed sections' records.
+
+The paper follows the house style of the 2016 Business Coordination Board paper: a header
+block (To / From / Date), the title, numbered sections (1 Purpose, 2 Recommendation, ...)
+and numbered paragraphs (1.1, 1.2, ...). After the summary, the scorecard and the
+background come the five kinds of engagement of the 2016 paper (Listening, Responding,
+Consulting, Collaborating, Empowering), then one chapter per measure, the Conclusion and
+appendices (public contact table, data quality, methods, provenance). The same Markdown is
+rendered to HTML and to PDF by :mod:`evaluation.report.render`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from evaluation.config.params import ReportParams
+
+ENGAGEMENT_PARTS = ("Listening", "Responding", "Consulting", "Collaborating", "Empowering")
+PART_INTROS = {
+    "Listening": "The Commissioner listens to public concerns through correspondence, public "
+                 "meetings, surgeries and the Commissioner's outreach.",
+    "Responding": "The Commissioner responds to the concerns raised to ensure they are acted "
+                  "upon, and holds the Constabulary to account for the service it gives.",
+    "Consulting": "The Commissioner consults the public to obtain their feedback, for example "
+                  "on the policing element of the council tax (the precept).",
+    "Collaborating": "The Commissioner collaborates with partners to tackle crime and "
+                     "disorder.",
+    "Empowering": "The Commissioner empowers people through funding projects, capacity "
+                  "building and involvement in community schemes and volunteering.",
+}
+PART_MEASURES = {
+    "Listening": ("01_public_contact",),
+    "Responding": ("04_victims_hub", "03_victim_satisfaction", "02_call_handling"),
+    "Consulting": ("03_victim_satisfaction",),
+    "Collaborating": ("05_grants", "07_crime_and_confidence"),
+    "Empowering": ("05_grants",),
+}
+SUMMARY_SECTION = "00_summary"
+MAX_PAPER_COLUMNS = 7  # wider tables do not fit an A4 page legibly
+MAX_PAPER_ROWS = 24    # longer ones belong in the data, not the paper
+APPENDIX_TABLE = ("01_public_contact", "appendix1")
+
+SYNTHETIC_WARNING = (
+    "This pack was produced from the SYNTHETIC sample force bundled with the package "
+    "(data/sample). Figures quoted from the 2016 board paper and the 2019 letter are real "
+    "published figures, and the crime and confidence context uses real public data; every "
+    "other number describes synthetic data and must not be read as real performance."
+)
+
+METHODS = [
+    "Proportions are given with Wilson score 95% confidence intervals (Wilson 1927). Rolling "
+    "12-month rates pool the numerators and denominators of the twelve months.",
+    "Two proportions (for example the force against England and Wales) are compared with the "
+    "pooled two-proportion z-test; a difference is called significant when p < 0.05.",
+    "Monthly series are shown as XmR statistical process control charts following NHS England's "
+    "Making Data Count (as implemented in NHSRplotthedots 0.2.2): process limits at the mean "
+    "± 2.66 × the mean moving range; special cause is a point outside the limits, a run of 7 "
+    "rising or falling points, 2 of 3 points close to a limit, or 7 points on one side of the "
+    "mean.",
+    "Funnel plots compare units of different size against control limits at 95% and 99.8% "
+    "(Spiegelhalter 2005).",
+    "Call-handling staffing uses the Erlang C model (and Erlang A, which allows callers to "
+    "hang up) for the handlers needed to answer a share of calls within the target time.",
+    "Trends are tested with the Mann–Kendall test and sized with Sen's slope.",
+    "Disclosure control: any count of people or cases from 1 to the threshold minus one, and "
+    "any rate based on such a count, is shown as [c]; where a total would reveal a suppressed "
+    "figure, another is suppressed too.",
+    "Details and sources of every method are in docs/methods.md of the package.",
+]
+
+
+@dataclass
+class SectionRecord:
+    """One executed section as recorded by :class:`evaluation.report.publish.SectionWriter`."""
+
+    section_id: str
+    title: str
+    blocks: list[dict[str, Any]]
+    failed_reason: str | None = None
+
+    @classmethod
+    def read(cls, path: Path) -> SectionRecord:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(data["section_id"], data["title"], data["blocks"])
+
+
+@dataclass
+class _Writer:
+    section: int = 0
+    paragraph: int = 0
+    table: int = 0
+    figure: int = 0
+    out: list[str] = field(default_factory=list)
+    supporting: list[dict[str, Any]] = field(default_factory=list)
+
+    def heading(self, title: str) -> None:
+        self.section += 1
+        self.paragraph = 0
+        self.out.append(f"\n# {self.section}. {title}\n")
+
+    def appendix(self, letter: str, title: str) -> None:
+        self.out.append(f"\n# Appendix {letter}. {title}\n")
+
+    def sub(self, title: str) -> None:
+        self.out.append(f"\n## {title}\n")
+
+    def para(self, text: str) -> None:
+        self.paragraph += 1
+        self.out.append(f"{self.section}.{self.paragraph}\u2003{text}\n")
+
+    def box(self, cls: str, text: str) -> None:
+        self.out.append(f"\n::: {{.{cls}}}\n{text}\n:::\n")
+
+    def table_block(self, block: dict[str, Any]) -> None:
+        self.table += 1
+        caption = f"Table {self.table}: {block['caption']}"
+        self.out.append(markdown_table(block["columns"], block["rows"], caption))
+        if block.get("footnote"):
+            self.out.append(f"*{block['footnote']}*\n")
+
+    def figure_block(self, block: dict[str, Any]) -> None:
+        self.figure += 1
+        alt = block["alt"].replace('"', "'").replace("\n", " ")
+        self.out.append(
+            f"![Figure {self.figure}: {block['caption']}]({block['png']})"
+            f'{{alt="{alt}" width="100%"}}\n'
+        )
+
+
+def _escape_cell(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_table(columns: list[str], rows: list[list[str]], caption: str) -> str:
+    """A pipe table with a header row and a caption (Pandoc's ``Table:`` syntax)."""
+    head = "| " + " | ".join(_escape_cell(_label(c)) for c in columns) + " |"
+    numeric = [
+        all(re.fullmatch(r"[-+£]?[\d,.]+%?|–|\[c\]", str(r[i]).strip() or "–") for r in rows)
+        for i in range(len(columns))
+    ]
+    # Pandoc sizes wrapped columns by the dashes under each heading: give each column dashes in
+    # proportion to its longest word or cell (capped), so long text gets the room it needs.
+    widths = []
+    for i, c in enumerate(columns):
+        longest_cell = max((len(str(r[i])) for r in rows), default=0)
+        longest_word = max((len(w) for w in str(c).split()), default=1)
+        widths.append(max(14, min(26, max(longest_cell, longest_word + 4))))
+    rule = "|" + "|".join(("-" * (w - 1) + ":") if n else (":" + "-" * (w - 1))
+                          for w, n in zip(widths, numeric, strict=True)) + "|"
+    if len(rule) <= 72:  # short tables keep Pandoc's natural widths
+        rule = "|" + "|".join("---:" if n else ":---" for n in numeric) + "|"
+    body = ["| " + " | ".join(_escape_cell(c) for c in r) + " |" for r in rows]
+    return "\n".join([head, rule, *body, "", f"Table: {caption}", ""])
+
+
+def _label(column: str) -> str:
+    """A column name as a heading: 'change_pct' → 'Change (%)', 'mean' → 'Mean'."""
+    if column != column.lower() or " " in column:
+        return column  # already written for people
+    text = column.replace("_pct", " (%)").replace("_gbp", " (£)").replace("_s", " (s)") \
+        if column.endswith(("_pct", "_gbp", "_s")) else column
+    text = text.replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def _emit(w: _Writer, blocks: list[dict[str, Any]]) -> None:
+    for block in blocks:
+        kind = block["type"]
+        if kind == "heading":
+            w.sub(block["text"])
+        elif kind in ("paragraph", "finding"):
+            w.para(block["text"])
+        elif kind == "note":
+            w.box("note", f"**Note.** {block['text']}")
+        elif kind == "table" and not block.get("appendix"):
+            fits = (len(block["columns"]) <= MAX_PAPER_COLUMNS
+                    and len(block["rows"]) <= MAX_PAPER_ROWS)
+            if block.get("paper") is False or (block.get("paper") is None and not fits):
+                w.supporting.append(block)
+            else:
+                w.table_block(block)
+        elif kind == "figure":
+            w.figure_block(block)
+
+
+def _has_body(record: SectionRecord) -> bool:
+    """Does the section have content of its own (outside the engagement chapters)?"""
+    return any(b["type"] in ("paragraph", "table", "figure") and not b.get("part")
+               for b in record.blocks)
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def header_block(params: ReportParams) -> str:
+    """The To / From / Date block and the title, as in the 2016 paper."""
+    date_text = f"{params.paper_date.day} {params.paper_date:%B %Y}"
+    return (
+        f"**To:** {params.board}  \n**From:** {params.author}  \n**Date:** {date_text}\n\n"
+        f"**{params.title.upper()}**\n"
+    )
+
+
+def findings(records: list[SectionRecord]) -> list[dict[str, Any]]:
+    """Every key finding recorded by the sections, in section order."""
+    return [dict(b, section_id=r.section_id) for r in records for b in r.blocks
+            if b["type"] == "finding"]
+
+
+def _find_table(records: list[SectionRecord], section_id: str, name: str
+                ) -> dict[str, Any] | None:
+    for r in records:
+        if r.section_id == section_id:
+            for b in r.blocks:
+                if b["type"] == "table" and b["name"] == name:
+                    return b
+    return None
+
+
+def build_markdown(
+    params: ReportParams,
+    records: list[SectionRecord],
+    provenance: list[str],
+    draft_reasons: list[str] | None = None,
+    changes: list[str] | None = None,
+    input_warnings: list[str] | None = None,
+) -> str:
+    """The whole paper as Pandoc Markdown.
+
+    ``changes`` are sentences on what changed since the previous paper (see
+    :mod:`evaluation.report.previous`); ``input_warnings`` are what the checks made before any
+    section
+    ran found (e.g. an optional dataset that does not cover the period), for the data-quality
+    appendix.
+    """
+    period = (f"{params.period_start.day} {params.period_start:%B %Y} to "
+              f"{params.period_end.day} {params.period_end:%B %Y}")
+    w = _Writer()
+    w.out.append(header_block(params))
+    if draft_reasons:
+        w.box("draft", "**DRAFT — INCOMPLETE.** This paper is not complete and must not be "
+                       "circulated: " + "; ".join(draft_reasons) + ".")
+    w.out.append("\n::: {.contents}\n:::\n")
+
+    w.heading("Purpose")
+    w.para(
+        f"The purpose of this report is to update the {params.board} (\u201cthe Board\u201d) on "
+        "how the Police and Crime Commissioner (\u201cthe Commissioner\u201d) is engaging with "
+        "the public to understand people's concerns, the action being taken to address these "
+        f"concerns and its value, for the period {period}."
+    )
+    w.heading("Recommendation")
+    w.para(params.recommendation)
+
+    w.heading("Summary of the evidence")
+    summary = findings(records)
+    for item in summary:
+        w.para(item["text"])
+    if not summary:
+        w.para("No section produced a finding for this period.")
+    if changes:
+        w.sub("Since the previous paper")
+        for text in changes:
+            w.para(text)
+
+    by_id = {r.section_id: r for r in records}
+    scorecard = by_id.get(SUMMARY_SECTION)
+    if scorecard is not None:
+        w.heading(scorecard.title)
+        if scorecard.failed_reason:
+            w.box("not-available", f"**Not available:** {scorecard.failed_reason}")
+        else:
+            _emit(w, [b for b in scorecard.blocks if b["type"] != "finding"])
+
+    w.heading("Background")
+    w.para(
+        "In exercising the powers conferred under the Police Reform and Social Responsibility "
+        "Act 2011, the Policing Protocol Order 2011 sets out the Commissioner's duty to "
+        "\u201cprovide the local link between the police and communities, working to translate "
+        "the legitimate desires and aspirations of the public into action\u201d."
+    )
+    w.para(
+        "The Commissioner's engagement takes five forms: listening, responding, consulting, "
+        "collaborating and empowering. This paper evaluates each, then each measure in turn; "
+        "every figure is computed from the data listed in the provenance appendix, and the "
+        "sentences are written from the results by rules, not by hand."
+    )
+    if params.synthetic_data:
+        w.para(SYNTHETIC_WARNING)
+
+    measure_records = [r for r in records if r.section_id != SUMMARY_SECTION]
+    part_blocks = {
+        part: [b for r in measure_records if not r.failed_reason for b in r.blocks
+               if b.get("part") == part and b["type"] != "finding"]
+        for part in ENGAGEMENT_PARTS
+    }
+    parts_present = [p for p in ENGAGEMENT_PARTS if part_blocks[p]]
+    chapter_of: dict[str, str] = {}
+    number = w.section + len(parts_present) + 1
+    for record in measure_records:
+        if record.failed_reason or _has_body(record):
+            chapter_of[record.section_id] = f"section {number} ({record.title})"
+            number += 1
+    for part in parts_present:
+        w.heading(part)
+        w.para(PART_INTROS[part])
+        _emit(w, part_blocks[part])
+        refs = [chapter_of[s] for s in PART_MEASURES.get(part, ()) if s in chapter_of]
+        if refs:
+            w.para("Evidence of the outcomes is reported in " + _join(refs) + ".")
+
+    for record in measure_records:
+        own = [b for b in record.blocks if not b.get("part") and b["type"] != "finding"]
+        if record.failed_reason:
+            w.heading(record.title)
+            w.box("not-available",
+                  f"**Not available:** this section failed to run: {record.failed_reason}")
+            continue
+        if not _has_body(record):
+            continue
+        w.heading(record.title)
+        section_findings = [b for b in record.blocks if b["type"] == "finding"]
+        for b in section_findings:
+            w.para(b["text"])
+        _emit(w, own)
+
+    w.heading("Conclusion")
+    conclusions = [b["text"] for r in records for b in r.blocks if b["type"] == "conclusion"]
+    for text in conclusions:
+        w.para(text)
+    n_ok = sum(r.failed_reason is None for r in records)
+    w.para(
+        f"This paper reports {n_ok} of {len(records)} sections of the evaluation for the "
+        "period. The Board is asked to note the findings summarised in section 3."
+    )
+
+    w.appendix("A", "Public contact figures")
+    appendix = _find_table(records, *APPENDIX_TABLE)
+    if appendix is not None:
+        w.out.append("Online reports and web chats by quarter, as in Appendix 1 of the letter "
+                     "to the Police and Crime Panel of 22 January 2019, with totals and changes "
+                     "recomputed from the counts.\n")
+        w.table_block(appendix)
+    else:
+        w.out.append("The public contact section did not produce its table.\n")
+
+    w.appendix("B", "Data quality")
+    notes: dict[str, list[str]] = {}  # each remark once, with every section that met it
+    for text in input_warnings or []:
+        notes.setdefault(text, ["Checks before the run"])
+    for b in (b for r in records for b in r.blocks if b["type"] == "quality"):
+        sections = notes.setdefault(b["text"], [])
+        if b["section"] not in sections:
+            sections.append(b["section"])
+    if notes:
+        w.out.extend(f"- *{_join(sections)}*: {text}\n" for text, sections in notes.items())
+    else:
+        w.out.append("No data-quality warnings were raised by the loaders or the sections.\n")
+
+    w.appendix("C", "Methods")
+    w.out.extend(f"- {text}\n" for text in METHODS)
+    w.out.append(f"- Disclosure threshold for this paper: {params.disclosure_threshold}.\n")
+
+    w.appendix("D", "Supporting tables")
+    if w.supporting:
+        w.out.append("These tables are too wide or too long to print legibly here. Each is in "
+                     "the pack's tables/ folder as CSV and in the section's HTML export.\n")
+        w.out.extend(f"- {b['caption']}: `{b['csv']}`\n" for b in w.supporting)
+    else:
+        w.out.append("Every table of the evaluation is printed above.\n")
+
+    w.appendix("E", "Provenance")
+    w.out.extend(f"- {line}\n" for line in provenance)
+    return "\n".join(w.out)

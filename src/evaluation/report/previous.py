@@ -1,0 +1,81 @@
+"""What changed since the previous paper (``evaluation report --previous reports/<run>``).
+
+Compares the scorecard of this run with the scorecard of the earlier run, indicator by
+indicator, and says in plain words what moved. When either run has no scorecard it compares
+the periods and the headline findings instead.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from evaluation.report.formatting import fmt_gbp, fmt_int, fmt_number, fmt_pct
+
+SCORECARD_CSV = Path("tables") / "00_summary__scorecard.csv"
+
+
+def format_value(value: float, unit: str) -> str:
+    """A scorecard value as the board reads it, by its unit."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if unit == "percent":
+        return fmt_pct(value)
+    if unit == "gbp":
+        return fmt_gbp(value)
+    if unit == "count":
+        return fmt_int(value)
+    return fmt_number(value)
+
+
+def _findings(run: Path) -> list[str]:
+    texts = []
+    for path in sorted((run / "sections").glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        texts += [b["text"] for b in data["blocks"] if b["type"] == "finding"]
+    return texts
+
+
+def compare_scorecards(before: pd.DataFrame, now: pd.DataFrame) -> list[str]:
+    """One sentence per indicator whose latest value differs between the two scorecards."""
+    merged = now.merge(before, on="indicator", how="left", suffixes=("", "_previous"))
+    sentences = []
+    for row in merged.itertuples(index=False):
+        prev = row.latest_value_previous
+        if prev is None or (isinstance(prev, float) and math.isnan(prev)):
+            sentences.append(f"{row.indicator}: new on the scorecard, "
+                             f"{format_value(row.latest_value, row.unit)} "
+                             f"({row.latest_period}).")
+            continue
+        if prev == row.latest_value:
+            continue
+        sentences.append(
+            f"{row.indicator}: {format_value(prev, row.unit)} "
+            f"({row.latest_period_previous}) in the previous paper, "
+            f"{format_value(row.latest_value, row.unit)} ({row.latest_period}) now."
+        )
+    return sentences
+
+
+def changes_since(previous_run: Path, current_run: Path) -> list[str]:
+    """Sentences on what changed between ``previous_run`` and ``current_run`` (run folders)."""
+    manifest = json.loads((previous_run / "manifest.json").read_text(encoding="utf-8"))
+    p = manifest["params"]
+    lines = [f"The previous paper ('{p['run_name']}') covered {p['period_start']} to "
+             f"{p['period_end']}."]
+    before_csv, now_csv = previous_run / SCORECARD_CSV, current_run / SCORECARD_CSV
+    if before_csv.is_file() and now_csv.is_file():
+        changed = compare_scorecards(pd.read_csv(before_csv), pd.read_csv(now_csv))
+        lines += changed or ["No scorecard indicator has changed since then."]
+        return lines
+    old = set(_findings(previous_run))
+    new = [t for t in _findings(current_run) if t not in old]
+    if new:
+        lines.append(f"{len(new)} finding(s) differ from the previous paper; they are marked in "
+                     "the summary above.")
+    else:
+        lines.append("The headline findings are the same as in the previous paper.")
+    return lines

@@ -1,0 +1,249 @@
+"""What a section notebook shows, recorded so the board paper can be assembled from it.
+
+A notebook creates one :class:`SectionWriter` and calls ``paragraph``, ``finding``, ``table``
+and ``figure``. Each call displays its block in the notebook (so the analyst sees it in
+JupyterLab) and, when the batch run gives an ``output_dir``, records it: the data behind
+every table and chart goes to ``tables/<section>__<name>.csv``, every chart to
+``figures/<section>__<name>.png``, and the ordered blocks to ``sections/<section>.json``,
+from which :mod:`evaluation.report.paper` writes the paper.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from evaluation.data import read_log
+from evaluation.methods.disclosure import SUPPRESSED, suppress
+from evaluation.report.charts import Chart
+
+log = logging.getLogger(__name__)
+
+Formatter = Callable[[Any], str]
+
+
+def _display(obj: Any) -> None:
+    try:
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - IPython ships with ipykernel
+        return
+    display(obj)
+
+
+def _html(text: str) -> Any:
+    from IPython.display import HTML
+
+    return HTML(text)
+
+
+def _markdown(text: str) -> Any:
+    from IPython.display import Markdown
+
+    return Markdown(text)
+
+
+def format_table(df: pd.DataFrame, formats: Mapping[str, Formatter] | None = None) -> pd.DataFrame:
+    """Apply a formatter per column (others as text); missing values shown as '–'."""
+    formats = dict(formats or {})
+    out = pd.DataFrame(index=df.index)
+    for col in df.columns:
+        fmt = formats.get(col)
+        if fmt is not None:
+            out[col] = [v if isinstance(v, str) and v == SUPPRESSED else fmt(v)
+                        for v in df[col]]
+        else:
+            out[col] = ["–" if pd.isna(v) else str(v) for v in df[col]]
+    return out
+
+
+@dataclass
+class SectionWriter:
+    """Collects a section's blocks, shows them, and writes them when ``output_dir`` is set."""
+
+    section_id: str
+    title: str
+    output_dir: str | Path | None = None
+    synthetic_data: bool = False
+    disclosure_threshold: int = 10
+    blocks: list[dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._root = Path(self.output_dir) if self.output_dir else None
+        self._part: str | None = None
+        read_log.start()  # note the files read from here on (the batch run starts at import)
+        if self._root is not None:
+            for sub in ("tables", "figures", "sections"):
+                (self._root / sub).mkdir(parents=True, exist_ok=True)
+        if self.synthetic_data:
+            self.note(
+                "This section uses the SYNTHETIC sample force where it shows call, survey, "
+                "grant or engagement records; published figures from the source papers are "
+                "labelled with their paper and paragraph."
+            )
+
+    def _add(self, block: dict[str, Any]) -> None:
+        if self._part is not None:
+            block["part"] = self._part
+        self.blocks.append(block)
+
+    # -- text -------------------------------------------------------------------------
+    def part(self, name: str | None) -> None:
+        """Place the following blocks in a chapter of the paper named for a kind of
+        engagement ("Listening", "Responding", "Consulting", "Collaborating", "Empowering");
+        ``None`` returns to this section's own chapter."""
+        from evaluation.report.paper import ENGAGEMENT_PARTS
+
+        if name is not None and name not in ENGAGEMENT_PARTS:
+            raise ValueError(f"part must be one of {ENGAGEMENT_PARTS}, got {name!r}")
+        self._part = name
+        if name:
+            _display(_markdown(f"## {name}"))
+
+    def heading(self, text: str) -> None:
+        """A sub-heading within the section."""
+        self._add({"type": "heading", "text": text})
+        _display(_markdown(f"## {text}"))
+
+    def paragraph(self, text: str) -> None:
+        """A numbered paragraph of the paper (plain English, written from results)."""
+        self._add({"type": "paragraph", "text": text})
+        _display(_markdown(text))
+
+    def finding(self, text: str, table: str | None = None) -> None:
+        """A key finding: shown here and collected into the paper's executive summary.
+
+        ``table`` names the table whose numbers the sentence quotes.
+        """
+        self._add({"type": "finding", "text": text, "table": table})
+        _display(_markdown(f"**Finding.** {text}"))
+
+    def note(self, text: str) -> None:
+        """A boxed note (caveat, data-quality remark)."""
+        self._add({"type": "note", "text": text})
+        _display(_html(f'<div class="note" role="note"><strong>Note.</strong> '
+                       f"{html.escape(text)}</div>"))
+
+    # -- tables and figures -----------------------------------------------------------
+    def table(
+        self,
+        df: pd.DataFrame,
+        name: str,
+        caption: str,
+        formats: Mapping[str, Formatter] | None = None,
+        data: pd.DataFrame | None = None,
+        appendix: bool = False,
+        counts: Sequence[str] = (),
+        rates: Mapping[str, Sequence[str]] | None = None,
+        total_row: int | None = None,
+        total_column: str | None = None,
+        paper: bool | None = None,
+    ) -> None:
+        """Show ``df`` formatted; write the unformatted data (``data`` or ``df``) to CSV.
+
+        ``counts`` names columns that count people or cases: small numbers in them (and the
+        ``rates`` computed from them) are suppressed in both the shown table and the CSV, as
+        in :func:`evaluation.methods.disclosure.suppress`. With ``counts``, ``data`` must have the
+        same columns as ``df``. ``paper``: True prints the table in the board paper even when
+        it is wide, False never prints it there, None (default) prints it when it fits a page.
+        """
+        footnote = None
+        if counts:
+            kwargs = {"count_columns": list(counts), "rate_columns": rates,
+                      "threshold": self.disclosure_threshold, "total_row": total_row,
+                      "total_column": total_column}
+            result = suppress(df, **kwargs)
+            df = result.table
+            data = suppress(data, **kwargs).table if data is not None else None
+            if result.any:
+                footnote = result.footnote
+        shown = format_table(df.reset_index(drop=True), formats)
+        csv_name = f"{self.section_id}__{name}.csv"
+        if self._root is not None:
+            (data if data is not None else df).to_csv(self._root / "tables" / csv_name,
+                                                      index=False)
+        self._add(
+            {
+                "type": "table",
+                "name": name,
+                "caption": caption,
+                "columns": [str(c) for c in shown.columns],
+                "rows": shown.astype(str).values.tolist(),
+                "csv": f"tables/{csv_name}",
+                "appendix": appendix,
+                "count_columns": [str(c) for c in counts],
+                "footnote": footnote,
+                "paper": paper,
+            }
+        )
+        _display(_html(
+            f"<p><strong>{html.escape(caption)}</strong></p>"
+            + shown.to_html(index=False, escape=True, border=0, classes="board-table")
+            + (f"<p><small>{html.escape(footnote)}</small></p>" if footnote else "")
+        ))
+
+    def figure(self, chart: Chart, name: str, caption: str, data: pd.DataFrame | None = None
+               ) -> None:
+        """Show a chart with its alt text; save the PNG and the data behind it."""
+        png = chart._repr_png_()
+        png_name = f"{self.section_id}__{name}.png"
+        block: dict[str, Any] = {
+            "type": "figure",
+            "name": name,
+            "title": chart.title,
+            "caption": caption,
+            "alt": chart.alt_text,
+            "png": f"figures/{png_name}",
+        }
+        if self._root is not None:
+            (self._root / "figures" / png_name).write_bytes(png)
+            if data is not None:
+                csv_name = f"{self.section_id}__{name}_data.csv"
+                data.to_csv(self._root / "tables" / csv_name, index=False)
+                block["csv"] = f"tables/{csv_name}"
+        self._add(block)
+        plt.close(chart.figure)
+        b64 = base64.b64encode(png).decode("ascii")
+        _display(_html(
+            f'<figure><img src="data:image/png;base64,{b64}" alt="{html.escape(chart.alt_text)}"'
+            f' style="max-width:100%"/><figcaption>{html.escape(caption)}</figcaption></figure>'
+        ))
+
+    def conclusion(self, text: str) -> None:
+        """A sentence for the paper's Conclusion (e.g. the scorecard's overall verdict)."""
+        self.blocks.append({"type": "conclusion", "text": text})
+        _display(_markdown(f"**Conclusion.** {text}"))
+
+    def data_quality(self, text: str) -> None:
+        """A data-quality remark for the paper's data-quality appendix."""
+        self.blocks.append({"type": "quality", "section": self.title, "text": text})
+        _display(_markdown(f"*Data quality:* {text}"))
+
+    def _record_loader_warnings(self) -> None:
+        """Every data-quality warning the loaders raised for this section, as quality remarks
+        (all of them: a warning that bears on a published figure is never cut off)."""
+        for text in read_log.warnings_noted():
+            self.blocks.append({"type": "quality", "section": self.title, "text": text})
+
+    # -- output -----------------------------------------------------------------------
+    def close(self) -> Path | None:
+        """Write ``sections/<section_id>.json``; call once at the end of the notebook."""
+        self._record_loader_warnings()
+        if self._root is None:
+            return None
+        path = self._root / "sections" / f"{self.section_id}.json"
+        payload = {"section_id": self.section_id, "title": self.title, "blocks": self.blocks,
+                   "inputs": read_log.files_read()}
+        tmp = path.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(payload, indent=1, default=str), encoding="utf-8")
+        tmp.replace(path)
+        log.info("wrote %s (%d blocks)", path, len(self.blocks))
+        return path

@@ -1,0 +1,111 @@
+"""Prove later which data and code produced a pack: ``evaluation verify reports/<run>``.
+
+The manifest records the SHA-256 of every input the run read, of every file of the pack it
+wrote (paper HTML and PDF, tables, figures, executed notebooks, section HTML) and a
+fingerprint of the package's code. ``verify`` recomputes all three and names every file that
+changed, went missing or appeared since the paper was made.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from evaluation import __version__
+from evaluation.errors import EvaluationError
+
+
+def _read_manifest(run_dir: Path) -> dict[str, Any]:
+    manifest_path = run_dir / "manifest.json"
+    if not manifest_path.is_file():
+        raise EvaluationError(f"No manifest.json in {run_dir}: is this a run folder?")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise EvaluationError(f"{manifest_path} cannot be read as a manifest ({exc}); the pack "
+                              "cannot be verified. Run the report again.") from None
+    needed = ("inputs", "code", "status")
+    if not isinstance(manifest, dict) or any(k not in manifest for k in needed):
+        raise EvaluationError(f"{manifest_path} is not a manifest of this tool (it lacks "
+                              f"{', '.join(needed)}); the pack cannot be verified.")
+    return manifest
+
+
+def _input_problems(manifest: dict[str, Any]) -> list[str]:
+    from evaluation.run.pipeline import sha256_file
+
+    lines = []
+    for path, digest in manifest["inputs"].items():
+        p = Path(path)
+        if not p.is_file():
+            lines.append(f"MISSING: {path}")
+        elif sha256_file(p) != digest:
+            lines.append(f"CHANGED since the paper was made: {path}")
+    return lines
+
+
+def _output_problems(run_dir: Path, manifest: dict[str, Any]) -> list[str]:
+    from evaluation.run.pipeline import hash_outputs
+
+    recorded = manifest.get("output_files")
+    if recorded is None:
+        return ["The manifest records no hashes of the pack's own files (made by an older "
+                "version): the paper itself cannot be verified. Run the report again."]
+    now = hash_outputs(run_dir)
+    lines = [f"CHANGED output: {run_dir / p}" for p, h in sorted(recorded.items())
+             if p in now and now[p] != h]
+    lines += [f"MISSING output: {run_dir / p}" for p in sorted(recorded) if p not in now]
+    lines += [f"EXTRA file not written by the run: {run_dir / p}" for p in sorted(now)
+              if p not in recorded]
+    return lines
+
+
+def _code_problems(manifest: dict[str, Any], allow_dirty: bool) -> list[str]:
+    from evaluation.run.cache import code_fingerprint
+    from evaluation.run.pipeline import _git_commit
+
+    code = manifest["code"]
+    lines = []
+    if code.get("version") != __version__:
+        lines.append(f"Package version differs: paper made with {code.get('version')}, "
+                     f"installed {__version__}.")
+    fingerprint = code.get("fingerprint")
+    if not fingerprint:
+        lines.append("The manifest records no fingerprint of the code (made by an older "
+                     "version): the code cannot be verified.")
+    elif fingerprint != code_fingerprint():
+        lines.append("CHANGED code: the package's source files differ from those that made "
+                     "the paper (committed or not).")
+    now = _git_commit()
+    if code.get("commit") and now.get("commit") and now["commit"] != code["commit"]:
+        lines.append(f"Code commit differs: paper made at {code['commit'][:12]}, "
+                     f"now {now['commit'][:12]}.")
+    if code.get("dirty") and not allow_dirty:
+        lines.append("The paper was made from a working tree with uncommitted changes, so no "
+                     "commit can reproduce it (pass --allow-dirty to accept that).")
+    return lines
+
+
+def verify_run(run_dir: Path, allow_dirty: bool = False) -> tuple[bool, str]:
+    """Recompute every input hash, every output hash and the code fingerprint.
+
+    Returns (ok, plain-English report naming each changed, missing or extra file). ``ok`` is
+    False on any difference, when the run was not complete, or when the paper was made from
+    uncommitted code (unless ``allow_dirty``).
+    """
+    manifest = _read_manifest(run_dir)
+    lines: list[str] = []
+    if manifest.get("status") != "complete":
+        lines.append(f"The run was not complete (status: {manifest.get('status')}).")
+    lines += _input_problems(manifest)
+    lines += _output_problems(run_dir, manifest)
+    lines += _code_problems(manifest, allow_dirty)
+    n_in, n_out = len(manifest["inputs"]), len(manifest.get("output_files") or {})
+    if not lines:
+        lines.insert(0, f"OK: all {n_in} input files, all {n_out} files of the pack and the "
+                        f"code match the paper in {run_dir}.")
+        return True, "\n".join(lines)
+    lines.insert(0, f"MISMATCH: the paper in {run_dir} no longer matches what made it "
+                    f"({len(lines)} problem(s)):")
+    return False, "\n".join(lines)

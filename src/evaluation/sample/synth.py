@@ -1,0 +1,1324 @@
+"""SYNTHETIC sample force: a seeded generator of every dataset of the contract.
+
+Nothing made here is a real figure. The generator builds a force that *resembles*
+Cambridgeshire (six districts, towns of the 2016 paper) from April 2012 to March 2019, with
+victim-satisfaction responses from April 2010 so that the 12 months to March 2011 exist, and
+calibrates it so that the aggregates published in the two source papers come out of it:
+the Business Coordination Board paper of 25 February 2016 ("2016 paper", paragraph numbers)
+and the Commissioner's letter of 22 January 2019 ("2019 letter").
+
+Determinism
+    Every dataset draws from its own ``numpy.random.Generator`` seeded by
+    ``SeedSequence([seed, crc32(dataset name)])``: the same seed gives byte-identical files, and
+    changing one dataset's model does not shift the random numbers of another. CSVs are written
+    with ``\\n`` line endings and fixed rounding; Parquet with fixed compression and no
+    timestamps in its metadata.
+
+Calls (``call_logs`` -> ``call_handling_monthly``, ``call_handler_rota``, ``public_contact``)
+    * Volumes: expected calls a day per line are interpolated linearly between mid-year anchors
+      (101: 935 a day in 2012 rising to 1,015 in 2017, falling to 950 in 2019 as online
+      reporting takes over; 999: 178 a day rising to 245), times a month-of-year seasonal
+      factor (summer +5 %, December -4 %) and the days in the month; the month's count is
+      Poisson. 101 is therefore about 30,000 a month in 2015/16 (2016 paper 8.1) and 999+101
+      about 446,000 in 2016 and 453,000 in 2017 (2019 letter: "over 435,000", "over 447,000").
+    * Arrivals: each call falls in an hour of the month with probability proportional to a
+      weekday x hour-of-day profile (101: office-hours peak, quieter weekends; 999: evening
+      peak and Friday/Saturday night surge), uniformly within the hour, to the second.
+    * Primary answer: a call is answered after ring time (2-8 s for 101, 1-4 s for 999) unless
+      it is *delayed*; a delayed call waits a further exponential time (mean 100 s for 101,
+      9 s for 999). The probability of delay in an hour of the week is ``k * r**3`` (capped at
+      0.97) where ``r`` is the hour's ratio of Erlang C requirement to rostered handlers
+      (``call_handler_rota``), so thinly staffed hours queue most. Callers have exponential
+      patience (mean 240 s for 101, 45 s for 999); a delayed caller whose patience runs out
+      first abandons. ``k`` is solved by bisection *on the month's own random draws* so that
+      the month's service level (calls answered within target / calls answered) equals the
+      month's planned level: 101 about 64 % in 2012 ("the public were dissatisfied", 2016
+      paper 8.1), improving after the Commissioner's 101 survey to exactly 94 % on average in
+      every month of 2015/16 (2016 paper 8.2), then easing to about 88 % in 2018 as demand
+      rises. 999 runs at 90-94 % within 10 s. Targets: 10 s for 999, 30 s for 101.
+    * Secondary handling (101 only): an answered 101 call is transferred to a secondary
+      handler with probability 0.44 in 2012 rising to 0.50 from April 2015 (2016 paper 8.2).
+      Secondary wait (secondary_answered_at - answered_at, which includes the triage
+      conversation) is gamma-distributed (shape 2) and rescaled so that the month's mean over
+      answered secondaries equals the planned mean: 6.7 minutes in 2012 rising to 7.5
+      minutes in October 2015, then 3.5 minutes from November 2015 when ten extra call
+      handlers start (2016 paper 8.2); ``call_handlers_fte`` for 101 (primary + secondary
+      handlers) rises by exactly 10 that month. From November 2015 a transferred caller may
+      ask for a call-back (12 %) instead of waiting; call-backs are made 10 minutes to a few
+      hours later, 3 % never. Some transferred callers hang up before secondary pick-up
+      (6 % before, 3 % after November 2015). 999 calls are never transferred.
+    * ``call_handling_monthly`` is aggregated from the call-level records, so the two agree;
+      only October 2015 - March 2016 is kept as ``call_logs.parquet`` (spanning the change).
+    * ``call_handler_rota``: a typical 2015/16 week. Requirement per hour is the smallest
+      number of handlers meeting 90 % within target under Erlang C (average handling time
+      420 s for 101 including triage, 200 s for 999); the rota is 60 % demand-led and 40 %
+      an eight-hour shift average, in half-handler steps, so peaks are slightly under-staffed.
+
+Other contact channels (``public_contact``)
+    999 and 101 contacts equal calls offered. Online reporting starts July 2015 at a trickle
+    with exactly 72 reports in January-March 2016 (2019 letter), grows slowly, jumps with the
+    new website in October 2017; web chat starts that month. The 2018 quarterly online and web
+    chat counts equal Appendix 1 of the 2019 letter exactly (online 887, 1,529, 1,572, 1,673;
+    web chat 3,966, 3,472, 3,816, 3,882), split into months multinomially so that they sum
+    exactly. Email, front counter (falling as the estate is reviewed, 2016 paper 7.3) and
+    social media are plausible trends with Poisson noise.
+
+Victim satisfaction (``victim_satisfaction``, ``satisfaction_comparators``)
+    About 85 responses a month, April 2010 - March 2019, exactly 1,000 in April 2014 - March
+    2015. Each response has a crime group, ethnicity (White 88 %, so Mixed, Black and Other
+    are small groups) and age band; whole-experience satisfaction follows a logistic model:
+    a time trend (81.5 % in 2010 rising to 87 % in 2015/16, easing to 83.5 % by 2019) plus
+    crime-group, age and ethnicity effects, drawn with a logistic latent variable. Two
+    windows are then fixed exactly by taking the responses with the highest latent values:
+    865 of the 1,000 in the 12 months to March 2015 are satisfied (86.5 %, 2016 paper 11.4),
+    and burglary in calendar 2015 is round(91 % x n) (2016 paper 7.5). The 12 months to
+    March 2011 are near 82 % on about 1,000 responses, so the rise to March 2015 is
+    significant (two-proportion z-test p < 0.05; 2016 paper 11.5). The seven-point label is
+    drawn given satisfied or not; the other four questions are satisfied with a probability
+    that depends on the whole-experience answer, and are sometimes blank (not asked / don't
+    know). Comparators are rolling 12-month windows ending each quarter, 2011-03 to 2019-03:
+    England and Wales with about 60,000 respondents (whole experience in the 12 months to
+    March 2015 = 50,280 of 60,000 = 83.8 %, 2016 paper 11.4) and seven fictional peer forces
+    "Peer force A" ... "Peer force G" (900 to 2,400 respondents, force effects on the logit
+    scale, binomial noise) so that a funnel plot is possible.
+
+Public confidence (``public_confidence``)
+    A monthly survey of 250 people from January 2012; rolling 12-month sums (3,000
+    respondents) from December 2012. Monthly agreeing counts are binomial around a trend and
+    then nudged, within each calibration window, so that "police deal with local concerns" is
+    2,046 / 3,000 = 68.2 % in the 12 months to December 2012 and 2,211 / 3,000 = 73.7 % to
+    December 2015, and "satisfaction with service delivery" 2,568 = 85.6 % and 2,574 = 85.8 %
+    (2016 paper 11.7).
+
+Victims' Hub (``victims_hub``), monthly from its launch in October 2014 to March 2019
+    Referrals about 700 a month (ramping up over the first two months); of those referred
+    76 % contacted and 20 % not contactable after three attempts (the rest still pending);
+    of those contacted 75 % supported and 16 % declined, all multinomial. October 2014 -
+    January 2016 then totals about 11,000 referred, 8,400 contacted, 2,200 not contactable,
+    6,300 supported and 1,300 declined (2016 paper 7.9: over 10,000 / 8,000 / 2,000 / 6,000
+    / 1,000).
+
+Grants (``grants``), recipients fictional and marked "(synthetic)"
+    Youth Fund: exactly 37 projects awarded June 2013 - February 2016 totalling £56,400 and
+    1,860 young people (2016 paper 10.2: over £55,000, 37 projects, over 1,800), then about
+    12 projects a year. Community Safety Partnership grants: one a year to each district's
+    partnership from 2013/14, £771,000 in total up to February 2016 (2016 paper 9.2: over
+    £760,000). A few commissioned services and other grants. Outcome fields where
+    meaningful.
+
+Correspondence (``correspondence``), one row per item, December 2012 (the first full month
+    of the Commissioner) to March 2019: 121 + Poisson(25) items every month (2016 paper 6.1:
+    "in excess of 120 pieces ... per month"); topics weighted towards call handling in
+    2012-13, responded a log-normal number of days later (median 5), blank if not yet
+    responded by 31 March 2019.
+
+Engagement (``engagement_activities``), December 2012 - March 2019: about 24 activities a
+    month across all five modes (2016 paper 4.4), types mapped to modes; Police Contact
+    Points run roughly monthly from 2015 in Peterborough, St Neots, Cambridge, Wisbech,
+    Chatteris, Huntingdon, St Ives and Cambourne (2016 paper 7.4).
+
+Communications (``communications``), monthly December 2012 - March 2019: newsletter
+    subscribers grow geometrically from about 600 to about 20,000 in January 2019 (2019
+    letter), with 0.8 % monthly noise around that path; survey
+    responses include the 101 survey (2013), precept surveys each January, and exactly 1,990
+    in January 2019 (2019 letter: "1990 responses after the first two weeks").
+
+Volunteers (``volunteers``), monthly April 2012 - March 2019: special constables about 300
+    in 2014 falling to 281-289 in January-March 2016 (2016 paper 10.6: target 300, "over
+    280"), about 21.4 hours each a month; cadet units from June 2015, four by early 2016
+    (10.3); Speedwatch schemes growing (10.4).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from evaluation.data import loaders
+
+log = logging.getLogger(__name__)
+
+__all__ = ["DATASETS", "generate_sample", "main", "write_call_logs"]
+
+START = pd.Period("2012-04", freq="M")
+END = pd.Period("2019-03", freq="M")
+SATISFACTION_START = pd.Period("2010-04", freq="M")
+OPCC_START = pd.Period("2012-12", freq="M")  # first full month of the Commissioner
+EXTRA_HANDLERS = pd.Period("2015-11", freq="M")  # ten extra call handlers start
+LOG_SLICE = (pd.Period("2015-10", freq="M"), pd.Period("2016-03", freq="M"))
+EXTRACT_DATE = np.datetime64("2019-03-31")
+
+# every contract dataset of the sample force; call logs are a Parquet slice, and police.uk and
+# 360Giving are real published formats, not synthesised
+DATASETS = tuple(d for d in loaders.DATASETS if d not in (
+    "call_logs", "policeuk_street", "policeuk_outcomes", "grants_360giving"))
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+TOWNS: dict[str, str] = {
+    "Cambridge": "Cambridge",
+    "Ely": "East Cambridgeshire",
+    "Soham": "East Cambridgeshire",
+    "Littleport": "East Cambridgeshire",
+    "Wisbech": "Fenland",
+    "March": "Fenland",
+    "Chatteris": "Fenland",
+    "Whittlesey": "Fenland",
+    "Huntingdon": "Huntingdonshire",
+    "St Neots": "Huntingdonshire",
+    "St Ives": "Huntingdonshire",
+    "Ramsey": "Huntingdonshire",
+    "Peterborough": "Peterborough",
+    "Cambourne": "South Cambridgeshire",
+    "Sawston": "South Cambridgeshire",
+    "Histon": "South Cambridgeshire",
+}
+CONTACT_POINT_START: dict[str, str] = {
+    "Peterborough": "2015-01",
+    "St Neots": "2015-03",
+    "Cambridge": "2015-04",
+    "Wisbech": "2015-06",
+    "Chatteris": "2015-08",
+    "Huntingdon": "2015-09",
+    "St Ives": "2015-11",
+    "Cambourne": "2015-12",
+}
+SATISFIED = ("completely satisfied", "very satisfied", "fairly satisfied")
+NOT_SATISFIED = (
+    "neither satisfied nor dissatisfied",
+    "fairly dissatisfied",
+    "very dissatisfied",
+    "completely dissatisfied",
+)
+QUESTIONS = ("ease_of_contact", "actions_taken", "kept_informed", "treatment", "whole_experience")
+
+
+# --------------------------------------------------------------------------- helpers
+def _rng(seed: int, name: str) -> np.random.Generator:
+    """An independent, reproducible generator for one dataset."""
+    return np.random.default_rng(np.random.SeedSequence([seed, zlib.crc32(name.encode())]))
+
+
+def _months(start: pd.Period, end: pd.Period) -> pd.PeriodIndex:
+    return pd.period_range(start, end, freq="M")
+
+
+def _path(month: pd.Period, anchors: dict[str, float]) -> float:
+    """Linear interpolation of a monthly path between ``{"YYYY-MM": value}`` anchors."""
+    keys = [pd.Period(k, freq="M").ordinal for k in anchors]
+    return float(np.interp(month.ordinal, keys, list(anchors.values())))
+
+
+def _split_exact(rng: np.random.Generator, total: int, weights: np.ndarray) -> np.ndarray:
+    """Split ``total`` into parts proportional to ``weights`` on average, summing exactly."""
+    w = np.asarray(weights, dtype=float)
+    return rng.multinomial(total, w / w.sum())
+
+
+def _write_csv(df: pd.DataFrame, path: Path) -> Path:
+    df.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+    return path
+
+
+def _logit(p: np.ndarray | float) -> np.ndarray | float:
+    return np.log(p / (1 - p))
+
+
+# --------------------------------------------------------------------------- calls
+@dataclass(frozen=True)
+class _LineModel:
+    """Fixed parameters of one telephone line."""
+
+    line: str
+    target_s: int
+    ring: tuple[int, int]  # inclusive range of ring time, seconds
+    delay_mean_s: float
+    patience_mean_s: float
+    aht_s: float
+    daily: dict[str, float]
+    service_level: dict[str, float]
+
+
+_LINES = (
+    _LineModel(
+        line="999",
+        target_s=10,
+        ring=(1, 4),
+        delay_mean_s=9.0,
+        patience_mean_s=45.0,
+        aht_s=200.0,
+        daily={"2012-10": 178, "2013-10": 184, "2014-10": 190, "2015-10": 197,
+               "2016-07": 206, "2017-07": 226, "2018-07": 238, "2019-03": 245},
+        service_level={"2012-04": 0.90, "2014-04": 0.94, "2016-04": 0.94, "2018-06": 0.92,
+                       "2019-03": 0.92},
+    ),
+    _LineModel(
+        line="101",
+        target_s=30,
+        ring=(2, 8),
+        delay_mean_s=100.0,
+        patience_mean_s=240.0,
+        aht_s=420.0,
+        daily={"2012-10": 935, "2013-10": 960, "2014-10": 975, "2015-10": 995,
+               "2016-07": 1012, "2017-07": 1015, "2018-07": 975, "2019-03": 950},
+        service_level={"2012-04": 0.66, "2012-12": 0.62, "2013-09": 0.80, "2014-06": 0.89,
+                       "2015-03": 0.93, "2015-04": 0.94, "2016-03": 0.94, "2016-12": 0.93,
+                       "2017-12": 0.90, "2018-06": 0.87, "2019-03": 0.89},
+    ),
+)
+_SEASONAL = np.array([0.96, 0.97, 0.99, 1.00, 1.02, 1.03, 1.05, 1.04, 1.00, 1.00, 0.98, 0.96])
+_HOUR_101 = np.array([0.25, 0.15, 0.10, 0.08, 0.08, 0.12, 0.30, 0.70, 1.25, 1.60, 1.70, 1.65,
+                      1.55, 1.55, 1.60, 1.55, 1.45, 1.30, 1.15, 1.00, 0.85, 0.70, 0.50, 0.35])
+_DAY_101 = np.array([1.18, 1.08, 1.04, 1.02, 1.00, 0.82, 0.76])
+_HOUR_999 = np.array([0.95, 0.80, 0.65, 0.50, 0.40, 0.35, 0.40, 0.55, 0.75, 0.90, 1.00, 1.05,
+                      1.10, 1.10, 1.15, 1.25, 1.35, 1.40, 1.40, 1.35, 1.30, 1.25, 1.15, 1.05])
+_DAY_999 = np.array([0.95, 0.93, 0.93, 0.95, 1.05, 1.15, 1.04])
+
+
+def _week_profile(line: str) -> np.ndarray:
+    """Relative arrival intensity by weekday (Monday first) x hour, summing to 1."""
+    if line == "101":
+        prof = np.outer(_DAY_101, _HOUR_101)
+    else:
+        prof = np.outer(_DAY_999, _HOUR_999)
+        prof[4, 21:] *= 1.35  # Friday night
+        prof[5, 21:] *= 1.45  # Saturday night
+        prof[5, :4] *= 1.40  # small hours of Saturday
+        prof[6, :4] *= 1.50  # small hours of Sunday
+    return prof / prof.sum()
+
+
+def _erlang_c(a: float, n: int) -> float:
+    """Probability that a call waits, Erlang C with offered load ``a`` and ``n`` agents."""
+    if n <= a:
+        return 1.0
+    b = 1.0
+    for k in range(1, n + 1):  # Erlang B recursion
+        b = a * b / (k + a * b)
+    return n * b / (n - a * (1 - b))
+
+
+def _required_agents(calls_per_hour: float, aht_s: float, target_s: float, level: float) -> int:
+    """Smallest number of agents meeting ``level`` answered within ``target_s`` (Erlang C)."""
+    a = calls_per_hour * aht_s / 3600.0
+    n = max(1, math.floor(a) + 1)
+    while True:
+        sl = 1.0 - _erlang_c(a, n) * math.exp(-(n - a) * target_s / aht_s)
+        if sl >= level:
+            return n
+        n += 1
+
+
+def _monthly_expected(model: _LineModel, month: pd.Period) -> float:
+    return _path(month, model.daily) * month.days_in_month * _SEASONAL[month.month - 1]
+
+
+def _rota(model: _LineModel) -> tuple[np.ndarray, np.ndarray]:
+    """Rostered handlers and requirement by weekday x hour for a typical 2015/16 week."""
+    weekly = np.mean([_monthly_expected(model, m) for m in _months(pd.Period("2015-04", "M"),
+                                                                   pd.Period("2016-03", "M"))])
+    weekly = weekly * 12 / 52.18
+    demand = _week_profile(model.line) * weekly
+    req = np.array([[_required_agents(demand[d, h], model.aht_s, model.target_s, 0.90)
+                     for h in range(24)] for d in range(7)], dtype=float)
+    flat = req.reshape(-1)
+    shift_mean = np.repeat(flat.reshape(-1, 8).mean(axis=1), 8)  # 8-hour shifts from 00:00
+    rota = np.round((0.6 * flat + 0.4 * shift_mean) * 2) / 2
+    return np.maximum(rota, 1.0).reshape(7, 24), req
+
+
+def _load_ratio(model: _LineModel) -> np.ndarray:
+    """Requirement / rota by weekday x hour, demand-weighted mean 1, cubed (delay driver)."""
+    rota, req = _rota(model)
+    r = req / rota
+    r = r / (r * _week_profile(model.line)).sum()
+    return r**3
+
+
+def _fte(line: str, month: pd.Period) -> float:
+    """Call handlers in post (FTE); for 101 primary plus secondary handlers."""
+    if line == "999":
+        return 14.0 if month < pd.Period("2014-04", "M") else (
+            15.0 if month < pd.Period("2017-04", "M") else 16.0)
+    primary = 52.0
+    if month >= pd.Period("2013-07", "M"):
+        primary = 58.0
+    if month >= pd.Period("2014-04", "M"):
+        primary = 60.0
+    if month >= pd.Period("2017-04", "M"):
+        primary = 62.0
+    secondary = 30.0 if month < EXTRA_HANDLERS else 40.0
+    return primary + secondary
+
+
+def _secondary_plan(month: pd.Period) -> tuple[float, float]:
+    """(transfer probability, mean secondary wait in seconds) for 101 in a month."""
+    p = _path(month, {"2012-04": 0.44, "2015-04": 0.50, "2019-03": 0.50})
+    if month < EXTRA_HANDLERS:
+        wait = _path(month, {"2012-04": 400.0, "2014-06": 430.0, "2015-10": 450.0})
+    else:
+        wait = _path(month, {"2015-11": 210.0, "2016-12": 215.0, "2017-12": 235.0,
+                             "2019-03": 250.0})
+    return p, wait
+
+
+def _service_targets(rng: np.random.Generator, model: _LineModel) -> dict[pd.Period, float]:
+    """Planned monthly service level; noise is de-meaned within 2015/16 (calibration year)."""
+    months = _months(START, END)
+    noise = rng.normal(0.0, 0.005, len(months))
+    fy = (months >= pd.Period("2015-04", "M")) & (months <= pd.Period("2016-03", "M"))
+    noise[fy] -= noise[fy].mean()
+    return {m: min(0.985, _path(m, model.service_level) + e) for m, e in zip(months, noise,
+                                                                             strict=True)}
+
+
+def _arrivals(rng: np.random.Generator, line: str, month: pd.Period, n: int) -> np.ndarray:
+    """Sorted arrival times (seconds since the month's start) and their weekday x hour cell."""
+    days = month.days_in_month
+    first_dow = month.start_time.day_of_week
+    dow = (first_dow + np.arange(days)) % 7
+    w = _week_profile(line)[dow].reshape(-1)
+    cell = rng.choice(days * 24, size=n, p=w / w.sum())
+    secs = cell * 3600 + rng.integers(0, 3600, size=n)
+    return np.sort(secs)
+
+
+def _primary(
+    rng: np.random.Generator, model: _LineModel, hour_of_week: np.ndarray, ratio: np.ndarray,
+    level: float | None, k_fixed: float | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Primary waits (s), abandoned flag and patience (s); ``k`` calibrated to ``level``."""
+    n = hour_of_week.size
+    r = ratio.reshape(-1)[hour_of_week]
+    u = rng.random(n)
+    extra = np.rint(model.delay_mean_s * rng.standard_exponential(n)).astype(np.int64)
+    ring = rng.integers(model.ring[0], model.ring[1] + 1, size=n)
+    patience = np.maximum(1, np.rint(model.patience_mean_s * rng.standard_exponential(n)))
+    patience = patience.astype(np.int64)
+
+    def outcome(k: float) -> tuple[np.ndarray, np.ndarray]:
+        delayed = u < np.minimum(0.97, k * r)
+        wait = ring + np.where(delayed, extra, 0)
+        abandoned = delayed & (patience < wait)
+        return wait, abandoned
+
+    if k_fixed is None:
+        lo, hi = 0.0, 0.97 / max(r.min(), 1e-9)
+        for _ in range(50):
+            mid = (lo + hi) / 2
+            wait, abandoned = outcome(mid)
+            answered = ~abandoned
+            sl = (answered & (wait <= model.target_s)).sum() / max(answered.sum(), 1)
+            if sl > level:
+                lo = mid
+            else:
+                hi = mid
+        k_fixed = (lo + hi) / 2
+    wait, abandoned = outcome(k_fixed)
+    return wait, abandoned, patience
+
+
+@dataclass
+class _MonthCalls:
+    """Call-level arrays for one line and month (times in epoch seconds, -1 = blank)."""
+
+    line: str
+    received: np.ndarray
+    answered: np.ndarray
+    abandoned: np.ndarray
+    transferred: np.ndarray
+    secondary: np.ndarray
+    callback_requested: np.ndarray
+    callback_made: np.ndarray
+
+
+def _secondary(
+    rng: np.random.Generator, answered_at: np.ndarray, month: pd.Period,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Transfers, secondary pick-up times and call-backs for answered 101 calls."""
+    n = answered_at.size
+    p_transfer, mean_wait = _secondary_plan(month)
+    answered = answered_at >= 0
+    transferred = answered & (rng.random(n) < p_transfer)
+    choice = rng.random(n)
+    p_callback = 0.12 if month >= EXTRA_HANDLERS else 0.0
+    p_hangup = 0.03 if month >= EXTRA_HANDLERS else 0.06
+    callback = transferred & (choice < p_callback)
+    hangup = transferred & ~callback & (choice < p_callback + p_hangup)
+    picked = transferred & ~callback & ~hangup
+    g = rng.gamma(2.0, 1.0, size=n)
+    scale = mean_wait / g[picked].mean() if picked.any() else 0.0
+    sec_wait = np.maximum(1, np.rint(g * scale)).astype(np.int64)
+    secondary = np.where(picked, answered_at + sec_wait, -1)
+    delay = 600 + np.rint(5400 * rng.standard_exponential(n)).astype(np.int64)
+    made = callback & (rng.random(n) >= 0.03)
+    callback_made = np.where(made, answered_at + delay, -1)
+    return transferred, secondary, callback, callback_made
+
+
+def _simulate_month(
+    rng: np.random.Generator, model: _LineModel, month: pd.Period, level: float,
+    ratio: np.ndarray,
+) -> _MonthCalls:
+    """Every call of one line in one month."""
+    n = int(rng.poisson(_monthly_expected(model, month)))
+    secs = _arrivals(rng, model.line, month, n)
+    start = int(month.start_time.timestamp())
+    first_dow = month.start_time.day_of_week
+    hour_of_week = (((secs // 86400) + first_dow) % 7) * 24 + (secs % 86400) // 3600
+    wait, abandoned, patience = _primary(rng, model, hour_of_week, ratio, level)
+    received = start + secs
+    answered_at = np.where(abandoned, -1, received + wait)
+    abandoned_at = np.where(abandoned, received + patience, -1)
+    if model.line == "101":
+        transferred, secondary, callback, callback_made = _secondary(rng, answered_at, month)
+    else:
+        transferred = np.zeros(n, dtype=bool)
+        callback = np.zeros(n, dtype=bool)
+        secondary = np.full(n, -1, dtype=np.int64)
+        callback_made = np.full(n, -1, dtype=np.int64)
+    return _MonthCalls(model.line, received, answered_at, abandoned_at, transferred, secondary,
+                       callback, callback_made)
+
+
+def _aggregate(calls: _MonthCalls, month: pd.Period, model: _LineModel) -> dict[str, object]:
+    """One row of call_handling_monthly from call-level records."""
+    answered = calls.answered >= 0
+    within = answered & ((calls.answered - calls.received) <= model.target_s)
+    picked = calls.secondary >= 0
+    mean_wait = (
+        round(float((calls.secondary[picked] - calls.answered[picked]).mean()), 1)
+        if picked.any() else None
+    )
+    return {
+        "month": str(month),
+        "line": model.line,
+        "offered": int(calls.received.size),
+        "answered": int(answered.sum()),
+        "answered_within_target": int(within.sum()),
+        "abandoned": int((calls.abandoned >= 0).sum()),
+        "transferred_to_secondary": int(calls.transferred.sum()),
+        "mean_secondary_wait_s": mean_wait,
+        "target_s": model.target_s,
+        "call_handlers_fte": _fte(model.line, month),
+    }
+
+
+_CALL_SCHEMA = pa.schema([
+    ("call_id", pa.string()),
+    ("line", pa.dictionary(pa.int8(), pa.string())),
+    ("received_at", pa.timestamp("s")),
+    ("answered_at", pa.timestamp("s")),
+    ("abandoned_at", pa.timestamp("s")),
+    ("transferred_to_secondary", pa.bool_()),
+    ("secondary_answered_at", pa.timestamp("s")),
+    ("callback_requested", pa.bool_()),
+    ("callback_made_at", pa.timestamp("s")),
+])
+
+
+def _ts(values: np.ndarray) -> pa.Array:
+    """Epoch seconds (-1 = blank) as a nullable timestamp array."""
+    return pa.array(values, type=pa.timestamp("s"), mask=values < 0)
+
+
+def _calls_table(
+    call_id: list[str], line: np.ndarray, received: np.ndarray, answered: np.ndarray,
+    abandoned: np.ndarray, transferred: np.ndarray, secondary: np.ndarray,
+    callback: np.ndarray, callback_made: np.ndarray,
+) -> pa.Table:
+    lines = pa.DictionaryArray.from_arrays(
+        pa.array((line == "101").astype(np.int8)), pa.array(["999", "101"]))
+    return pa.Table.from_arrays(
+        [pa.array(call_id, type=pa.string()), lines, _ts(received), _ts(answered),
+         _ts(abandoned), pa.array(transferred), _ts(secondary), pa.array(callback),
+         _ts(callback_made)],
+        schema=_CALL_SCHEMA,
+    )
+
+
+def _write_parquet(table: pa.Table, path: Path) -> Path:
+    pq.write_table(table, path, compression="zstd", compression_level=9,
+                   use_dictionary=["line"], write_statistics=False)
+    return path
+
+
+def _calls(seed: int, out_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, Path]:
+    """Simulate every call; return call_handling_monthly, the rota and the Parquet slice."""
+    rows: list[dict[str, object]] = []
+    kept: list[tuple[pd.Period, _MonthCalls]] = []
+    rota_rows: list[dict[str, object]] = []
+    for model in _LINES:
+        rng = _rng(seed, f"calls-{model.line}")
+        targets = _service_targets(rng, model)
+        ratio = _load_ratio(model)
+        rota, _ = _rota(model)
+        for d, day in enumerate(WEEKDAYS):
+            for h in range(24):
+                rota_rows.append({"line": model.line, "weekday": day, "hour": h,
+                                  "handlers_on_shift": float(rota[d, h])})
+        for month in _months(START, END):
+            calls = _simulate_month(rng, model, month, targets[month], ratio)
+            rows.append(_aggregate(calls, month, model))
+            if LOG_SLICE[0] <= month <= LOG_SLICE[1]:
+                kept.append((month, calls))
+    monthly = pd.DataFrame(rows).sort_values(["month", "line"], kind="stable")
+    monthly["mean_secondary_wait_s"] = monthly["mean_secondary_wait_s"].astype("Float64")
+    parts = []
+    for month, c in kept:
+        ids = [f"{c.line}-{month.strftime('%Y%m')}-{i:06d}" for i in range(1, c.received.size + 1)]
+        parts.append((ids, np.full(c.received.size, c.line), c))
+    order = np.argsort(np.concatenate([p[2].received for p in parts]), kind="stable")
+
+    def cat(attr: str) -> np.ndarray:
+        return np.concatenate([getattr(p[2], attr) for p in parts])[order]
+
+    ids = np.array([i for p in parts for i in p[0]], dtype=object)[order].tolist()
+    table = _calls_table(ids, np.concatenate([p[1] for p in parts])[order], cat("received"),
+                         cat("answered"), cat("abandoned"), cat("transferred"),
+                         cat("secondary"), cat("callback_requested"), cat("callback_made"))
+    path = _write_parquet(table, out_dir / "call_logs.parquet")
+    return monthly.reset_index(drop=True), pd.DataFrame(rota_rows), path
+
+
+# --------------------------------------------------------------------------- streaming
+def _stream_chunks(
+    n_calls: int, seed: int, start: str, chunk_rows: int,
+) -> Iterator[pa.Table]:
+    """Yield call-level tables of at most ``chunk_rows`` rows, continuing in time."""
+    rng = _rng(seed, "stream")
+    model_101, model_999 = _LINES[1], _LINES[0]
+    prof = {m.line: _week_profile(m.line) * _path(pd.Period("2016-01", "M"), m.daily) * 7
+            for m in (model_101, model_999)}
+    total = (prof["101"] + prof["999"]).reshape(-1)  # calls an hour, hour of week
+    share_999 = prof["999"].reshape(-1) / total
+    cum = np.concatenate([[0.0], np.cumsum(total)])  # cumulative intensity over a week
+    week_mass = cum[-1]
+    origin = pd.Timestamp(start)
+    t0 = int(origin.timestamp()) - origin.day_of_week * 86400 - (
+        origin.hour * 3600 + origin.minute * 60 + origin.second)  # Monday 00:00
+    offset_hours = (int(origin.timestamp()) - t0) / 3600.0
+    s = float(np.interp(offset_hours, np.arange(169), cum))  # operational time at start
+    ratios = {m.line: _load_ratio(m) for m in (model_101, model_999)}
+    done = 0
+    while done < n_calls:
+        n = min(chunk_rows, n_calls - done)
+        ops = s + np.cumsum(rng.standard_exponential(n))
+        s = float(ops[-1])
+        weeks, rem = np.divmod(ops, week_mass)
+        hour = np.minimum(np.searchsorted(cum, rem, side="right") - 1, 167)
+        frac = (rem - cum[hour]) / total[hour]
+        received = t0 + np.floor((weeks * 168 + hour + frac) * 3600).astype(np.int64)
+        is_999 = rng.random(n) < share_999[hour]
+        line = np.where(is_999, "999", "101")
+        answered = np.full(n, -1, dtype=np.int64)
+        abandoned = np.full(n, -1, dtype=np.int64)
+        for model, mask in ((model_999, is_999), (model_101, ~is_999)):
+            wait, aband, patience = _primary(rng, model, hour[mask], ratios[model.line],
+                                             None, k_fixed=0.08)
+            answered[mask] = np.where(aband, -1, received[mask] + wait)
+            abandoned[mask] = np.where(aband, received[mask] + patience, -1)
+        ans_101 = np.where(is_999, -1, answered)
+        transferred, secondary, callback, callback_made = _secondary(
+            rng, ans_101, pd.Period("2016-01", "M"))
+        ids = [f"C{i:011d}" for i in range(done + 1, done + n + 1)]
+        yield _calls_table(ids, line, received, answered, abandoned, transferred, secondary,
+                           callback, callback_made)
+        done += n
+
+
+def write_call_logs(
+    path: Path, n_calls: int, seed: int = 1, start: str = "2012-04-01",
+    chunk_rows: int = 1_000_000,
+) -> Path:
+    """Write ``n_calls`` SYNTHETIC call-level records to Parquet, one row group per chunk.
+
+    Memory is bounded by ``chunk_rows``: each chunk is simulated, written with
+    ``pyarrow.parquet.ParquetWriter`` and released before the next. Arrivals follow the
+    weekly 999 + 101 profile at 2016 volumes from ``start``; answering uses the 2015/16
+    behaviour of :func:`generate_sample` (no per-month calibration).
+    """
+    if n_calls < 0 or chunk_rows < 1:
+        raise ValueError("n_calls must be >= 0 and chunk_rows >= 1")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with pq.ParquetWriter(path, _CALL_SCHEMA, compression="zstd") as writer:
+        for table in _stream_chunks(n_calls, seed, start, chunk_rows):
+            writer.write_table(table, row_group_size=chunk_rows)
+    log.info("wrote %d synthetic calls to %s", n_calls, path)
+    return path
+
+
+# --------------------------------------------------------------------------- public contact
+def _public_contact(seed: int, monthly_calls: pd.DataFrame) -> pd.DataFrame:
+    """Contacts by channel and month; 999/101 equal calls offered."""
+    rng = _rng(seed, "public_contact")
+    months = _months(START, END)
+    rows: list[dict[str, object]] = [
+        {"month": r.month, "channel": r.line, "contacts": int(r.offered)}
+        for r in monthly_calls.itertuples()
+    ]
+    online: dict[pd.Period, int] = {}
+    for m in _months(pd.Period("2015-07", "M"), pd.Period("2015-12", "M")):
+        online[m] = int(rng.poisson(_path(m, {"2015-07": 8, "2015-12": 20})))
+    q1_2016 = _months(pd.Period("2016-01", "M"), pd.Period("2016-03", "M"))
+    online.update(zip(q1_2016, _split_exact(rng, 72, np.array([0.31, 0.33, 0.36])), strict=True))
+    for m in _months(pd.Period("2016-04", "M"), pd.Period("2017-12", "M")):
+        mean = _path(m, {"2016-04": 26, "2017-09": 75}) if m < pd.Period("2017-10", "M") else (
+            _path(m, {"2017-10": 190, "2017-12": 260}))
+        online[m] = int(rng.poisson(mean))
+    web: dict[pd.Period, int] = {}
+    for m in _months(pd.Period("2017-10", "M"), pd.Period("2017-12", "M")):
+        web[m] = int(rng.poisson(_path(m, {"2017-10": 900, "2017-12": 1250})))
+    appendix_online = (887, 1529, 1572, 1673)  # 2019 letter, Appendix 1
+    appendix_web = (3966, 3472, 3816, 3882)
+    for q in range(4):
+        qm = _months(pd.Period(f"2018-{3 * q + 1:02d}", "M"), pd.Period(f"2018-{3 * q + 3:02d}",
+                                                                        "M"))
+        days = np.array([m.days_in_month for m in qm], dtype=float)
+        online.update(zip(qm, _split_exact(rng, appendix_online[q], days), strict=True))
+        web.update(zip(qm, _split_exact(rng, appendix_web[q], days), strict=True))
+    for m in _months(pd.Period("2019-01", "M"), END):
+        online[m] = int(rng.poisson(600))
+        web[m] = int(rng.poisson(1330))
+    for m in months:
+        if m in online:
+            rows.append({"month": str(m), "channel": "online report", "contacts": online[m]})
+        if m in web:
+            rows.append({"month": str(m), "channel": "web chat", "contacts": web[m]})
+        rows.append({"month": str(m), "channel": "email", "contacts": int(rng.poisson(
+            _path(m, {"2012-04": 1500, "2016-04": 2300, "2019-03": 2900})))})
+        rows.append({"month": str(m), "channel": "front counter", "contacts": int(rng.poisson(
+            _path(m, {"2012-04": 6200, "2015-06": 4800, "2019-03": 2900})))})
+        if m >= pd.Period("2014-01", "M"):
+            rows.append({"month": str(m), "channel": "social media", "contacts": int(
+                rng.poisson(_path(m, {"2014-01": 90, "2017-10": 420, "2019-03": 650})))})
+    order = {c: i for i, c in enumerate(
+        ["999", "101", "online report", "web chat", "email", "front counter", "social media"])}
+    df = pd.DataFrame(rows)
+    df["_o"] = df["channel"].map(order)
+    return df.sort_values(["month", "_o"], kind="stable").drop(columns="_o").reset_index(
+        drop=True)
+
+
+# --------------------------------------------------------------------------- satisfaction
+_GROUPS = {"burglary": (0.22, 0.45), "vehicle crime": (0.25, 0.05), "violent crime": (0.20, -0.45),
+           "criminal damage": (0.10, -0.10), "theft": (0.15, 0.0), "hate crime": (0.03, -0.55),
+           "other": (0.05, 0.0)}
+_ETHNICITY = {"White": (0.88, 0.05), "Mixed": (0.02, -0.30), "Asian": (0.05, -0.25),
+              "Black": (0.02, -0.35), "Other": (0.01, -0.20), "": (0.02, 0.0)}
+_AGE = {"16-24": (0.10, -0.45), "25-34": (0.16, -0.25), "35-44": (0.18, -0.10),
+        "45-54": (0.20, 0.0), "55-64": (0.16, 0.15), "65+": (0.18, 0.40), "": (0.02, 0.0)}
+_OTHER_Q = {  # question: (P(sat | whole satisfied), P(sat | not), P(blank))
+    "ease_of_contact": (0.97, 0.80, 0.02),
+    "actions_taken": (0.88, 0.35, 0.04),
+    "kept_informed": (0.80, 0.25, 0.07),
+    "treatment": (0.96, 0.60, 0.02),
+}
+_SAT_TREND = {"2010-04": 0.815, "2011-03": 0.82, "2012-06": 0.84, "2014-03": 0.855,
+              "2015-03": 0.865, "2016-03": 0.87, "2017-06": 0.855, "2019-03": 0.835}
+
+
+def _pick(rng: np.random.Generator, table: dict[str, tuple[float, float]], n: int
+          ) -> tuple[np.ndarray, np.ndarray]:
+    keys = list(table)
+    probs = np.array([table[k][0] for k in keys])
+    idx = rng.choice(len(keys), size=n, p=probs / probs.sum())
+    effects = np.array([table[k][1] for k in keys])
+    return np.array(keys, dtype=object)[idx], effects[idx]
+
+
+def _force_exact(score: np.ndarray, eligible: np.ndarray, k: int, sat: np.ndarray) -> None:
+    """Make exactly ``k`` of the eligible responses satisfied: those with highest scores."""
+    idx = np.flatnonzero(eligible)
+    if not 0 <= k <= idx.size:
+        raise ValueError(f"cannot make {k} of {idx.size} responses satisfied")
+    ranked = idx[np.argsort(-score[idx], kind="stable")]
+    sat[idx] = False
+    sat[ranked[:k]] = True
+
+
+def _victim_satisfaction(seed: int) -> pd.DataFrame:
+    """One row per survey response, April 2010 - March 2019."""
+    rng = _rng(seed, "victim_satisfaction")
+    months = _months(SATISFACTION_START, END)
+    calib = (pd.Period("2014-04", "M"), pd.Period("2015-03", "M"))
+    counts = np.array([rng.poisson(85) for _ in months])
+    in_calib = np.array([calib[0] <= m <= calib[1] for m in months])
+    counts[in_calib] = _split_exact(rng, 1000, np.ones(in_calib.sum()))
+    month = np.repeat(np.array([str(m) for m in months], dtype=object), counts)
+    n = month.size
+    group, g_eff = _pick(rng, {k: v for k, v in _GROUPS.items()}, n)
+    eth, e_eff = _pick(rng, _ETHNICITY, n)
+    age, a_eff = _pick(rng, _AGE, n)
+    base = np.repeat(np.array([_logit(_path(m, _SAT_TREND)) for m in months]), counts)
+    centre = 0.45 * 0.22 + 0.05 * 0.25 - 0.45 * 0.20 - 0.10 * 0.10 - 0.55 * 0.03
+    centre += sum(p * e for p, e in _AGE.values()) + sum(p * e for p, e in _ETHNICITY.values())
+    score = base + g_eff + e_eff + a_eff - centre + rng.logistic(size=n)
+    sat = score > 0
+    _force_exact(score, (month >= "2014-04") & (month <= "2015-03"), 865, sat)
+    burg = group == "burglary"
+    fixed = burg & (month >= "2015-01") & (month <= "2015-03")
+    rest = burg & (month >= "2015-04") & (month <= "2015-12")
+    n_b = int(fixed.sum() + rest.sum())
+    _force_exact(score, rest, int(round(0.91 * n_b)) - int(sat[fixed].sum()), sat)
+    labels = np.where(sat, np.array(SATISFIED, dtype=object)[rng.choice(3, n, p=[0.32, 0.43,
+                                                                                  0.25])],
+                      np.array(NOT_SATISFIED, dtype=object)[rng.choice(4, n, p=[0.30, 0.28,
+                                                                                 0.22, 0.20])])
+    out = pd.DataFrame({"response_id": [f"VS-{m.replace('-', '')}-{i:05d}" for i, m in
+                                        enumerate(month, start=1)],
+                        "interview_month": month, "crime_group": group})
+    for q, (p_sat, p_not, p_blank) in _OTHER_Q.items():
+        q_sat = rng.random(n) < np.where(sat, p_sat, p_not)
+        lab = np.where(q_sat, np.array(SATISFIED, dtype=object)[rng.choice(3, n, p=[0.35, 0.42,
+                                                                                     0.23])],
+                       np.array(NOT_SATISFIED, dtype=object)[rng.choice(4, n, p=[0.35, 0.28,
+                                                                                  0.20, 0.17])])
+        out[q] = np.where(rng.random(n) < p_blank, "", lab)
+    out["whole_experience"] = labels
+    out["ethnicity"] = eth
+    out["age_band"] = age
+    return out
+
+
+def _satisfaction_comparators(seed: int) -> pd.DataFrame:
+    """England and Wales and seven fictional peer forces, quarterly 12-month windows."""
+    rng = _rng(seed, "satisfaction_comparators")
+    ends = [p for p in _months(pd.Period("2011-03", "M"), END) if p.month in (3, 6, 9, 12)]
+    offsets = {"ease_of_contact": (0.110, 0.985), "actions_taken": (-0.040, 0.955),
+               "kept_informed": (-0.100, 0.92), "treatment": (0.085, 0.985),
+               "whole_experience": (0.0, 1.0)}
+    national = {"2011-03": 0.842, "2013-03": 0.848, "2015-03": 0.838, "2017-03": 0.826,
+                "2019-03": 0.812}
+    rows: list[dict[str, object]] = []
+    for end in ends:
+        base = _path(end, national)
+        size = int(rng.normal(60000, 1500))
+        for q, (off, share) in offsets.items():
+            resp = int(round(size * share))
+            rate = base + off + rng.normal(0, 0.002)
+            if end == pd.Period("2015-03", "M") and q == "whole_experience":
+                resp, rate = 60000, 0.838  # 2016 paper 11.4
+            rows.append({"area": "England and Wales", "period_end": str(end), "question": q,
+                         "respondents": resp, "satisfied": int(round(resp * rate))})
+    peers = [f"Peer force {c}" for c in "ABCDEFG"]
+    effects = rng.normal(0.0, 0.22, len(peers))
+    sizes = rng.integers(900, 2400, len(peers))
+    for name, eff, size in zip(peers, effects, sizes, strict=True):
+        for end in ends:
+            base = _path(end, national)
+            for q, (off, share) in offsets.items():
+                p = 1 / (1 + np.exp(-(_logit(min(base + off, 0.99)) + eff)))
+                resp = int(rng.poisson(size * share))
+                rows.append({"area": name, "period_end": str(end), "question": q,
+                             "respondents": resp, "satisfied": int(rng.binomial(resp, p))})
+    return pd.DataFrame(rows)
+
+
+def _public_confidence(seed: int) -> pd.DataFrame:
+    """Rolling 12-month public confidence measures from December 2012."""
+    rng = _rng(seed, "public_confidence")
+    months = _months(pd.Period("2012-01", "M"), END)
+    per_month = 250
+    measures = {
+        "police deal with local concerns": (
+            {"2012-01": 0.675, "2013-06": 0.70, "2015-12": 0.74, "2017-06": 0.73,
+             "2019-03": 0.715}, {"2012-12": 2046, "2015-12": 2211}),
+        "satisfaction with service delivery": (
+            {"2012-01": 0.856, "2014-01": 0.86, "2015-12": 0.858, "2019-03": 0.85},
+            {"2012-12": 2568, "2015-12": 2574}),
+    }
+    rows: list[dict[str, object]] = []
+    for measure, (trend, targets) in measures.items():
+        agree = np.array([rng.binomial(per_month, _path(m, trend)) for m in months])
+        for end, target in targets.items():
+            stop = months.get_loc(pd.Period(end, "M"))
+            window = slice(stop - 11, stop + 1)
+            delta = target - int(agree[window].sum())
+            step = 1 if delta > 0 else -1
+            while delta != 0:  # spread the nudge over the window's months
+                i = window.start + int(rng.integers(0, 12))
+                if 0 <= agree[i] + step <= per_month:
+                    agree[i] += step
+                    delta -= step
+        for i in range(11, len(months)):
+            rows.append({"period_end": str(months[i]), "measure": measure,
+                         "respondents": per_month * 12,
+                         "agreeing": int(agree[i - 11:i + 1].sum())})
+    return pd.DataFrame(rows).sort_values(["period_end", "measure"], kind="stable").reset_index(
+        drop=True)
+
+
+# --------------------------------------------------------------------------- victims' hub
+def _victims_hub(seed: int) -> pd.DataFrame:
+    """Monthly Victims' Hub funnel from launch in October 2014."""
+    rng = _rng(seed, "victims_hub")
+    rows = []
+    for m in _months(pd.Period("2014-10", "M"), END):
+        mean = _path(m, {"2014-10": 480, "2014-12": 700, "2016-06": 720, "2019-03": 780})
+        referred = int(rng.poisson(mean))
+        contacted, not_contactable, _pending = rng.multinomial(referred, [0.76, 0.20, 0.04])
+        supported, declined, _other = rng.multinomial(contacted, [0.75, 0.16, 0.09])
+        rows.append({"month": str(m), "referred": referred, "contacted": int(contacted),
+                     "not_contactable": int(not_contactable), "supported": int(supported),
+                     "declined": int(declined)})
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- grants
+_YOUTH_ACTIVITY = ("Boxing Club", "Youth Drop-in", "Bike Workshop", "Street Dance Project",
+                   "Football Academy", "Youth Theatre", "Skate Park Project", "Detached Youth Work",
+                   "Music Studio", "Outdoor Adventure Club")
+
+
+def _split_amount(rng: np.random.Generator, total: int, n: int, unit: int, low: int) -> np.ndarray:
+    """``n`` amounts in multiples of ``unit``, each at least ``low``, summing to ``total``."""
+    raw = rng.gamma(4.0, 1.0, n)
+    parts = np.maximum(low, np.floor(raw / raw.sum() * total / unit) * unit).astype(np.int64)
+    parts[np.argmax(parts)] += total - int(parts.sum())
+    return parts
+
+
+def _grants(seed: int) -> pd.DataFrame:
+    """Grant register with fictional (synthetic) recipients."""
+    rng = _rng(seed, "grants")
+    towns = list(TOWNS)
+    rows: list[dict[str, object]] = []
+
+    def add(fund: str, recipient: str, district: str, amount: int, award: pd.Timestamp,
+            months: int, participants: int | None, completers: int | None,
+            measure: str | None, target: float | None, achieved: float | None) -> None:
+        start = award + pd.Timedelta(days=int(rng.integers(7, 45)))
+        end = start + pd.DateOffset(months=months) - pd.Timedelta(days=1)
+        rows.append({"fund": fund, "recipient": f"{recipient} (synthetic)", "district": district,
+                     "amount_gbp": amount, "award_date": award.date().isoformat(),
+                     "start_date": start.date().isoformat(), "end_date": end.date().isoformat(),
+                     "participants": participants, "completers": completers,
+                     "outcome_measure": measure, "outcome_target": target,
+                     "outcome_achieved": achieved})
+
+    def youth(n: int, total: int, people: int, first: str, last: str) -> None:
+        amounts = _split_amount(rng, total, n, 50, 500)
+        heads = _split_amount(rng, people, n, 1, 12)
+        days = np.sort(rng.integers(0, (pd.Timestamp(last) - pd.Timestamp(first)).days + 1, n))
+        for amount, head, day in zip(amounts, heads, days, strict=True):
+            town = towns[int(rng.integers(len(towns)))]
+            name = f"{town} {_YOUTH_ACTIVITY[int(rng.integers(len(_YOUTH_ACTIVITY)))]}"
+            completers = int(rng.binomial(head, 0.8))
+            add("Youth Fund", name, TOWNS[town], int(amount),
+                pd.Timestamp(first) + pd.Timedelta(days=int(day)), int(rng.integers(3, 13)),
+                int(head), completers, "young people completing the programme",
+                float(round(head * 0.75)), float(completers))
+
+    youth(37, 56_400, 1_860, "2013-06-01", "2016-02-24")  # 2016 paper 10.2
+    for year in (2016, 2017, 2018):
+        youth(12, int(rng.integers(17, 22)) * 1000, int(rng.integers(550, 700)),
+              f"{year}-04-01", f"{year + 1}-02-28")
+    districts = sorted(set(TOWNS.values()))
+    csp = _split_amount(rng, 771_000, 18, 500, 20_000)  # 2016 paper 9.2: over £760,000
+    yearly = [csp[i * 6:(i + 1) * 6] for i in range(3)]
+    yearly += [_split_amount(rng, int(rng.integers(230, 260)) * 1000, 6, 500, 20_000)
+               for _ in range(3)]
+    for y, amounts in enumerate(yearly):
+        for district, amount in zip(districts, amounts, strict=True):
+            add("Community Safety Partnership", f"{district} Safer Communities Partnership",
+                district, int(amount), pd.Timestamp(f"{2013 + y}-04-15") + pd.Timedelta(
+                    days=int(rng.integers(0, 40))), 12, None, None,
+                "reduction in anti-social behaviour incidents (%)", 5.0,
+                float(round(rng.normal(5.5, 2.5), 1)))
+    services = (("Victim Care Service", 420_000), ("Substance Misuse Service", 150_000),
+                ("Restorative Justice Service", 90_000), ("Domestic Abuse Advocacy", 180_000))
+    for year in range(2014, 2019):
+        for name, amount in services:
+            district = districts[int(rng.integers(len(districts)))]
+            add("Commissioned service", f"Eastfen {name}", district,
+                int(round(amount * rng.uniform(0.9, 1.1), -3)),
+                pd.Timestamp(f"{year}-03-20"), 12, None, None, None, None, None)
+    for _ in range(14):
+        town = towns[int(rng.integers(len(towns)))]
+        add("Other", f"{town} Neighbourhood Watch Association", TOWNS[town],
+            int(rng.integers(4, 40)) * 250,
+            pd.Timestamp("2013-01-01") + pd.Timedelta(days=int(rng.integers(0, 2200))), 12,
+            None, None, None, None, None)
+    df = pd.DataFrame(rows).sort_values(["award_date", "fund", "recipient"], kind="stable")
+    df.insert(0, "grant_id", [f"G{i:04d}" for i in range(1, len(df) + 1)])
+    for col in ("participants", "completers"):
+        df[col] = df[col].astype("Int64")
+    return df.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- correspondence
+_TOPICS = ("police visibility", "burglary", "anti-social behaviour", "call handling",
+           "mental health", "speeding", "other")
+_CHANNELS = ("email", "letter", "phone", "web form", "social media")
+
+
+def _correspondence(seed: int) -> pd.DataFrame:
+    """One row per item received by the OPCC."""
+    rng = _rng(seed, "correspondence")
+    frames = []
+    for m in _months(OPCC_START, END):
+        n = 121 + int(rng.poisson(25))
+        call = _path(m, {"2012-12": 0.20, "2013-12": 0.14, "2015-06": 0.07, "2019-03": 0.05})
+        w = np.array([0.20, 0.10, 0.20, call, 0.07, 0.12, 0.31 - call + 0.05])
+        topic = np.array(_TOPICS, dtype=object)[rng.choice(7, n, p=w / w.sum())]
+        channel = np.array(_CHANNELS, dtype=object)[rng.choice(5, n, p=[0.55, 0.15, 0.10, 0.15,
+                                                                        0.05])]
+        start = np.datetime64(m.start_time.date(), "D")
+        received = start + rng.integers(0, m.days_in_month, n).astype("timedelta64[D]")
+        lag = np.rint(np.exp(rng.normal(np.log(5), 0.7, n))).astype(np.int64)
+        responded = received + lag.astype("timedelta64[D]")
+        never = rng.random(n) < 0.015
+        responded = np.where(never | (responded > EXTRACT_DATE), np.datetime64("NaT"),
+                             responded)
+        frames.append(pd.DataFrame({"received_date": received, "topic": topic,
+                                    "channel": channel, "responded_date": responded}))
+    df = pd.concat(frames, ignore_index=True).sort_values("received_date", kind="stable")
+    df.insert(0, "item_id", [f"CR{i:06d}" for i in range(1, len(df) + 1)])
+    for col in ("received_date", "responded_date"):
+        df[col] = pd.to_datetime(df[col]).dt.strftime("%Y-%m-%d")
+    return df.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- engagement
+_ACTIVITY = {  # activity_type: (weight, {mode: p}, attendees (mean) or None)
+    "surgery": (0.12, {"listen": 1.0}, 4),
+    "street surgery": (0.08, {"listen": 0.8, "respond": 0.2}, 35),
+    "parish council meeting": (0.14, {"listen": 0.6, "respond": 0.4}, 18),
+    "town council meeting": (0.07, {"listen": 0.6, "respond": 0.4}, 25),
+    "local police panel": (0.08, {"respond": 0.7, "listen": 0.3}, 22),
+    "community event": (0.12, {"consult": 0.6, "empower": 0.4}, 80),
+    "conference": (0.04, {"collaborate": 0.7, "consult": 0.3}, 120),
+    "partnership meeting": (0.15, {"collaborate": 1.0}, 14),
+    "school visit": (0.08, {"empower": 0.7, "listen": 0.3}, 60),
+    "media interview": (0.12, {"respond": 0.8, "consult": 0.2}, None),
+}
+
+
+def _engagement(seed: int) -> pd.DataFrame:
+    """Engagement diary across the five modes, with Police Contact Points from 2015."""
+    rng = _rng(seed, "engagement_activities")
+    types = list(_ACTIVITY)
+    weights = np.array([v[0] for v in _ACTIVITY.values()])
+    towns = list(TOWNS)
+    town_w = np.array([4 if t in ("Peterborough", "Cambridge") else 1 for t in towns], float)
+    rows: list[dict[str, object]] = []
+    for m in _months(OPCC_START, END):
+        start = m.start_time
+        for _ in range(int(rng.poisson(24))):
+            kind = types[int(rng.choice(len(types), p=weights / weights.sum()))]
+            modes = _ACTIVITY[kind][1]
+            mode = list(modes)[int(rng.choice(len(modes), p=list(modes.values())))]
+            town = towns[int(rng.choice(len(towns), p=town_w / town_w.sum()))]
+            mean = _ACTIVITY[kind][2]
+            rows.append({"date": start + pd.Timedelta(days=int(rng.integers(m.days_in_month))),
+                         "activity_type": kind, "mode": mode, "place": town,
+                         "district": TOWNS[town],
+                         "attendees": None if mean is None else max(1, int(rng.poisson(mean)))})
+        for town, first in CONTACT_POINT_START.items():
+            if m >= pd.Period(first, "M") and rng.random() < 0.85:
+                rows.append({"date": start + pd.Timedelta(days=int(rng.integers(m.days_in_month))),
+                             "activity_type": "police contact point", "mode": "listen",
+                             "place": town, "district": TOWNS[town],
+                             "attendees": int(rng.poisson(45))})
+    df = pd.DataFrame(rows).sort_values(["date", "place", "activity_type"], kind="stable")
+    df["date"] = df["date"].dt.strftime("%Y-%m-%d")
+    df["attendees"] = df["attendees"].astype("Int64")
+    df.insert(0, "activity_id", [f"EA{i:05d}" for i in range(1, len(df) + 1)])
+    return df.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- communications
+def _communications(seed: int) -> pd.DataFrame:
+    """Monthly communications measures."""
+    rng = _rng(seed, "communications")
+    months = _months(OPCC_START, END)
+    rows = []
+    growth = (20_000 / 600) ** (1 / (pd.Period("2019-01", "M").ordinal - OPCC_START.ordinal))
+    for m in months:
+        subscribers = 600.0 * growth ** (m.ordinal - OPCC_START.ordinal) * (
+            1 + rng.normal(0, 0.008))
+        surveys = int(rng.poisson(40))
+        if m == pd.Period("2013-05", "M"):
+            surveys += 1150  # 101 call handling survey (2016 paper 4.4, 8.1)
+        if m.month == 1 and m.year < 2019:
+            surveys += int(rng.integers(600, 1300))  # precept survey
+        if m == pd.Period("2019-01", "M"):
+            surveys = 1990  # precept survey, 2019 letter
+        rows.append({
+            "month": str(m),
+            "newsletter_subscribers": int(round(subscribers)),
+            "media_mentions_positive": int(rng.poisson(14)),
+            "media_mentions_neutral": int(rng.poisson(22)),
+            "media_mentions_negative": int(rng.poisson(6)),
+            "media_interviews": int(rng.poisson(5)),
+            "social_media_reach": int(rng.poisson(_path(m, {"2012-12": 4000, "2016-06": 40000,
+                                                            "2019-03": 140000}))),
+            "survey_responses": surveys,
+        })
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- volunteers
+def _volunteers(seed: int) -> pd.DataFrame:
+    """Monthly Special Constables, cadet units and Speedwatch schemes."""
+    rng = _rng(seed, "volunteers")
+    rows = []
+    for m in _months(START, END):
+        specials = int(round(_path(m, {"2012-04": 262, "2014-04": 301, "2015-01": 296,
+                                       "2016-02": 284, "2017-06": 255, "2019-03": 228})
+                             + rng.normal(0, 1.5)))
+        hours = _path(m, {"2012-04": 19.5, "2015-06": 21.4, "2016-03": 21.5, "2019-03": 20.5})
+        cadets = 0 if m < pd.Period("2015-06", "M") else int(min(6, 1 + (
+            m.ordinal - pd.Period("2015-06", "M").ordinal) // 3)) if m < pd.Period(
+            "2016-04", "M") else int(min(7, 4 + (m.ordinal - pd.Period("2016-04", "M").ordinal)
+                                         // 12))
+        rows.append({"month": str(m), "special_constables": specials,
+                     "special_hours": int(round(specials * (hours + rng.normal(0, 0.2)))),
+                     "cadet_units": cadets,
+                     "speedwatch_schemes": int(round(_path(m, {"2012-04": 38, "2016-02": 62,
+                                                               "2019-03": 88})))})
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- README
+_FILES = {
+    "public_contact": "Contacts a month by channel, April 2012 - March 2019; 999 and 101 equal "
+                      "calls offered; online reports from July 2015, web chat from October 2017.",
+    "call_handling_monthly": "999 and 101 calls a month, aggregated from the simulated "
+                             "call-level records (all of them, not only the bundled slice).",
+    "call_logs.parquet": "One row per call, October 2015 - March 2016 only (spans the ten extra "
+                         "handlers of November 2015); zstd-compressed Parquet.",
+    "call_handler_rota": "Handlers on shift by line, weekday and hour in a typical 2015/16 week "
+                         "(101: primary handlers only).",
+    "victim_satisfaction": "One row per victim survey response, April 2010 - March 2019, five "
+                           "questions on the seven-point scale, ethnicity and age band.",
+    "satisfaction_comparators": "England and Wales and seven fictional peer forces "
+                                "(\"Peer force A\" ... \"G\"), 12-month windows ending each "
+                                "quarter 2011-03 to 2019-03.",
+    "public_confidence": "Rolling 12-month public confidence survey results, December 2012 - "
+                         "March 2019.",
+    "victims_hub": "Victims' Hub funnel a month, October 2014 - March 2019.",
+    "grants": "Grant register; every recipient is fictional and marked \"(synthetic)\".",
+    "correspondence": "One row per item of correspondence to the OPCC, December 2012 - "
+                      "March 2019.",
+    "engagement_activities": "The Commissioner's engagement diary across the five modes, "
+                             "December 2012 - March 2019.",
+    "communications": "Newsletter, media, social media and survey measures a month, December "
+                      "2012 - March 2019.",
+    "volunteers": "Special Constables (headcount and hours), cadet units and Speedwatch "
+                  "schemes a month, April 2012 - March 2019.",
+}
+
+
+def _calibration(frames: dict[str, pd.DataFrame]) -> list[tuple[str, str, str]]:
+    """(target, source, value achieved) rows, computed from the generated frames."""
+    calls = frames["call_handling_monthly"]
+    c101 = calls[calls["line"] == "101"]
+    fy = c101[(c101["month"] >= "2015-04") & (c101["month"] <= "2016-03")]
+    after = c101[(c101["month"] >= "2015-11") & (c101["month"] <= "2016-03")]
+    before = c101[(c101["month"] >= "2015-04") & (c101["month"] <= "2015-10")]
+    fte = c101.set_index("month")["call_handlers_fte"]
+    year = calls["month"].str[:4]
+    contact = frames["public_contact"]
+    c2018 = contact[contact["month"].str[:4] == "2018"]
+    quarter = (c2018["month"].str[5:7].astype(int) - 1) // 3
+
+    def quarters(channel: str) -> str:
+        q = c2018[c2018["channel"] == channel].groupby(quarter)["contacts"].sum()
+        return ", ".join(f"{v:,}" for v in q)
+
+    q1 = contact[(contact["channel"] == "online report")
+                 & contact["month"].isin(["2016-01", "2016-02", "2016-03"])]["contacts"].sum()
+    chat_start = contact.loc[contact["channel"] == "web chat", "month"].min()
+    vs = frames["victim_satisfaction"]
+    sat = vs["whole_experience"].isin(SATISFIED)
+
+    def rate(first: str, last: str, group: str | None = None) -> tuple[int, int]:
+        keep = (vs["interview_month"] >= first) & (vs["interview_month"] <= last)
+        keep &= vs["whole_experience"] != ""
+        if group:
+            keep &= vs["crime_group"] == group
+        return int(sat[keep].sum()), int(keep.sum())
+
+    s1, n1 = rate("2010-04", "2011-03")
+    s2, n2 = rate("2014-04", "2015-03")
+    sb, nb = rate("2015-01", "2015-12", "burglary")
+    pooled = (s1 + s2) / (n1 + n2)
+    z = (s2 / n2 - s1 / n1) / math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    comp = frames["satisfaction_comparators"]
+    ew = comp[(comp["area"] == "England and Wales") & (comp["period_end"] == "2015-03")
+              & (comp["question"] == "whole_experience")].iloc[0]
+    pc = frames["public_confidence"].set_index(["period_end", "measure"])
+    conf = (100 * pc["agreeing"] / pc["respondents"]).round(1)
+    hub = frames["victims_hub"]
+    hub = hub[hub["month"] <= "2016-01"].sum(numeric_only=True)
+    grants = frames["grants"]
+    early = grants[grants["award_date"] <= "2016-02-29"]
+    youth = early[early["fund"] == "Youth Fund"]
+    csp = early[early["fund"] == "Community Safety Partnership"]
+    corr = frames["correspondence"]["received_date"].str[:7].value_counts()
+    vol = frames["volunteers"]
+    vol = vol[(vol["month"] >= "2016-01") & (vol["month"] <= "2016-03")]
+    comms = frames["communications"].set_index("month")
+    pcp = frames["engagement_activities"]
+    pcp = pcp[pcp["activity_type"] == "police contact point"]
+    sl = fy["answered_within_target"].sum() / fy["answered"].sum()
+    mean_after = (after["mean_secondary_wait_s"] * after["transferred_to_secondary"]).sum() / (
+        after["transferred_to_secondary"].sum())
+    return [
+        ("~30,000 101 calls a month", "2016 paper 8.1",
+         f"{fy['offered'].mean():,.0f} a month in 2015/16"),
+        ("94% of 101 calls answered within 30 s", "2016 paper 8.2",
+         f"{100 * sl:.2f}% of answered calls, 2015/16"),
+        ("50% of 101 calls transferred to a secondary handler", "2016 paper 8.2",
+         f"{100 * fy['transferred_to_secondary'].sum() / fy['answered'].sum():.1f}% in 2015/16"),
+        ("secondary pick-up about 3.5 minutes after 10 extra handlers", "2016 paper 8.2",
+         f"{mean_after / 60:.2f} min Nov 2015 - Mar 2016 (before: "
+         f"{before['mean_secondary_wait_s'].min() / 60:.1f}-"
+         f"{before['mean_secondary_wait_s'].max() / 60:.1f} min); FTE "
+         f"{fte['2015-10']:.0f} -> {fte['2015-11']:.0f}"),
+        ("over 435,000 calls to 999 and 101 in 2016", "2019 letter",
+         f"{calls.loc[year == '2016', 'offered'].sum():,}"),
+        ("over 447,000 calls to 999 and 101 in 2017", "2019 letter",
+         f"{calls.loc[year == '2017', 'offered'].sum():,}"),
+        ("2018 online reports by quarter 887, 1,529, 1,572, 1,673", "2019 letter, Appendix 1",
+         quarters("online report")),
+        ("2018 web chats by quarter 3,966, 3,472, 3,816, 3,882", "2019 letter, Appendix 1",
+         quarters("web chat")),
+        ("72 online reports in Q1 2016", "2019 letter", f"{q1}"),
+        ("web chat from the new website, October 2017", "2019 letter", f"first month {chat_start}"),
+        ("victims satisfied with whole experience, 12 months to Mar 2015: 86.5%",
+         "2016 paper 11.4", f"{s2:,} / {n2:,} = {100 * s2 / n2:.1f}%"),
+        ("England and Wales, same window: 83.8%", "2016 paper 11.4",
+         f"{ew['satisfied']:,} / {ew['respondents']:,} = "
+         f"{100 * ew['satisfied'] / ew['respondents']:.1f}%"),
+        ("burglary victims satisfied, 12 months to Dec 2015: 91%", "2016 paper 7.5",
+         f"{sb} / {nb} = {100 * sb / nb:.1f}%"),
+        ("significant rise since 12 months to Mar 2011", "2016 paper 11.5",
+         f"{100 * s1 / n1:.1f}% -> {100 * s2 / n2:.1f}%, z = {z:.2f}, "
+         f"p = {math.erfc(abs(z) / math.sqrt(2)):.4f}"),
+        ("police deal with local concerns 68.2% (Dec 2012) -> 73.7% (Dec 2015)",
+         "2016 paper 11.7",
+         f"{conf[('2012-12', 'police deal with local concerns')]}% -> "
+         f"{conf[('2015-12', 'police deal with local concerns')]}%"),
+        ("satisfaction with service delivery 85.6% -> 85.8%", "2016 paper 11.7",
+         f"{conf[('2012-12', 'satisfaction with service delivery')]}% -> "
+         f"{conf[('2015-12', 'satisfaction with service delivery')]}%"),
+        ("Victims' Hub since Oct 2014: over 10,000 referred, 8,000 contacted, 2,000 not "
+         "contactable, 6,000 supported, 1,000 declined", "2016 paper 7.9",
+         f"{hub['referred']:,}, {hub['contacted']:,}, {hub['not_contactable']:,}, "
+         f"{hub['supported']:,}, {hub['declined']:,} (Oct 2014 - Jan 2016)"),
+        ("Youth Fund: over £55,000, 37 projects, over 1,800 young people", "2016 paper 10.2",
+         f"£{youth['amount_gbp'].sum():,}, {len(youth)} projects, "
+         f"{int(youth['participants'].sum()):,} young people"),
+        ("over £760,000 of grants to Community Safety Partnerships", "2016 paper 9.2",
+         f"£{csp['amount_gbp'].sum():,}"),
+        ("in excess of 120 items of correspondence a month", "2016 paper 6.1",
+         f"minimum {corr.min()} a month"),
+        ("Special Constables: target 300, over 280, over 21 hours each a month",
+         "2016 paper 10.6",
+         f"{vol['special_constables'].min()}-{vol['special_constables'].max()} in Jan-Mar 2016, "
+         f"{(vol['special_hours'] / vol['special_constables']).mean():.1f} hours each"),
+        ("Police Contact Points in eight towns", "2016 paper 7.4",
+         f"{pcp['place'].nunique()} towns, first {pcp['date'].min()}"),
+        ("newsletter shared with 20,000; precept survey 1,990 responses", "2019 letter",
+         f"{comms.loc['2019-01', 'newsletter_subscribers']:,} subscribers and "
+         f"{comms.loc['2019-01', 'survey_responses']:,} survey responses in Jan 2019"),
+    ]
+
+
+def _readme(frames: dict[str, pd.DataFrame], seed: int, log_rows: int) -> str:
+    """data/sample/README.md: what each file is and the calibration achieved."""
+    lines = [
+        "# SYNTHETIC sample data — not real figures",
+        "",
+        "Every file in this folder was made up by a computer. It describes a fictional police "
+        "force that resembles Cambridgeshire (April 2012 - March 2019; victim satisfaction from "
+        "April 2010) and is calibrated so that the figures published in the two source papers "
+        "come out of it. Do not quote any of it as a fact about any real force, person or "
+        "organisation. The modelling assumptions are documented in the docstring of "
+        "`src/evaluation/synth.py`; column definitions are in `docs/data.md`.",
+        "",
+        "Regenerate (same seed, byte-identical files):",
+        "",
+        "```",
+        f"evaluation synth --out data/sample --seed {seed}",
+        "```",
+        "",
+        "## Files",
+        "",
+        "| File | Rows | Contents |",
+        "|---|---:|---|",
+    ]
+    for name, text in _FILES.items():
+        file = name if name.endswith(".parquet") else f"{name}.csv"
+        rows = f"{len(frames[name]):,}" if name in frames else f"{log_rows:,}"
+        lines.append(f"| `{file}` | {rows} | {text} |")
+    lines += [
+        "",
+        "Larger call logs for benchmarks: "
+        "`evaluation.sample.synth.write_call_logs(path, n_calls)`.",
+        "",
+        "## Calibration",
+        "",
+        "Sources: \"2016 paper\" = report to the Business Coordination Board, 25 February 2016 "
+        "(paragraph); \"2019 letter\" = the Commissioner's letter to the Police and Crime "
+        "Panel, 22 January 2019. `tests/unit/test_sample_calibration.py` checks each row.",
+        "",
+        "| Target | Source | Achieved in this sample |",
+        "|---|---|---|",
+    ]
+    lines += [f"| {t} | {s} | {v} |" for t, s, v in _calibration(frames)]
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- entry points
+def generate_sample(out_dir: Path, seed: int = 2016) -> dict[str, Path]:
+    """Write every SYNTHETIC sample dataset to ``out_dir``; return dataset name -> path.
+
+    Same seed, same bytes. ``call_logs`` is the October 2015 - March 2016 slice of the
+    simulated calls; ``call_handling_monthly`` aggregates all of them. ``README`` describes
+    the files and the calibration achieved (computed from the generated data).
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    monthly, rota, logs = _calls(seed, out_dir)
+    frames = {
+        "public_contact": _public_contact(seed, monthly),
+        "call_handling_monthly": monthly,
+        "call_handler_rota": rota,
+        "victim_satisfaction": _victim_satisfaction(seed),
+        "satisfaction_comparators": _satisfaction_comparators(seed),
+        "public_confidence": _public_confidence(seed),
+        "victims_hub": _victims_hub(seed),
+        "grants": _grants(seed),
+        "correspondence": _correspondence(seed),
+        "engagement_activities": _engagement(seed),
+        "communications": _communications(seed),
+        "volunteers": _volunteers(seed),
+    }
+    paths = {name: _write_csv(df, out_dir / f"{name}.csv") for name, df in frames.items()}
+    paths["call_logs"] = logs
+    readme = out_dir / "README.md"
+    log_rows = pq.ParquetFile(logs).metadata.num_rows
+    readme.write_text(_readme(frames, seed, log_rows), encoding="utf-8", newline="\n")
+    paths["README"] = readme
+    log.info("wrote %d synthetic datasets to %s (seed %d)", len(paths), out_dir, seed)
+    return paths
+
+
+def main(out: str, seed: int) -> None:
+    """CLI entry: ``evaluation synth --out data/sample --seed 2016``."""
+    paths = generate_sample(Path(out), seed=seed)
+    for name, path in sorted(paths.items()):
+        log.info("%s: %s", name, path)
