@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from evaluation.measures import communications as c
+from evaluation.report.chapters import communications as communications_chapter
 from evaluation.report.trace import untraceable
 
 START, END = "2018-03-01", "2018-04-30"  # previous period January-February 2018
@@ -52,7 +53,7 @@ def test_media_tone_shares_and_net_tone() -> None:
 
 
 def test_tone_sentence_tests_the_positive_share() -> None:
-    text = c.tone_sentence(c.media_tone(_comms(), START, END))
+    text = communications_chapter.tone_sentence(c.media_tone(_comms(), START, END))
     # 30/45 v 10/40: pooled z-test, z = 3.84, p < 0.001
     assert "66.7% of mentions were positive and 11.1% negative, a net tone of +55.6%" in text
     assert "against +0.0% in the previous period" in text
@@ -61,7 +62,7 @@ def test_tone_sentence_tests_the_positive_share() -> None:
 
 def test_reach_sentence_quotes_the_summary() -> None:
     summary = c.communications_summary(_comms(), START, END)
-    text = c.reach_sentence(summary)
+    text = communications_chapter.reach_sentence(summary)
     assert text.startswith("The newsletter had 1,600 subscribers at the end of the period, "
                            "500 more than at its start and 45.5% more")
     assert "gave 8 media interviews, up 100.0% on the 4 interviews" in text
@@ -83,9 +84,9 @@ def test_value_in_month_and_published_checks() -> None:
 
 
 def test_charts_carry_alt_text_from_the_data() -> None:
-    growth = c.growth_chart(_comms(), START)
+    growth = communications_chapter.growth_chart(_comms(), START)
     assert "grew from 900 to 1,600" in growth.alt_text
-    tone = c.tone_chart(_comms(), START, END)
+    tone = communications_chapter.tone_chart(_comms(), START, END)
     assert "ranged from 20 to 25" in tone.alt_text
     assert "Net tone was +55.6% in the reporting period" in tone.alt_text
 

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from evaluation.measures import correspondence as c
+from evaluation.report.chapters import correspondence as correspondence_chapter
 from evaluation.report.trace import untraceable
 
 START, END = "2018-04-01", "2018-04-30"  # April 2018; previous period March 2018
@@ -113,15 +114,16 @@ def test_open_items_by_age_at_period_end() -> None:
 
 def test_sentences_and_finding_are_traceable() -> None:
     table = c.response_times(_items(), START, END, 20)
-    finding = c.correspondence_finding(table, START, END)
+    finding = correspondence_chapter.correspondence_finding(table, START, END)
     assert "received 5 items" in finding and "75.0% of the items" in finding
     assert untraceable(finding, [table]) == []
-    text = c.response_sentence(table, c.open_items(_items(), END, 20), 20, START, END)
+    text = correspondence_chapter.response_sentence(table, c.open_items(_items(), END, 20), 20,
+                                                    START, END)
     assert "half within 3 working days and nine in ten within 5" in text
     assert "At 30 April 2018, 3 items were still open, 1 of them past the target." in text
     topics = c.topic_shares(_items(), START, END)
     assert "The largest change in share on the previous period was in speeding, from 0.0% " \
-        "to 40.0%" in c.topics_sentence(topics)
+        "to 40.0%" in correspondence_chapter.topics_sentence(topics)
 
 
 def test_volume_sentence_reports_stable_xmr() -> None:
@@ -130,7 +132,7 @@ def test_volume_sentence_reports_stable_xmr() -> None:
                             "received": [100, 104] * 12})
     result = c.received_xmr(monthly, months=24)
     summary = c.received_summary(monthly, "2018-01-01", "2018-12-31")
-    text = c.volume_sentence(summary, result)
+    text = correspondence_chapter.volume_sentence(summary, result)
     assert "received 1,224 items" in text and "a mean of 102.0 a month" in text
     assert "the same as the 1,224 items" in text
     assert "every month shows common-cause variation only" in text

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from evaluation.measures import engagement as e
+from evaluation.report.chapters import engagement as engagement_chapter
 from evaluation.report.trace import untraceable
 
 START, END = "2018-04-01", "2018-05-31"  # two months; previous period Feb-Mar 2018
@@ -97,10 +98,10 @@ def test_compare_counts_exact_binomial_p_values() -> None:
 
 
 def test_change_words_says_direction_and_significance() -> None:
-    assert e.change_words(30, 10, "items").startswith("up 200.0% on the 10 items")
-    assert "a statistically significant change" in e.change_words(30, 10, "items")
-    assert "not a statistically significant" in e.change_words(11, 10, "items")
-    assert e.change_words(10, 10, "items").startswith("the same as")
+    assert engagement_chapter.change_words(30, 10, "items").startswith("up 200.0% on the 10 items")
+    assert "a statistically significant change" in engagement_chapter.change_words(30, 10, "items")
+    assert "not a statistically significant" in engagement_chapter.change_words(11, 10, "items")
+    assert engagement_chapter.change_words(10, 10, "items").startswith("the same as")
 
 
 def test_previous_months_and_claim_window() -> None:
@@ -142,33 +143,33 @@ def test_published_checks_sentence_names_the_figure_not_borne_out() -> None:
     f = _figures()
     table = e.published_checks([e.check_published(f, "over_fig", 137, "lowest month"),
                                 e.check_published(f, "around_fig", 150, "mean month")])
-    text = e.published_checks_sentence(table)
+    text = engagement_chapter.published_checks_sentence(table)
     assert text.startswith("1 of 2 figures")
     assert "Calls (2016 paper 8.1): published as around 100, but the data give 150" in text
 
 
 def test_sentences_and_finding_quote_the_table() -> None:
     summary = e.activity_summary(_activities(), START, END)
-    finding = e.activities_finding(summary, START, END)
+    finding = engagement_chapter.activities_finding(summary, START, END)
     assert "held 6 engagement activities (against 2 in the previous period)" in finding
     assert "66.7% of them to listen" in finding
     assert untraceable(finding, [summary]) == []
-    text = e.activities_sentence(summary, START, END)
+    text = engagement_chapter.activities_sentence(summary, START, END)
     assert "From April 2018 to May 2018" in text and "a median of 40 per activity" in text
     points = e.contact_points(_activities(), START, END)
-    cp = e.contact_points_sentence(points, START, END)
+    cp = engagement_chapter.contact_points_sentence(points, START, END)
     assert "3 Police Contact Point sessions in 2 places" in cp
     assert "the most attended was Wisbech (70 people in 2 sessions)" in cp
 
 
 def test_charts_have_titles_and_alt_text_from_the_data() -> None:
     monthly = e.activities_by_month(_activities(), "2018-02-01", END)
-    chart = e.activities_chart(monthly, START)
+    chart = engagement_chapter.activities_chart(monthly, START)
     assert chart.title == "Engagement activities per month, by mode"
     assert "from February 2018 to May 2018" in chart.alt_text
     assert "ranged from 1 to 4" in chart.alt_text
     points = e.contact_points(_activities(), START, END)
-    chart = e.contact_points_chart(points, "April to May 2018", threshold=60)
+    chart = engagement_chapter.contact_points_chart(points, "April to May 2018", threshold=60)
     assert "[c]" in [t.get_text().split(" (")[0].strip() for t in chart.figure.axes[0].texts]
     assert "1 place with fewer than 60 attendees is not shown" in chart.alt_text
 

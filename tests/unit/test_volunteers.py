@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from evaluation.measures import volunteers as v
+from evaluation.report.chapters import volunteers as volunteers_chapter
 from evaluation.report.trace import untraceable
 
 START, END = "2018-03-01", "2018-04-30"  # previous period January-February 2018
@@ -45,15 +46,15 @@ def test_summary_against_target_weights_hours_by_headcount() -> None:
 
 def test_sentences_and_finding_quote_the_summary() -> None:
     summary = v.volunteers_summary(_vol(), START, END, target=300)
-    finding = v.specials_finding(summary)
+    finding = volunteers_chapter.specials_finding(summary)
     assert finding == ("There were 150 Special Constables at the end of the reporting period, "
                        "150 short of the target of 300; each gave 22.5 hours a month on "
                        "average.")
     assert untraceable(finding, [summary]) == []
-    assert v.schemes_sentence(summary) == (
+    assert volunteers_chapter.schemes_sentence(summary) == (
         "There were 5 Volunteer Police Cadet units and 64 Speedwatch schemes at the end of the "
         "period, against 4 and 61 at the end of the previous period.")
-    hours = v.hours_sentence(summary, v.hours_xmr(_vol(), END), benchmark=21)
+    hours = volunteers_chapter.hours_sentence(summary, v.hours_xmr(_vol(), END), benchmark=21)
     assert "22.5 hours per special a month, above the 21 hours" in hours
 
 
@@ -68,7 +69,7 @@ def test_headcount_xmr_flags_a_falling_series_and_fails_the_target() -> None:
     assert result.assurance == "fail"
     assert result.latest_variation == "concern"
     summary = v.volunteers_summary(vol, "2018-01-01", "2018-12-31", target=300)
-    text = v.specials_sentence(summary, result)
+    text = volunteers_chapter.specials_sentence(summary, result)
     assert "there were 220 Special Constables, 80 short of the target of 300 (-24 on 244" in text
     assert "so the measure is not stable" in text
     assert "will not be met" in text

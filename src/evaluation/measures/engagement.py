@@ -12,19 +12,13 @@ figure published in a source paper against the data.
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Iterable, Sequence
 
-import matplotlib.dates as mdates
-import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 from scipy import stats
 
 from evaluation.data.published import published_verdict
 from evaluation.methods.periods import months_of
-from evaluation.report.charts import PALETTE, Chart, apply_house_style, finish_axes, thousands
-from evaluation.report.formatting import fmt_int, fmt_pct
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +29,6 @@ ACTIVITY_TYPES: tuple[str, ...] = (
     "partnership meeting", "school visit", "media interview",
 )
 CONTACT_POINT = "police contact point"
-SIGNIFICANCE = 0.05
 
 
 # --------------------------------------------------------------------------- shared helpers
@@ -79,21 +72,6 @@ def compare_counts(now: float, before: float) -> float:
     return float(stats.binomtest(int(now), n, 0.5).pvalue)
 
 
-def change_words(now: float, before: float, noun: str) -> str:
-    """'up 12% on the previous period (a statistically significant change)' and similar."""
-    if before == 0:
-        return "against none in the previous period of the same length"
-    p = compare_counts(now, before)
-    rel = (now - before) / before
-    direction = "up" if rel > 0 else "down" if rel < 0 else "unchanged"
-    text = f"{fmt_int(before)} {noun} in the previous period of the same length"
-    if direction == "unchanged":
-        return f"the same as the {text}"
-    sig = ("a statistically significant change" if p < SIGNIFICANCE
-           else "not a statistically significant change")
-    return f"{direction} {fmt_pct(abs(rel))} on the {text} ({sig}, exact test p = {p:.3f})"
-
-
 def claim_window(paper_date: str, months: int = 12) -> tuple[str, str]:
     """The ``months`` complete months before a paper's date, as ISO first and last days.
 
@@ -103,13 +81,6 @@ def claim_window(paper_date: str, months: int = 12) -> tuple[str, str]:
     last = pd.Period(str(paper_date)[:7], "M") - 1
     first = last - (months - 1)
     return first.start_time.strftime("%Y-%m-%d"), last.end_time.strftime("%Y-%m-%d")
-
-
-def fmt_value(x: float | None) -> str:
-    """A whole number with thousands separators, otherwise one decimal place."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "–"
-    return fmt_int(x) if float(x).is_integer() else f"{float(x):,.1f}"
 
 
 def check_published(figures: pd.DataFrame, figure_id: str, value: float, in_data: str
@@ -142,19 +113,6 @@ def check_published(figures: pd.DataFrame, figure_id: str, value: float, in_data
 def published_checks(rows: Iterable[dict[str, object]]) -> pd.DataFrame:
     """Rows from :func:`check_published` as one table."""
     return pd.DataFrame(list(rows))
-
-
-def published_checks_sentence(table: pd.DataFrame) -> str:
-    """How many published figures the data bear out, naming any that they do not."""
-    ok = table["Verdict"] == "consistent"
-    text = (f"{int(ok.sum())} of {len(table)} figures published in the source papers are "
-            "consistent with the data for the period they describe.")
-    bad = table.loc[~ok]
-    for _, row in bad.iterrows():
-        text += (f" {row['Published figure']} ({row['Source']}): published as "
-                 f"{row['As published']}, but the data give {fmt_value(row['In the data'])} "
-                 f"({row['Which data']}).")
-    return text
 
 
 # --------------------------------------------------------------------------- activities
@@ -255,69 +213,6 @@ def mode_by_type(activities: pd.DataFrame, start: str, end: str) -> pd.DataFrame
     return table
 
 
-def activities_sentence(summary: pd.DataFrame, start: str, end: str) -> str:
-    """Activities in the period, the commonest mode, and the change on the previous period."""
-    p0, p1 = reporting_months(start, end)
-    total = summary.iloc[-1]
-    parts = summary.iloc[:-1]
-    if total["Activities"] == 0:
-        return f"No engagement activities are recorded for {period_label(p0, p1)}."
-    top = parts.sort_values("Activities", ascending=False).iloc[0]
-    heading = summary.columns[0]
-    text = (f"From {period_label(p0, p1)} the Commissioner and the OPCC recorded "
-            f"{fmt_int(total['Activities'])} engagement activities, "
-            f"{change_words(total['Activities'], total['Previous period'], 'activities')}. "
-            f"The commonest {heading.lower()} was {str(top[heading]).lower()} "
-            f"({fmt_int(top['Activities'])} activities, {fmt_pct(top['Share of activities'])}).")
-    if total["With attendance recorded"] > 0:
-        text += (f" {fmt_int(total['Attendees'])} people attended the "
-                 f"{fmt_int(total['With attendance recorded'])} activities with attendance "
-                 f"recorded, a median of {fmt_int(total['Median attendees per activity'])} "
-                 "per activity.")
-    return text
-
-
-def activities_chart(monthly: pd.DataFrame, period_start: str | None = None) -> Chart:
-    """Stacked bars of activities per month by mode (from :func:`activities_by_month`)."""
-    wide = monthly.pivot_table(index="month", columns="mode", values="activities",
-                               aggfunc="sum", fill_value=0)
-    modes = [m for m in MODES if m in wide.columns] + sorted(set(wide.columns) - set(MODES))
-    wide = wide[modes].sort_index()
-    x = pd.PeriodIndex(wide.index, freq="M").to_timestamp()
-    apply_house_style()
-    fig, ax = plt.subplots()
-    bottom = np.zeros(len(wide))
-    for i, mode in enumerate(modes):
-        ax.bar(x, wide[mode].to_numpy(), width=25, bottom=bottom, label=mode.capitalize(),
-               color=PALETTE[i % len(PALETTE)], align="edge")
-        bottom += wide[mode].to_numpy()
-    if period_start is not None:
-        ax.axvline(pd.Timestamp(str(period_start)[:7] + "-01"), color="black", lw=1, ls="--")
-        ax.text(pd.Timestamp(str(period_start)[:7] + "-01"), bottom.max() * 1.04,
-                " reporting period \u2192", fontsize=8, va="bottom")
-    title = "Engagement activities per month, by mode"
-    finish_axes(ax, title, "Month", "Activities per month")
-    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
-    ax.yaxis.set_major_formatter(thousands)
-    ax.set_ylim(0, bottom.max() * 1.12 if bottom.max() else 1)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), title="Mode")
-    fig.autofmt_xdate()
-    fig.tight_layout()
-    totals = pd.Series(bottom, index=wide.index)
-    share = wide.sum() / wide.to_numpy().sum() if totals.sum() else wide.sum()
-    first, last = pd.Period(wide.index[0], "M"), pd.Period(wide.index[-1], "M")
-    alt = (f"Stacked bar chart of engagement activities each month from "
-           f"{period_label(first, last)}, split into the five modes. Monthly totals ranged "
-           f"from {fmt_int(totals.min())} to {fmt_int(totals.max())}; "
-           f"{fmt_int(totals.iloc[-1])} in {last.strftime('%B %Y')}. "
-           + "Share of all activities: "
-           + ", ".join(f"{m} {fmt_pct(share[m], 0)}" for m in modes) + ".")
-    if period_start is not None:
-        alt += " A dashed line marks the start of the reporting period."
-    return Chart(figure=fig, title=title, alt_text=alt)
-
-
 # --------------------------------------------------------------------------- contact points
 def contact_points(activities: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
     """Police Contact Point sessions and attendance by place in the period.
@@ -357,59 +252,6 @@ def contact_point_places(activities: pd.DataFrame, by_date: str) -> int:
     return int(pcp.loc[pd.to_datetime(pcp["date"]) <= pd.Timestamp(by_date), "place"].nunique())
 
 
-def contact_points_sentence(table: pd.DataFrame, start: str, end: str) -> str:
-    """Sessions, places and attendance at Police Contact Points in the period."""
-    p0, p1 = reporting_months(start, end)
-    total = table.iloc[-1]
-    places = table.iloc[:-1]
-    active = places.loc[places["Sessions"] > 0]
-    if total["Sessions"] == 0:
-        return f"No Police Contact Point sessions are recorded for {period_label(p0, p1)}."
-    busiest = active.sort_values("Attendees", ascending=False).iloc[0]
-    return (f"From {period_label(p0, p1)} there were {fmt_int(total['Sessions'])} Police "
-            f"Contact Point sessions in {len(active)} places, "
-            f"{change_words(total['Sessions'], total['Previous period'], 'sessions')}. "
-            f"They were attended by {fmt_int(total['Attendees'])} people (a median of "
-            f"{fmt_int(total['Median attendees per session'])} per session); the most "
-            f"attended was {busiest['Place']} ({fmt_int(busiest['Attendees'])} people in "
-            f"{fmt_int(busiest['Sessions'])} sessions).")
-
-
-def contact_points_chart(table: pd.DataFrame, period: str, threshold: int = 10) -> Chart:
-    """Horizontal bars of attendees by place, labelled with sessions (from contact_points).
-
-    Attendance from 1 to ``threshold - 1`` is not drawn: its bar is empty and labelled [c].
-    """
-    places = table.iloc[:-1].sort_values("Attendees")
-    apply_house_style()
-    fig, ax = plt.subplots(figsize=(8.0, 0.45 * len(places) + 1.6))
-    raw = places["Attendees"].fillna(0).to_numpy(dtype=float)
-    small = (raw >= 1) & (raw < threshold)
-    values = np.where(small, 0.0, raw)
-    ax.barh(places["Place"], values, color=PALETTE[0])
-    for y, (v, s, hide) in enumerate(zip(values, places["Sessions"], small, strict=True)):
-        shown = "[c]" if hide else fmt_int(v)
-        ax.text(v, y, f"  {shown} ({fmt_int(s)} sessions)", va="center", fontsize=8)
-    title = "Police Contact Points: attendees by place"
-    finish_axes(ax, title, f"Attendees, {period}", "")
-    ax.xaxis.set_major_formatter(thousands)
-    ax.set_xlim(0, max(values.max(), 1) * 1.35)
-    ax.grid(axis="y", visible=False)
-    fig.tight_layout()
-    visible = places.loc[~small]
-    top, low = visible.iloc[-1], visible.iloc[0]
-    alt = (f"Horizontal bar chart of people attending Police Contact Point sessions in "
-           f"{len(places)} places, {period}. Attendance ranged from "
-           f"{fmt_int(low['Attendees'])} in {low['Place']} to {fmt_int(top['Attendees'])} in "
-           f"{top['Place']}; {fmt_int(table.iloc[-1]['Attendees'])} in all over "
-           f"{fmt_int(table.iloc[-1]['Sessions'])} sessions.")
-    if small.any():
-        n = int(small.sum())
-        alt += (f" {n} {'place' if n == 1 else 'places'} with fewer than {threshold} "
-                f"attendees {'is' if n == 1 else 'are'} not shown.")
-    return Chart(figure=fig, title=title, alt_text=alt)
-
-
 def monthly_by_type(activities: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
     """Activities per month (rows) by type (columns) in the period, with an All types column."""
     long = activities_by_month(activities, start, end, by="activity_type")
@@ -433,38 +275,3 @@ def published_figure_checks(figures: pd.DataFrame, activities: pd.DataFrame
                             f"places with a session by {pd.Timestamp(date):%d %B %Y}")]
 
 
-def activities_finding(summary: pd.DataFrame, start: str, end: str) -> str:
-    """The headline on engagement activities, quoting only the summary table."""
-    p0, p1 = reporting_months(start, end)
-    total = summary.iloc[-1]
-    heading = summary.columns[0]
-    top = summary.iloc[:-1].sort_values("Activities", ascending=False).iloc[0]
-    return (f"From {period_label(p0, p1)} the Commissioner and the OPCC held "
-            f"{fmt_int(total['Activities'])} engagement activities (against "
-            f"{fmt_int(total['Previous period'])} in the previous period), "
-            f"{fmt_pct(top['Share of activities'])} of them to {str(top[heading]).lower()}; "
-            f"{fmt_int(total['Attendees'])} people attended those with attendance recorded.")
-
-
-MODE_PARTS = {"listen": "Listening", "respond": "Responding", "consult": "Consulting",
-              "collaborate": "Collaborating", "empower": "Empowering"}
-
-
-def mode_sentence(summary: pd.DataFrame, mode: str, start: str, end: str) -> str:
-    """One mode's activities and attendance in the period, from :func:`activity_summary`
-    (by mode), for the paper's chapter on that kind of engagement."""
-    if mode not in MODE_PARTS:
-        raise ValueError(f"mode must be one of {tuple(MODE_PARTS)}, got {mode!r}")
-    p0, p1 = reporting_months(start, end)
-    row = summary.loc[summary["Mode"].str.lower() == mode]
-    if row.empty or row.iloc[0]["Activities"] == 0:
-        return f"No '{mode}' activities are recorded for {period_label(p0, p1)}."
-    r = row.iloc[0]
-    text = (f"From {period_label(p0, p1)} the Commissioner and the OPCC recorded "
-            f"{fmt_int(r['Activities'])} '{mode}' activities "
-            f"({fmt_pct(r['Share of activities'])} of all engagement activities), "
-            f"{change_words(r['Activities'], r['Previous period'], 'activities')}.")
-    if r["With attendance recorded"] > 0 and not pd.isna(r["Attendees"]):
-        text += (f" {fmt_int(r['Attendees'])} people attended them, a median of "
-                 f"{fmt_int(r['Median attendees per activity'])} per activity.")
-    return text

@@ -1,0 +1,101 @@
+"""Words, charts and display tables for the correspondence chapter of the paper.
+
+The figures come from :mod:`evaluation.measures.correspondence` (correspondence to the OPCC:
+items received a month, topics and response times); this module only describes them.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from evaluation.measures.engagement import (
+    period_label,
+    reporting_months,
+)
+from evaluation.methods.spc import XmRResult
+from evaluation.report.chapters.engagement import change_words
+from evaluation.report.formatting import fmt_int, fmt_number, fmt_pct
+
+
+def volume_sentence(summary: pd.DataFrame, result: XmRResult) -> str:
+    """Items received in the period, against the period before, and what the XmR chart shows."""
+    now, before = summary.iloc[0], summary.iloc[1]
+    if now["Months"] == 0:
+        return "No correspondence is recorded for the reporting period."
+    text = (f"The OPCC received {fmt_int(now['Items received'])} items of correspondence in "
+            f"the reporting period ({now['Period'].split('(')[1].rstrip(')')}), a mean of "
+            f"{fmt_number(now['Mean a month'])} a month (between "
+            f"{fmt_int(now['Lowest month'])} and {fmt_int(now['Highest month'])})")
+    if before["Months"] == now["Months"]:
+        text += ", " + change_words(now["Items received"], before["Items received"], "items")
+    last = result.points.iloc[-1]
+    specials = result.points["special_cause"].notna()
+    text += (f". On the XmR chart of the last {len(result.points)} months the mean is "
+             f"{fmt_number(last['mean'])} a month with process limits of "
+             f"{fmt_number(last['lpl'])} to {fmt_number(last['upl'])}; ")
+    if specials.any():
+        text += (f"{int(specials.sum())} months show special-cause variation, the latest "
+                 f"month shows {result.latest_variation} variation.")
+    else:
+        text += "every month shows common-cause variation only: volume is stable."
+    if result.trial_limits:
+        text += " With fewer than 12 months the limits are trial limits."
+    return text
+
+
+def topics_sentence(table: pd.DataFrame) -> str:
+    """The largest topics and the biggest change in share, with a significance test."""
+    from evaluation.methods.proportions import compare_proportions
+
+    body = table.iloc[:-1]
+    total = table.iloc[-1]
+    if total["Items"] == 0:
+        return "No correspondence is recorded for the reporting period."
+    named = body.loc[body["Topic"] != "Other"].head(3)
+    text = ("The commonest named topics were "
+            + ", ".join(f"{r['Topic'].lower()} ({fmt_pct(r['Share'])})"
+                        for _, r in named.iterrows()) + ".")
+    if total["Previous period"] > 0:
+        moved = body.loc[body["Change in share"].abs().idxmax()]
+        test = compare_proportions(moved["Items"], total["Items"], moved["Previous period"],
+                                   total["Previous period"])
+        sig = "statistically significant" if test.significant else "not statistically significant"
+        text += (f" The largest change in share on the previous period was in "
+                 f"{moved['Topic'].lower()}, from {fmt_pct(moved['Previous share'])} to "
+                 f"{fmt_pct(moved['Share'])} ({sig}, p = {test.p_value:.3f}).")
+    return text
+
+
+def response_sentence(table: pd.DataFrame, open_table: pd.DataFrame, target_days: int,
+                      start: str, end: str) -> str:
+    """Median and 90th percentile response, the share within target, and open items."""
+    p0, p1 = reporting_months(start, end)
+    total = table.iloc[-1]
+    if total["Received"] == 0:
+        return "No correspondence is recorded for the reporting period."
+    text = (f"Of the {fmt_int(total['Received'])} items received from {period_label(p0, p1)}, "
+            f"{fmt_int(total['Answered'])} have been answered: half within "
+            f"{fmt_int(total['Median working days'])} working days and nine in ten within "
+            f"{fmt_int(total['90th percentile working days'])}. "
+            f"{fmt_pct(total['Within target'])} of items that were due were answered within the "
+            f"target of {target_days} working days.")
+    body = table.iloc[:-1].dropna(subset=["Within target"])
+    if len(body) > 1:
+        worst = body.loc[body["Within target"].idxmin()]
+        text += (f" The lowest share was for {str(worst['Topic']).lower()} "
+                 f"({fmt_pct(worst['Within target'])}).")
+    n_open = int(open_table.iloc[-1]["Open items"])
+    overdue = int(open_table.iloc[1:-1]["Open items"].sum())
+    text += (f" At {p1.end_time.strftime('%d %B %Y').lstrip('0')}, {fmt_int(n_open)} items "
+             f"were still open, {fmt_int(overdue)} of them past the target.")
+    return text
+
+
+def correspondence_finding(table: pd.DataFrame, start: str, end: str) -> str:
+    """The headline on correspondence, quoting only the response-times table."""
+    p0, p1 = reporting_months(start, end)
+    total = table.iloc[-1]
+    return (f"The OPCC received {fmt_int(total['Received'])} items of correspondence from "
+            f"{period_label(p0, p1)}; {fmt_pct(total['Within target'])} of the items that were "
+            f"due were answered within {fmt_int(total['Target (working days)'])} working days, "
+            f"and half were answered within {fmt_int(total['Median working days'])}.")

@@ -1,0 +1,93 @@
+"""Words, charts and display tables for the volunteers chapter of the paper.
+
+The figures come from :mod:`evaluation.measures.volunteers` (volunteers: Special Constables
+against their target, hours given, cadets and Speedwatch); this module only describes them.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from evaluation.methods.spc import XmRResult
+from evaluation.report.chapters.engagement import fmt_value
+from evaluation.report.formatting import fmt_change, fmt_int, fmt_number
+
+
+def _spc_words(result: XmRResult, unit: str) -> str:
+    pts = result.points
+    last = pts.iloc[-1]
+    causes = pts["special_cause"].dropna()
+    text = (f"over the last {len(pts)} months the XmR chart has a mean of "
+            f"{fmt_number(last['mean'])} {unit} and process limits of "
+            f"{fmt_number(last['lpl'])} to {fmt_number(last['upl'])}")
+    if causes.empty:
+        return text + ", with common-cause variation only: the measure is stable"
+    kinds = ", ".join(sorted({str(c) for c in causes}))
+    text += (f"; {len(causes)} of the {len(pts)} months show special-cause variation ({kinds}), "
+             "so the measure is not stable")
+    if result.latest_variation != "common cause":
+        latest = fmt_value(round(float(last['value']), 1))
+        text += (f", and the latest month ({latest}) is a special-cause "
+                 f"{result.latest_variation} on the {result.latest_side} side")
+    return text
+
+
+def specials_sentence(summary: pd.DataFrame, result: XmRResult) -> str:
+    """Specials against the target: the gap, the change and what the XmR chart says."""
+    now = summary.iloc[0]
+    text = (f"At the end of the reporting period there were "
+            f"{fmt_int(now['Special Constables at the end'])} Special Constables, "
+            f"{fmt_int(abs(now['Short of target']))} "
+            f"{'short of' if now['Short of target'] > 0 else 'above'} the target of "
+            f"{fmt_int(now['Target'])}")
+    if len(summary) > 1:
+        before = summary.iloc[1]
+        change = now["Special Constables at the end"] - before["Special Constables at the end"]
+        text += (f" ({fmt_change(change)} on {fmt_int(before['Special Constables at the end'])}"
+                 " at the end of the previous period)")
+    text += "; " + _spc_words(result, "specials") + "."
+    verdict = {"fail": " On present variation the target of {t} will not be met without a "
+                       "change in recruitment or retention.",
+               "pass": " The force consistently meets the target of {t}.",
+               "inconsistent": " The target of {t} lies within the process limits: it will "
+                               "be met in some months and missed in others."}
+    if result.assurance in verdict:
+        text += verdict[result.assurance].format(t=fmt_int(now["Target"]))
+    return text
+
+
+def hours_sentence(summary: pd.DataFrame, result: XmRResult, benchmark: float = 21) -> str:
+    """Hours given per special a month against the 2016 paper's 'over 21 hours'."""
+    now = summary.iloc[0]
+    hours = now["Hours per special a month"]
+    text = (f"Special Constables gave {fmt_int(now['Hours given'])} hours in the reporting "
+            f"period, {fmt_number(hours)} hours per special a month, "
+            f"{'above' if hours > benchmark else 'below'} the {fmt_number(benchmark, 0)} "
+            "hours the 2016 paper reported")
+    if len(summary) > 1:
+        text += (f" (previous period {fmt_number(summary.iloc[1]['Hours per special a month'])})")
+    return text + "; " + _spc_words(result, "hours") + "."
+
+
+def schemes_sentence(summary: pd.DataFrame) -> str:
+    """Cadet units and Speedwatch schemes at the end of the period against a year before."""
+    now = summary.iloc[0]
+    text = (f"There were {fmt_int(now['Cadet units at the end'])} Volunteer Police Cadet units "
+            f"and {fmt_int(now['Speedwatch schemes at the end'])} Speedwatch schemes at the end "
+            "of the period")
+    if len(summary) > 1:
+        before = summary.iloc[1]
+        text += (f", against {fmt_int(before['Cadet units at the end'])} and "
+                 f"{fmt_int(before['Speedwatch schemes at the end'])} at the end of the "
+                 "previous period")
+    return text + "."
+
+
+def specials_finding(summary: pd.DataFrame) -> str:
+    """The headline on Special Constables, quoting only the volunteers summary table."""
+    now = summary.iloc[0]
+    gap = now["Short of target"]
+    return (f"There were {fmt_int(now['Special Constables at the end'])} Special Constables at "
+            f"the end of the reporting period, {fmt_int(abs(gap))} "
+            f"{'short of' if gap > 0 else 'above'} the target of {fmt_int(now['Target'])}; "
+            f"each gave {fmt_number(now['Hours per special a month'])} hours a month on average.")
