@@ -40,11 +40,12 @@ import numpy as np
 import pandas as pd
 
 from evaluation.data import read_log
+from evaluation.methods.periods import month_name
 from evaluation.methods.proportions import compare_proportions
 from evaluation.methods.queueing import agents_for_target, erlang_a
 from evaluation.methods.spc import XmRResult, xmr
 from evaluation.report.charts import OKABE_ITO, PALETTE, Chart, apply_house_style, finish_axes
-from evaluation.report.formatting import fmt_int, fmt_number, fmt_pct, fmt_pp, month_name
+from evaluation.report.formatting import fmt_int, fmt_number, fmt_pct, fmt_pp
 
 __all__ = [
     "DEFAULT_AHT_S",

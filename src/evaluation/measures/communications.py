@@ -16,13 +16,8 @@ import logging
 import numpy as np
 import pandas as pd
 
-from evaluation.measures.engagement import (
-    check_published,
-    period_label,
-    previous_months,
-    reporting_months,
-)
-from evaluation.methods.periods import month_index
+from evaluation.measures.engagement import check_published
+from evaluation.methods.periods import month_index, period_label, previous_months, reporting_months
 
 log = logging.getLogger(__name__)
 

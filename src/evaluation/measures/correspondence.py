@@ -19,14 +19,14 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from evaluation.measures.engagement import (
-    check_published,
+from evaluation.measures.engagement import check_published
+from evaluation.methods.periods import (
     claim_window,
+    months_of,
     period_label,
     previous_months,
     reporting_months,
 )
-from evaluation.methods.periods import months_of
 from evaluation.methods.spc import XmRResult, xmr
 
 log = logging.getLogger(__name__)

@@ -25,6 +25,7 @@ from matplotlib.ticker import MaxNLocator
 from scipy import stats
 
 from evaluation.errors import EvaluationError
+from evaluation.methods.periods import month_name
 from evaluation.methods.spc import XmRResult, xmr
 from evaluation.report.charts import (
     OKABE_ITO,
@@ -34,7 +35,7 @@ from evaluation.report.charts import (
     finish_axes,
     percent,
 )
-from evaluation.report.formatting import fmt_int, fmt_number, fmt_pct, month_name
+from evaluation.report.formatting import fmt_int, fmt_number, fmt_pct
 
 log = logging.getLogger(__name__)
 

@@ -15,10 +15,9 @@ import logging
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
-from scipy import stats
 
 from evaluation.data.published import published_verdict
-from evaluation.methods.periods import months_of
+from evaluation.methods.periods import months_of, previous_months, reporting_months
 
 log = logging.getLogger(__name__)
 
@@ -29,58 +28,6 @@ ACTIVITY_TYPES: tuple[str, ...] = (
     "partnership meeting", "school visit", "media interview",
 )
 CONTACT_POINT = "police contact point"
-
-
-# --------------------------------------------------------------------------- shared helpers
-def reporting_months(start: str, end: str) -> tuple[pd.Period, pd.Period]:
-    """First and last month of a period given as ISO dates ('2018-04-01', '2019-03-31')."""
-    p0, p1 = pd.Period(str(start)[:7], "M"), pd.Period(str(end)[:7], "M")
-    if p1 < p0:
-        raise ValueError(f"period_end {end!r} is before period_start {start!r}")
-    return p0, p1
-
-
-def previous_months(start: str, end: str) -> tuple[pd.Period, pd.Period]:
-    """The period of the same number of months immediately before ``start``..``end``."""
-    p0, p1 = reporting_months(start, end)
-    length = (p1 - p0).n + 1
-    return p0 - length, p0 - 1
-
-
-def comparison_start(start: str, end: str) -> str:
-    """First day (ISO) of the period of the same length just before ``start``..``end``."""
-    return previous_months(start, end)[0].start_time.strftime("%Y-%m-%d")
-
-
-def period_label(p0: pd.Period, p1: pd.Period) -> str:
-    """'April 2018 to March 2019'."""
-    return f"{p0.strftime('%B %Y')} to {p1.strftime('%B %Y')}"
-
-
-def compare_counts(now: float, before: float) -> float:
-    """Two-sided exact p-value that two counts over equal periods share one Poisson rate.
-
-    Conditional test: given ``now + before`` events, ``now`` is Binomial(n, 1/2) when the rate
-    is unchanged. Returns 1.0 when both counts are zero.
-    """
-    for name, value in (("now", now), ("before", before)):
-        if value < 0 or not float(value).is_integer():
-            raise ValueError(f"{name} must be a whole number of at least 0, got {value!r}")
-    n = int(now) + int(before)
-    if n == 0:
-        return 1.0
-    return float(stats.binomtest(int(now), n, 0.5).pvalue)
-
-
-def claim_window(paper_date: str, months: int = 12) -> tuple[str, str]:
-    """The ``months`` complete months before a paper's date, as ISO first and last days.
-
-    Used for a rate a paper quotes "per month"; a figure a paper gives as current is checked
-    against the month of the paper's date instead.
-    """
-    last = pd.Period(str(paper_date)[:7], "M") - 1
-    first = last - (months - 1)
-    return first.start_time.strftime("%Y-%m-%d"), last.end_time.strftime("%Y-%m-%d")
 
 
 def check_published(figures: pd.DataFrame, figure_id: str, value: float, in_data: str

@@ -46,6 +46,7 @@ from evaluation.measures import (
     victims_hub,
     volunteers,
 )
+from evaluation.methods.periods import month_name
 from evaluation.methods.spc import XmRResult, xmr
 from evaluation.report.charts import (
     OKABE_ITO,
@@ -55,7 +56,7 @@ from evaluation.report.charts import (
     assurance_icon,
     variation_icon,
 )
-from evaluation.report.formatting import fmt_change, fmt_gbp, fmt_pp, month_name
+from evaluation.report.formatting import fmt_change, fmt_gbp, fmt_pp
 from evaluation.report.previous import format_value
 
 log = logging.getLogger(__name__)

@@ -33,7 +33,7 @@ from evaluation.data.schemas import (
 )
 from evaluation.errors import EvaluationError
 from evaluation.methods.disclosure import SUPPRESSED, suppress
-from evaluation.methods.periods import to_month
+from evaluation.methods.periods import month_name, to_month
 from evaluation.methods.proportions import (
     compare_proportions,
     funnel_assess,
@@ -45,7 +45,7 @@ from evaluation.methods.spc import XmRResult, xmr
 from evaluation.methods.trends import mann_kendall
 from evaluation.report import charts
 from evaluation.report.charts import OKABE_ITO, PALETTE, Chart, apply_house_style, finish_axes
-from evaluation.report.formatting import fmt_change, fmt_int, fmt_pct, month_name
+from evaluation.report.formatting import fmt_change, fmt_int, fmt_pct
 
 log = logging.getLogger(__name__)
 

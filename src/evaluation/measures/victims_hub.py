@@ -15,10 +15,11 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from evaluation.data.published import published_verdict
+from evaluation.methods.periods import month_name, months_label
 from evaluation.methods.proportions import wilson_interval
 from evaluation.methods.spc import XmRResult, xmr
 from evaluation.report.charts import PALETTE, Chart, apply_house_style, finish_axes, thousands
-from evaluation.report.formatting import fmt_int, fmt_pct, month_name
+from evaluation.report.formatting import fmt_int, fmt_pct
 
 log = logging.getLogger(__name__)
 
@@ -77,16 +78,6 @@ def select_months(hub: pd.DataFrame, start: object = None, end: object = None) -
     if end not in (None, ""):
         keep &= m["month"] <= _month(end)
     return m.loc[keep].reset_index(drop=True)
-
-
-def months_label(months: pd.DataFrame) -> str:
-    """'October 2014 to March 2019' for the months present (or 'no months')."""
-    if months.empty:
-        return "no months"
-    first, last = months["month"].min(), months["month"].max()
-    if first == last:
-        return month_name(first)
-    return f"{month_name(first)} to {month_name(last)}"
 
 
 def report_periods(launch: str, period_start: str, period_end: str

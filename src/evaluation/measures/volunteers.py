@@ -15,14 +15,14 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from evaluation.measures.engagement import (
-    check_published,
+from evaluation.measures.engagement import check_published
+from evaluation.methods.periods import (
     claim_window,
+    month_index,
     period_label,
     previous_months,
     reporting_months,
 )
-from evaluation.methods.periods import month_index
 from evaluation.methods.spc import XmRResult, xmr
 
 log = logging.getLogger(__name__)

@@ -1,5 +1,6 @@
-"""Months as the domain modules read them: 'YYYY-MM', ISO dates, Timestamps or Periods to
-``pd.Period`` (freq M). One place for the parsing several modules used to repeat."""
+"""Months and periods, in one place: 'YYYY-MM', ISO dates, Timestamps or Periods to
+``pd.Period`` (freq M), and the labels a paper prints for them ('March 2015', 'April 2018 to
+March 2019')."""
 
 from __future__ import annotations
 
@@ -7,7 +8,18 @@ import re
 
 import pandas as pd
 
-__all__ = ["month_index", "months_of", "to_month"]
+__all__ = [
+    "claim_window",
+    "comparison_start",
+    "month_index",
+    "month_name",
+    "months_label",
+    "months_of",
+    "period_label",
+    "previous_months",
+    "reporting_months",
+    "to_month",
+]
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-\d{2}([ T].*)?)?$")
 
@@ -44,3 +56,58 @@ def months_of(values: pd.Series) -> pd.Series:
     """Months (``pd.Period``, freq M) of dates, timestamps or 'YYYY-MM' strings, keeping the
     index of ``values``."""
     return pd.Series(month_index(values), index=values.index)
+
+
+def month_name(period: object) -> str:
+    """A month (Period, Timestamp, date or 'YYYY-MM') as 'March 2015'."""
+    return pd.Period(str(period)[:7], freq="M").strftime("%B %Y")
+
+
+def period_label(p0: pd.Period, p1: pd.Period) -> str:
+    """'April 2018 to March 2019'."""
+    return f"{p0.strftime('%B %Y')} to {p1.strftime('%B %Y')}"
+
+
+def months_label(months: pd.DataFrame) -> str:
+    """'October 2014 to March 2019' for the months present (or 'no months')."""
+    if months.empty:
+        return "no months"
+    first, last = months["month"].min(), months["month"].max()
+    if first == last:
+        return month_name(first)
+    return f"{month_name(first)} to {month_name(last)}"
+
+
+# ------------------------------------------------------------ reporting windows
+def reporting_months(start: str, end: str) -> tuple[pd.Period, pd.Period]:
+    """First and last month of a period given as ISO dates ('2018-04-01', '2019-03-31')."""
+    p0, p1 = pd.Period(str(start)[:7], "M"), pd.Period(str(end)[:7], "M")
+    if p1 < p0:
+        raise ValueError(f"period_end {end!r} is before period_start {start!r}")
+    return p0, p1
+
+
+def previous_months(start: str, end: str) -> tuple[pd.Period, pd.Period]:
+    """The period of the same number of months immediately before ``start``..``end``."""
+    p0, p1 = reporting_months(start, end)
+    length = (p1 - p0).n + 1
+    return p0 - length, p0 - 1
+
+
+# --------------------------------------------------------------------------- shared helpers
+
+
+def comparison_start(start: str, end: str) -> str:
+    """First day (ISO) of the period of the same length just before ``start``..``end``."""
+    return previous_months(start, end)[0].start_time.strftime("%Y-%m-%d")
+
+
+def claim_window(paper_date: str, months: int = 12) -> tuple[str, str]:
+    """The ``months`` complete months before a paper's date, as ISO first and last days.
+
+    Used for a rate a paper quotes "per month"; a figure a paper gives as current is checked
+    against the month of the paper's date instead.
+    """
+    last = pd.Period(str(paper_date)[:7], "M") - 1
+    first = last - (months - 1)
+    return first.start_time.strftime("%Y-%m-%d"), last.end_time.strftime("%Y-%m-%d")

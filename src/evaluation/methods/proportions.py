@@ -25,10 +25,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-Overdispersion = Literal["multiplicative", "additive"]
-
 __all__ = [
     "ComparisonResult",
+    "compare_counts",
     "compare_proportions",
     "funnel_assess",
     "funnel_limits",
@@ -415,3 +414,21 @@ def funnel_assess(
     out.attrs["tau2"] = tau2
     out.attrs["target"] = t
     return out
+
+
+# ------------------------------------------------------------------- counts
+def compare_counts(now: float, before: float) -> float:
+    """Two-sided exact p-value that two counts over equal periods share one Poisson rate.
+
+    Conditional test: given ``now + before`` events, ``now`` is Binomial(n, 1/2) when the rate
+    is unchanged. Returns 1.0 when both counts are zero.
+    """
+    for name, value in (("now", now), ("before", before)):
+        if value < 0 or not float(value).is_integer():
+            raise ValueError(f"{name} must be a whole number of at least 0, got {value!r}")
+    n = int(now) + int(before)
+    if n == 0:
+        return 1.0
+    return float(stats.binomtest(int(now), n, 0.5).pvalue)
+
+Overdispersion = Literal["multiplicative", "additive"]

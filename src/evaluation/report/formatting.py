@@ -58,8 +58,3 @@ def fmt_pp(x: float | None, decimals: int = 1) -> str:
     return f"{fmt_change(100 * float(x), decimals)} percentage points"
 
 
-def month_name(period: object) -> str:
-    """A month (Period, Timestamp, date or 'YYYY-MM') as 'March 2015'."""
-    import pandas as pd
-
-    return pd.Period(str(period)[:7], freq="M").strftime("%B %Y")

@@ -17,11 +17,7 @@ from evaluation.measures.communications import (
     _monthly,
     media_tone,
 )
-from evaluation.measures.engagement import (
-    period_label,
-    previous_months,
-    reporting_months,
-)
+from evaluation.methods.periods import period_label, previous_months, reporting_months
 from evaluation.methods.proportions import compare_proportions
 from evaluation.report.chapters.engagement import change_words
 from evaluation.report.charts import (

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from evaluation.measures.engagement import (
-    period_label,
-    reporting_months,
-)
+from evaluation.methods.periods import period_label, reporting_months
 from evaluation.methods.spc import XmRResult
 from evaluation.report.chapters.engagement import change_words
 from evaluation.report.formatting import fmt_int, fmt_number, fmt_pct

@@ -13,12 +13,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from evaluation.measures.engagement import (
-    MODES,
-    compare_counts,
-    period_label,
-    reporting_months,
-)
+from evaluation.measures.engagement import MODES
+from evaluation.methods.periods import period_label, reporting_months
+from evaluation.methods.proportions import compare_counts
 from evaluation.report.charts import PALETTE, Chart, apply_house_style, finish_axes, thousands
 from evaluation.report.formatting import fmt_int, fmt_pct
 
