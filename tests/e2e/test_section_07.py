@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from evaluation.measures.crime import OGL_ATTRIBUTION
+from evaluation.report.chapters.crime import OGL_ATTRIBUTION
 from evaluation.report.trace import untraceable
 
 ROOT = Path(__file__).resolve().parents[2]

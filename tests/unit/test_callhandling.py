@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from evaluation.measures import call_handling as ch
+from evaluation.report.chapters import call_handling as call_handling_chapter
 
 ROOT = Path(__file__).resolve().parents[2]
 T = pd.Timestamp
@@ -198,7 +199,8 @@ def test_financial_year_sentence_quotes_the_table_and_the_comparison() -> None:
         ("2015-04", "101", 110, 100, 90, 10, 50, 400.0, 30, 90.0),
         ("2015-05", "101", 320, 300, 240, 20, 150, 200.0, 30, 100.0),
     ])
-    text = ch.financial_year_sentence(ch.financial_year_summary(m), "101", "2015/16",
+    text = call_handling_chapter.financial_year_sentence(
+        ch.financial_year_summary(m), "101", "2015/16",
                                       "2014/15")
     assert "82.5% of 101 calls answered were answered within 30 seconds" in text
     assert "(330 of 400)" in text and "(the 2 months available)" in text
@@ -207,7 +209,8 @@ def test_financial_year_sentence_quotes_the_table_and_the_comparison() -> None:
 
 def test_financial_year_sentence_for_missing_year_says_so() -> None:
     m = _monthly([("2015-04", "101", 110, 100, 90, 10, 50, 400.0, 30, 90.0)])
-    assert "no 101" in ch.financial_year_sentence(ch.financial_year_summary(m), "101", "2019/20")
+    assert "no 101" in call_handling_chapter.financial_year_sentence(
+        ch.financial_year_summary(m), "101", "2019/20")
 
 
 def _around_change() -> pd.DataFrame:
@@ -235,7 +238,7 @@ def test_before_after_compares_the_windows_either_side_of_the_change() -> None:
 
 def test_before_after_sentence_calls_a_significant_rise_an_improvement() -> None:
     t = ch.before_after(_around_change(), "2015-11", months=2)
-    text = ch.before_after_sentence(t, "2015-11")
+    text = call_handling_chapter.before_after_sentence(t, "2015-11")
     assert "answered within 30 seconds 90.0% before and 95.0% after" in text
     assert "statistically significant improvement" in text
 
@@ -251,7 +254,7 @@ def test_secondary_wait_before_after_weights_by_calls_transferred() -> None:
     assert t.loc[0, "mean_secondary_wait_s"] == pytest.approx(450)   # (400 + 500) / 2
     assert t.loc[1, "mean_secondary_wait_s"] == pytest.approx(210)   # (200 + 220) / 2
     assert t.loc[1, "mean_secondary_wait_min"] == pytest.approx(3.5)
-    text = ch.secondary_wait_sentence(t)
+    text = call_handling_chapter.secondary_wait_sentence(t)
     assert "fell from 7.5 minutes" in text and "to 3.5 minutes" in text
 
 
@@ -272,7 +275,7 @@ def test_kpi_xmr_rebased_at_the_change_gives_two_means() -> None:
     assert r.rebase_group[11] == 0 and r.rebase_group[12] == 1
     assert r.points["mean"].iloc[0] == pytest.approx(420, abs=5)
     assert r.points["mean"].iloc[-1] == pytest.approx(210, abs=5)
-    text = ch.spc_sentence(r, "101", "mean_secondary_wait_s")
+    text = call_handling_chapter.spc_sentence(r, "101", "mean_secondary_wait_s")
     assert "recalculated from January 2015" in text
 
 
@@ -280,7 +283,8 @@ def test_change_evidence_says_new_limits_lie_below_the_old() -> None:
     m = _long_series()
     r = ch.kpi_xmr(m, "101", "mean_secondary_wait_s", rebase_at=["2015-01"])
     t = ch.secondary_wait_before_after(m, "2015-01", months=6)
-    assert "lie wholly below the old ones: an improvement" in ch.secondary_wait_sentence(t, r)
+    text = call_handling_chapter.secondary_wait_sentence(t, r)
+    assert "lie wholly below the old ones: an improvement" in text
 
 
 def test_kpi_xmr_rejects_unknown_measure() -> None:
@@ -290,7 +294,7 @@ def test_kpi_xmr_rejects_unknown_measure() -> None:
 
 def test_xmr_chart_alt_text_names_the_latest_month() -> None:
     r = ch.kpi_xmr(_long_series(), "101", "within_target_share")
-    chart = ch.kpi_xmr_chart(r, "101", "within_target_share", 30)
+    chart = call_handling_chapter.kpi_xmr_chart(r, "101", "within_target_share", 30)
     assert "December 2015" in chart.alt_text
     assert chart.title == "101 calls answered within 30 seconds, by month"
 
@@ -353,7 +357,7 @@ def test_extra_handlers_raise_the_modelled_service_level() -> None:
     assert summary["abandoned_plus"] < summary["abandoned_rota"]
     assert summary["service_level_gain_pp"] == pytest.approx(
         100 * (summary["service_level_plus"] - summary["service_level_rota"]))
-    text = ch.staffing_sentence(ch.staffing_summary(s), "101")
+    text = call_handling_chapter.staffing_sentence(ch.staffing_summary(s), "101")
     assert "With 2 more handlers on every shift" in text
 
 
@@ -369,7 +373,7 @@ def test_staffing_without_rota_reports_needs_only() -> None:
     assert "understaffed" not in s.columns
     summary = ch.staffing_summary(s)
     assert summary.iloc[0]["handler_hours_needed"] == 5
-    assert "no rota was supplied" in ch.staffing_sentence(summary, "101")
+    assert "no rota was supplied" in call_handling_chapter.staffing_sentence(summary, "101")
 
 
 def test_staffing_rejects_shrinkage_of_one() -> None:
@@ -380,19 +384,19 @@ def test_staffing_rejects_shrinkage_of_one() -> None:
 def test_staffing_chart_alt_text_counts_understaffed_hours() -> None:
     s = ch.staffing_by_hour(_demand(20), _rota(6), aht_s=360, target_s={"101": 20},
                             service_level=0.9, shrinkage=0.2, patience_s=120)
-    chart = ch.staffing_chart(s, "101")
+    chart = call_handling_chapter.staffing_chart(s, "101")
     assert "1 hours are shaded as under-staffed" in chart.alt_text
     assert "largest shortfall 1.0 handlers on Monday at 08:00" in chart.alt_text
 
 
 # --------------------------------------------------------------------------- display
 def test_display_table_labels_columns_and_formats_months() -> None:
-    shown, formats = ch.display_table(ch.monthly_kpis(_logs()))
+    shown, formats = call_handling_chapter.display_table(ch.monthly_kpis(_logs()))
     assert shown["Month"].iloc[0] == "Oct 2015"
     assert formats["Within target (% of answered)"](0.8) == "80.0%"
     assert formats["Calls offered"](1234) == "1,234"
 
 
 def test_coverage_note_says_when_logs_are_outside_the_period() -> None:
-    note = ch.coverage_note(_logs(), "2018-04-01", "2019-03-31")
+    note = call_handling_chapter.coverage_note(_logs(), "2018-04-01", "2019-03-31")
     assert "October 2015 to November 2015" in note and "outside the reporting period" in note

@@ -9,6 +9,7 @@ import pytest
 
 from evaluation.data import published
 from evaluation.measures import public_contact
+from evaluation.report.chapters import public_contact as public_contact_chapter
 
 SEED = Path(__file__).resolve().parents[2] / "data" / "seed"
 
@@ -27,13 +28,13 @@ def test_appendix1_totals_and_changes_are_computed_from_counts() -> None:
 
 
 def test_reconciliation_finds_only_the_wrong_q4_change() -> None:
-    checks = public_contact.reconcile_appendix1(published.appendix1_as_published(SEED),
+    checks = public_contact_chapter.reconcile_appendix1(published.appendix1_as_published(SEED),
                                                 stated_total=20797)
     failed = [c for c in checks if not c.ok]
     assert len(checks) == 11
     assert [c.name for c in failed] == ["October to December 2018: change on previous quarter"]
     assert failed[0].published == -167 and failed[0].computed == 167
-    summary = public_contact.reconciliation_summary(checks)
+    summary = public_contact_chapter.reconciliation_summary(checks)
     assert "10 of 11 checks of Appendix 1 agree" in summary
     assert "5,555 − 5,388 = +167" in summary and "sign is reversed" in summary
 
@@ -41,15 +42,15 @@ def test_reconciliation_finds_only_the_wrong_q4_change() -> None:
 def test_reconciliation_of_a_consistent_table_reports_no_disagreement() -> None:
     pub = published.appendix1_as_published(SEED)
     pub.loc[3, "published_change"] = 167
-    checks = public_contact.reconcile_appendix1(pub)
+    checks = public_contact_chapter.reconcile_appendix1(pub)
     assert all(c.ok for c in checks)
-    assert "consistent with its own counts" in public_contact.reconciliation_summary(checks)
+    assert "consistent with its own counts" in public_contact_chapter.reconciliation_summary(checks)
 
 
 def test_wrong_quarter_total_is_detected() -> None:
     pub = published.appendix1_as_published(SEED)
     pub.loc[1, "published_total"] = 5000
-    failed = [c for c in public_contact.reconcile_appendix1(pub) if not c.ok]
+    failed = [c for c in public_contact_chapter.reconcile_appendix1(pub) if not c.ok]
     assert "April to June 2018: overall total" in [c.name for c in failed]
 
 
@@ -108,7 +109,7 @@ def test_digital_share_summary_and_sentence() -> None:
     share = public_contact.digital_share(_monthly())
     summary = public_contact.digital_share_summary(share, "2018-01-01", "2018-12-31")
     assert summary["digital_share"].tolist() == pytest.approx([300 / 1500, 120 / 1320])
-    sentence = public_contact.digital_share_sentence(summary)
+    sentence = public_contact_chapter.digital_share_sentence(summary)
     assert sentence.startswith("Between January 2018 and December 2018, 20.0% of 1,500")
     assert "against 9.1% in the same months a year earlier" in sentence
 
@@ -116,7 +117,7 @@ def test_digital_share_summary_and_sentence() -> None:
 def test_published_volume_checks_respect_the_over_qualifier() -> None:
     monthly = pd.DataFrame({"month": ["2016-01", "2017-01"], "channel": ["101", "999"],
                             "contacts": [435001, 447000]})
-    out = public_contact.published_volume_checks(monthly, published.seed_figures(SEED))
+    out = public_contact_chapter.published_volume_checks(monthly, published.seed_figures(SEED))
     assert out["verdict"].tolist() == ["consistent", "not consistent"]  # 447,000 is not over
     assert out["published"].tolist() == ["over 435,000", "over 447,000"]
 

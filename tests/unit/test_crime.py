@@ -12,6 +12,7 @@ import pytest
 
 from evaluation.errors import EvaluationError
 from evaluation.measures import crime
+from evaluation.report.chapters import crime as crime_chapter
 from evaluation.report.charts import spc_chart
 from evaluation.report.trace import untraceable
 
@@ -118,7 +119,7 @@ def test_charge_finding_numbers_are_traceable_to_the_charge_table():
     rates = pd.DataFrame({"month": pd.to_datetime(["2024-01-01", "2024-02-01"]),
                           "crimes": [1000, 3000], "charged": [100, 250],
                           "charge_rate": [0.1, 250 / 3000]})
-    text = crime.charge_finding(rates)
+    text = crime_chapter.charge_finding(rates)
     assert "350" in text and "4,000" in text and "8.8%" in text  # 350 / 4,000 = 8.75%
     table = crime.with_total(rates, rate=("charge_rate", "charged", "crimes"))
     assert untraceable(text, [table]) == []
@@ -128,7 +129,7 @@ def test_outcome_mix_sentence_names_the_two_commonest_groups():
     outcomes = _outcomes([("2024-01", "Unable to prosecute suspect")] * 5
                          + [("2024-01", "Investigation complete; no suspect identified")] * 3
                          + [("2024-01", "Suspect charged")] * 2)
-    text = crime.outcome_mix_sentence(crime.outcome_mix(outcomes))
+    text = crime_chapter.outcome_mix_sentence(crime.outcome_mix(outcomes))
     assert "10 outcomes" in text
     assert "unable to prosecute' (50.0%)" in text
     assert "no suspect identified' (30.0%)" in text
@@ -150,7 +151,7 @@ def test_xmr_table_holds_mean_and_limits_worked_by_hand():
 
 def test_xmr_sentence_says_no_evidence_of_change_for_common_cause_only():
     result = crime.series_xmr(_monthly([10, 12] * 6), "crimes")
-    text = crime.xmr_sentence(result, "number of crimes recorded")
+    text = crime_chapter.xmr_sentence(result, "number of crimes recorded")
     assert "averaged 11 a month" in text
     assert "between 6 and 16" in text  # 5.68 and 16.32 rounded
     assert "no evidence of a real change" in text
@@ -161,14 +162,14 @@ def test_xmr_sentence_names_the_month_outside_the_limits():
     # 11 points at 10/12 then 40: the 28 moving range is screened out (>= 3.267 x mean mR),
     # mean 160/12 = 13.33, limits 13.33 +/- 5.32: December is above the upper limit.
     result = crime.series_xmr(_monthly([10, 12] * 5 + [10, 40]), "crimes")
-    text = crime.xmr_sentence(result, "number of crimes recorded")
+    text = crime_chapter.xmr_sentence(result, "number of crimes recorded")
     assert "outside limits (December 2024; above the mean)" in text
     assert "Special-cause variation" in text
 
 
 def test_xmr_sentence_reports_a_rate_without_a_month_suffix_and_flags_trial_limits():
     result = crime.series_xmr(_monthly([0.1, 0.12] * 3, "rate"), "rate", "increase")
-    text = crime.xmr_sentence(result, "charge/summons rate", "percent")
+    text = crime_chapter.xmr_sentence(result, "charge/summons rate", "percent")
     assert "averaged 11.0%;" in text
     assert "trial limits" in text
 
@@ -189,7 +190,7 @@ def test_crime_finding_numbers_are_traceable_to_the_monthly_table():
                            "crimes": [1000, 1200] * 6, "asb": [100] * 12})
     counts["all_records"] = counts["crimes"] + counts["asb"]
     result = crime.series_xmr(counts, "crimes")
-    text = crime.crime_finding(counts, result, "Testshire Constabulary")
+    text = crime_chapter.crime_finding(counts, result, "Testshire Constabulary")
     assert "13,200 crimes and 1,200 anti-social behaviour incidents" in text
     assert "from 1,000 to 1,200" in text and "common-cause variation only" in text
     assert untraceable(text, [crime.with_total(counts)]) == []
@@ -227,12 +228,13 @@ def test_confidence_by_region_needs_an_england_and_wales_row():
 
 def test_confidence_sentence_and_finding_state_significance_and_are_traceable():
     table = crime.confidence_by_region(_regions())
-    sentence = crime.confidence_sentence(table, "East of England", "year ending December 2018")
+    sentence = crime_chapter.confidence_sentence(
+        table, "East of England", "year ending December 2018")
     assert "70.0% of adults in the East of England" in sentence
     assert "5.0 percentage points below" in sentence
     assert "is statistically significant" in sentence
     assert "no figure for a single police force area" in sentence
-    finding = crime.confidence_finding(table, "London", "year ending December 2018")
+    finding = crime_chapter.confidence_finding(table, "London", "year ending December 2018")
     assert "not significantly different" in finding
     assert untraceable(finding, [table]) == []
 
@@ -267,7 +269,7 @@ def test_load_csew_national_returns_sorted_proportions(tmp_path):
 def test_national_sentence_gives_peak_latest_and_missing_years():
     national = pd.DataFrame({"year_ending": [2018, 2019, 2020, 2023],
                              "confidence": [0.784, 0.753, 0.742, 0.677]})
-    text = crime.national_sentence(national)
+    text = crime_chapter.national_sentence(national)
     assert "peaked at 78.4% in the year ending March 2018" in text
     assert "67.7% in the year ending March 2023, 10.7 percentage points below the peak" in text
     assert "2021, 2022" in text
@@ -277,7 +279,7 @@ def test_confidence_chart_alt_text_describes_series_and_region():
     national = pd.DataFrame({"year_ending": [2018, 2019, 2020, 2023],
                              "confidence": [0.784, 0.753, 0.742, 0.677]})
     table = crime.confidence_by_region(_regions())
-    chart = crime.confidence_chart(national, table, "East of England", 2018.75,
+    chart = crime_chapter.confidence_chart(national, table, "East of England", 2018.75,
                                    "year ending December 2018")
     assert "peak of 78.4% (2018)" in chart.alt_text
     assert "East of England, year ending December 2018: 70.0%" in chart.alt_text
@@ -313,10 +315,10 @@ def test_peer_sentence_and_chart_place_the_force_against_the_median():
     rates = pd.DataFrame({"force": ["Alpha", "Beta", "Gamma"], "records": [300, 500, 50],
                           "population": [10000, 50000, 1000], "per_1000": [30.0, 10.0, 5.0]})
     rates.attrs["months"] = ["2018-10", "2018-11"]
-    text = crime.peer_sentence(rates, "Beta")
+    text = crime_chapter.peer_sentence(rates, "Beta")
     assert "10.0 police.uk records" in text and "at the median" in text
     assert "ranks 2 of 3" in text and "October 2018 to November 2018" in text
-    chart = crime.peer_chart(rates, "Beta")
+    chart = crime_chapter.peer_chart(rates, "Beta")
     assert "Beta (highlighted) has 10.0" in chart.alt_text
     assert "October 2018 to November 2018" in chart.title
 
@@ -324,14 +326,15 @@ def test_peer_sentence_and_chart_place_the_force_against_the_median():
 # ------------------------------------------------------------------------ notes and paths
 def test_coverage_note_says_when_the_period_is_not_covered():
     months = pd.Series(pd.date_range("2024-01-01", periods=12, freq="MS"))
-    assert "not covered" in crime.coverage_note("2018-04-01", "2019-03-31", months)
-    assert "partly covered" in crime.coverage_note("2024-07-01", "2025-06-30", months)
-    assert "whole reporting period" in crime.coverage_note("2024-04-01", "2024-09-30", months)
+    assert "not covered" in crime_chapter.coverage_note("2018-04-01", "2019-03-31", months)
+    assert "partly covered" in crime_chapter.coverage_note("2024-07-01", "2025-06-30", months)
+    assert "whole reporting period" in crime_chapter.coverage_note(
+        "2024-04-01", "2024-09-30", months)
 
 
 def test_context_note_carries_the_ogl_attribution_and_says_it_is_context():
-    text = crime.context_note("data.police.uk")
-    assert crime.OGL_ATTRIBUTION in text
+    text = crime_chapter.context_note("data.police.uk")
+    assert crime_chapter.OGL_ATTRIBUTION in text
     assert "not measures of its success" in text and text.startswith("REAL")
 
 
@@ -343,6 +346,6 @@ def test_policeuk_path_explains_a_missing_folder(tmp_path):
 
 
 def test_fmt_p_shows_small_values_as_less_than():
-    assert crime.fmt_p(0.0002) == "<0.001"
-    assert crime.fmt_p(0.1982) == "0.198"
-    assert crime.fmt_p(float("nan")) == "–"
+    assert crime_chapter.fmt_p(0.0002) == "<0.001"
+    assert crime_chapter.fmt_p(0.1982) == "0.198"
+    assert crime_chapter.fmt_p(float("nan")) == "–"

@@ -11,6 +11,7 @@ import pytest
 
 from evaluation.errors import DataValidationError, EvaluationError
 from evaluation.measures import grants
+from evaluation.report.chapters import grants as grants_chapter
 from evaluation.report.trace import untraceable
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,7 +29,7 @@ def _register(rows: list[tuple]) -> pd.DataFrame:
     df["participants"] = df["participants"].astype("Int64")
     df["completers"] = df["completers"].astype("Int64")
     df["outcome_measure"] = ["completion" if pd.notna(t) else None for t in df["outcome_target"]]
-    return df[list(grants.COLUMNS)]
+    return df[list(grants_chapter.COLUMNS)]
 
 
 @pytest.fixture
@@ -72,7 +73,7 @@ def test_spend_by_fund_orders_funds_as_the_contract_and_totals(register) -> None
     table = grants.spend_table(register, "fund")
     assert table["Fund"].tolist() == ["Youth Fund", "Community Safety Partnership", "Total"]
     assert table["Amount (£)"].tolist() == [6000.0, 40000.0, 46000.0]
-    text = grants.spend_sentence(table, "2015/16")
+    text = grants_chapter.spend_sentence(table, "2015/16")
     assert "4 grants totalling £46,000" in text and "total, 1 grant)" in text
     assert untraceable(text, [table]) == []
 
@@ -109,16 +110,16 @@ def test_cost_table_separates_total_based_from_median_project_cost(register) -> 
 
 def test_cost_sentence_and_finding_say_which_figure_is_which(register) -> None:
     costs = grants.cost_table(register)
-    text = grants.cost_sentence(costs, "2015/16")
+    text = grants_chapter.cost_sentence(costs, "2015/16")
     assert "£55 per participant in total" in text and "median project spent £50" in text
-    finding = grants.cost_finding(costs, "2015/16")
+    finding = grants_chapter.cost_finding(costs, "2015/16")
     assert untraceable(finding, [costs]) == []
 
 
 def test_cost_table_is_empty_and_sentence_explains_when_no_participants(register) -> None:
     costs = grants.cost_table(register.iloc[[3]])
     assert costs.empty
-    assert "cannot be calculated" in grants.cost_sentence(costs, "2016/17")
+    assert "cannot be calculated" in grants_chapter.cost_sentence(costs, "2016/17")
 
 
 def test_reach_counts_recipients_and_participants_by_district(register) -> None:
@@ -126,7 +127,8 @@ def test_reach_counts_recipients_and_participants_by_district(register) -> None:
     assert reach.loc["Cambridge", "Amount (£)"] == 43000.0
     assert reach.loc["Fenland", "Participants"] == 90
     assert reach.loc["Total", "Recipients"] == 4
-    assert "4 recipients in 2 districts" in grants.reach_sentence(reach.reset_index(), "2015/16")
+    assert "4 recipients in 2 districts" in grants_chapter.reach_sentence(
+        reach.reset_index(), "2015/16")
 
 
 def test_outcomes_count_projects_meeting_or_beating_their_target(register) -> None:
@@ -135,7 +137,7 @@ def test_outcomes_count_projects_meeting_or_beating_their_target(register) -> No
     assert (total["Projects with a target and a result"], total["Met target"]) == (3, 2)
     assert total["Share meeting target"] == pytest.approx(2 / 3)
     assert "1 grant without an outcome target or result is left out" in \
-        grants.outcomes_sentence(table, "2015/16")
+        grants_chapter.outcomes_sentence(table, "2015/16")
 
 
 def test_data_quality_notes_name_each_problem_in_plain_sentences(register) -> None:
@@ -144,7 +146,7 @@ def test_data_quality_notes_name_each_problem_in_plain_sentences(register) -> No
     bad.loc[2, "amount_gbp"] = 0.0
     bad.loc[2, "end_date"] = pd.Timestamp("2015-01-01")
     bad.loc[0, "completers"] = 60
-    notes = " ".join(grants.data_quality_notes(bad))
+    notes = " ".join(grants_chapter.data_quality_notes(bad))
     assert "2 grants share a grant id" in notes
     assert "1 grant has an amount of £0" in notes
     assert "1 grant ends before it starts" in notes
@@ -153,7 +155,8 @@ def test_data_quality_notes_name_each_problem_in_plain_sentences(register) -> No
 
 
 def test_data_quality_notes_never_raise_on_a_register_missing_columns() -> None:
-    notes = grants.data_quality_notes(pd.DataFrame({"grant_id": ["A", "A"], "amount_gbp": [0, 5]}))
+    notes = grants_chapter.data_quality_notes(
+        pd.DataFrame({"grant_id": ["A", "A"], "amount_gbp": [0, 5]}))
     assert any("no fund" in n or "has no" in n for n in notes)
     assert any("share a grant id" in n for n in notes)
 
@@ -166,11 +169,11 @@ def test_reconciliation_checks_over_and_exact_qualifiers(register) -> None:
         "period_end": ["2016-03-31"] * 3, "document": ["BCB-2016"] * 3,
         "paragraph": ["10.2"] * 3,
     }, index=pd.Index(["youth_fund_total", "youth_fund_projects", "youth_fund_young_people"]))
-    table = grants.reconcile_2016(register, figures)
+    table = grants_chapter.reconcile_2016(register, figures)
     assert table["In the register"].tolist() == [6000.0, 3.0, 110.0]
     assert table["Supported"].tolist() == ["yes", "yes", "no"]  # 110 is not over 110
     assert table["As published"].tolist() == ["over £5,000", "3", "over 110"]
-    finding = grants.reconciliation_finding(table)
+    finding = grants_chapter.reconciliation_finding(table)
     assert finding.startswith("Only some") and untraceable(finding, [table]) == []
 
 
@@ -178,7 +181,7 @@ def test_sample_register_reproduces_the_2016_paper(sample_dir, seed_dir) -> None
     from evaluation.data import published
 
     reg = grants.load_register("sample", sample_dir)
-    table = grants.reconcile_2016(reg, published.seed_figures(seed_dir))
+    table = grants_chapter.reconcile_2016(reg, published.seed_figures(seed_dir))
     assert table["In the register"].tolist() == [56400.0, 37.0, 1860.0, 771000.0]
     assert (table["Supported"] == "yes").all()
 
@@ -186,10 +189,10 @@ def test_sample_register_reproduces_the_2016_paper(sample_dir, seed_dir) -> None
 def test_360giving_source_reads_the_bundled_proxy_register(tmp_path: Path) -> None:
     reg = grants.load_register("360giving", real_dir=ROOT / "data" / "real")
     assert len(reg) == 105 and reg["amount_gbp"].sum() == 1255243
-    assert grants.is_proxy(reg) and "PROXY" in grants.source_note(reg)
+    assert grants.is_proxy(reg) and "PROXY" in grants_chapter.source_note(reg)
     by_year = grants.spend_table(reg, "financial_year")
     assert by_year["Financial year"].iloc[0] == "2013/14"  # awarded February 2014
-    notes = grants.data_quality_notes(reg)
+    notes = grants_chapter.data_quality_notes(reg)
     assert any("no planned start or end date" in n for n in notes)
     assert any("Award Year" in n for n in notes)
     assert grants.cost_table(reg).empty
@@ -224,17 +227,17 @@ def test_register_with_cross_field_errors_is_read_leniently_with_notes(tmp_path:
     reg.to_csv(tmp_path / "grants.csv", index=False)
     loaded = grants.load_register("sample", tmp_path)
     assert len(loaded) == len(reg)
-    notes = " ".join(grants.data_quality_notes(loaded))
+    notes = " ".join(grants_chapter.data_quality_notes(loaded))
     assert "more completers than" in notes
 
 
 def test_spend_by_year_chart_alt_text_gives_range_and_latest(register) -> None:
-    chart = grants.spend_by_year_chart(register)
+    chart = grants_chapter.spend_by_year_chart(register)
     assert "from 2015/16 to 2016/17" in chart.alt_text
     assert "£40,000 in 2016/17" in chart.alt_text
-    assert "PROXY" in grants.spend_by_year_chart(register, proxy=True).title
+    assert "PROXY" in grants_chapter.spend_by_year_chart(register, proxy=True).title
 
 
 def test_cost_chart_alt_text_gives_each_funds_range(register) -> None:
-    chart = grants.cost_chart(register, "2015/16")
+    chart = grants_chapter.cost_chart(register, "2015/16")
     assert "Youth Fund: 3 projects from £20 to £150 per participant, median £50" in chart.alt_text

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from evaluation.measures import victims_hub
+from evaluation.report.chapters import victims_hub as victims_hub_chapter
 from evaluation.report.trace import untraceable
 
 
@@ -67,20 +68,21 @@ def test_conversion_rates_carry_wilson_intervals_around_them(three_months):
 def test_conversion_sentence_numbers_are_traceable_to_the_table(three_months):
     table = victims_hub.conversion_table(three_months,
                                          {"Reporting period": ("2015-01-01", "2015-03-31")})
-    text = victims_hub.conversion_sentence(table)
+    text = victims_hub_chapter.conversion_sentence(table)
     assert "400 referrals" in text and "75.0%" in text
     assert untraceable(text, [table]) == []
 
 
 def test_compare_periods_says_overlapping_intervals_are_in_line(three_months):
     periods = {"Since launch": (None, None), "Reporting period": ("2015-03-01", "2015-03-31")}
-    text = victims_hub.compare_periods_sentence(victims_hub.conversion_table(three_months, periods))
+    text = victims_hub_chapter.compare_periods_sentence(
+        victims_hub.conversion_table(three_months, periods))
     assert "in line" in text
 
 
 def test_funnel_chart_labels_counts_and_rates_in_alt_text(three_months):
     funnel = victims_hub.funnel_table(three_months, {"All": (None, None)})
-    chart = victims_hub.funnel_chart(funnel, "All")
+    chart = victims_hub_chapter.funnel_chart(funnel, "All")
     assert "400 victims were referred" in chart.alt_text
     assert "300 (75.0% of referred)" in chart.alt_text
     assert "210 (70.0% of contacted)" in chart.alt_text
@@ -99,7 +101,7 @@ def test_contact_rate_xmr_flags_a_month_far_below_the_others() -> None:
     assert result.points.loc[pd.Timestamp("2016-11-01"), "variation"] == "concern"
     table = victims_hub.xmr_table(frame, result)
     assert table["Contacted"].iloc[10] == 40
-    assert "common cause" in victims_hub.xmr_sentence(result)
+    assert "common cause" in victims_hub_chapter.xmr_sentence(result)
 
 
 def test_contact_rate_xmr_keeps_the_process_limits_between_0_and_100_percent() -> None:
@@ -125,20 +127,20 @@ def test_reconciliation_uses_months_up_to_the_last_whole_month_before_the_paper(
         "document": ["BCB-2016"] * 2,
         "paragraph": ["7.9"] * 2,
     }, index=pd.Index(["hub_referrals", "hub_supported"], name="figure_id"))
-    table = victims_hub.reconcile_published(three_months, figures)
+    table = victims_hub_chapter.reconcile_published(three_months, figures)
     # January + February only: 300 referred (> 290 supported), 160 supported (not over 210)
     assert table["In the data"].tolist() == [300.0, 160.0]
     assert table["Supported"].tolist() == ["yes", "no"]
     assert table["Months"].iloc[0] == "January 2015 to February 2015"
-    finding = victims_hub.reconciliation_finding(table)
+    finding = victims_hub_chapter.reconciliation_finding(table)
     assert "only some" in finding and untraceable(finding, [table]) == []
-    assert "does NOT support" in victims_hub.reconciliation_sentence(table)
+    assert "does NOT support" in victims_hub_chapter.reconciliation_sentence(table)
 
 
 def test_reconciliation_of_the_sample_supports_every_published_hub_figure(sample_dir, seed_dir):
     from evaluation.data import loaders, published
 
     data = loaders.load("victims_hub", sample_dir / "victims_hub.csv")
-    table = victims_hub.reconcile_published(data, published.seed_figures(seed_dir))
+    table = victims_hub_chapter.reconcile_published(data, published.seed_figures(seed_dir))
     assert table["In the data"].tolist() == [11012, 8407, 2166, 6312, 1350]
     assert (table["Supported"] == "yes").all()

@@ -7,6 +7,7 @@ import pytest
 
 from evaluation.errors import EvaluationError
 from evaluation.measures import victim_satisfaction as sat
+from evaluation.report.chapters import victim_satisfaction as victim_satisfaction_chapter
 from evaluation.report.charts import Chart
 
 SAT = "very satisfied"
@@ -148,7 +149,7 @@ def test_force_significantly_above_england_and_wales() -> None:
     # pooled p = 51145/61000; se = sqrt(p(1-p)(1/1000 + 1/60000)) = 0.011735; z = 2.30
     assert force["p_value"] == pytest.approx(0.0214, abs=2e-4)
     assert force["result"] == "significantly above"
-    assert sat.comparison_sentence(got) == (
+    assert victim_satisfaction_chapter.comparison_sentence(got) == (
         "Victim satisfaction with the whole experience was 86.5% (95% CI 84.2% to 88.5%) in "
         "the 12 months to March 2015, significantly above England and Wales (83.8%).")
 
@@ -158,7 +159,7 @@ def test_force_close_to_the_national_rate_is_not_significantly_different() -> No
     got = sat.against_comparator(_headline_monthly(), comps, "2015-03", "Force X")
     assert got.iloc[0]["result"] == "not significantly different from"
     assert "not significantly different from England and Wales (86.0%)" in (
-        sat.comparison_sentence(got))
+        victim_satisfaction_chapter.comparison_sentence(got))
 
 
 def test_missing_comparator_is_an_error_unless_allowed() -> None:
@@ -177,18 +178,18 @@ def test_change_since_baseline_detects_a_significant_rise() -> None:
     assert now["difference_pp"] == pytest.approx(10.0)
     assert now["p_value"] == pytest.approx(0.0477, abs=5e-4)
     assert now["result"] == "a significant rise"
-    assert sat.change_sentence(got, detail=False) == (
+    assert victim_satisfaction_chapter.change_sentence(got, detail=False) == (
         "Satisfaction with the whole experience rose from 80.0% in the 1 months to March 2011 "
         "to 90.0% in the 1 months to May 2011, a rise of 10.0 percentage points that is "
         "statistically significant.")
-    assert "(p = 0.048)" in sat.change_sentence(got)
+    assert "(p = 0.048)" in victim_satisfaction_chapter.change_sentence(got)
 
 
 def test_small_change_is_reported_as_possibly_chance() -> None:
     monthly = _monthly("2011-03", [100, 100], [80, 85])  # z = 0.93, p = 0.35
     got = sat.change_since(monthly, "2011-04", "2011-03", months=1)
     assert got.iloc[1]["result"] == "no significant change"
-    assert "not statistically significant" in sat.change_sentence(got)
+    assert "not statistically significant" in victim_satisfaction_chapter.change_sentence(got)
 
 
 def test_baseline_must_come_before_the_current_window() -> None:
@@ -219,7 +220,7 @@ def test_group_sentence_names_only_groups_that_survive_suppression() -> None:
     rows = (_group("2015-03", 60, 45, "White") + _group("2015-03", 30, 15, "Asian")
             + _group("2015-03", 40, 28, "Mixed") + _group("2015-03", 3, 3, "Other"))
     table = sat.group_rates(_responses(rows), "ethnicity", "2015-03", months=1)
-    text = sat.group_sentence(table, "ethnicity", threshold=10)
+    text = victim_satisfaction_chapter.group_sentence(table, "ethnicity", threshold=10)
     # Other (3) is suppressed; against the total row Asian (smallest respondents and
     # satisfied) goes with it, and then Mixed (smallest remaining not satisfied).
     assert "Other" not in text and "Asian" not in text and "Mixed" not in text
@@ -230,7 +231,7 @@ def test_group_sentence_names_only_groups_that_survive_suppression() -> None:
 def test_group_sentence_reports_the_range_and_no_significant_gap() -> None:
     rows = _group("2015-03", 40, 30, "White") + _group("2015-03", 20, 10, "Asian")
     table = sat.group_rates(_responses(rows), "ethnicity", "2015-03", months=1)
-    text = sat.group_sentence(table, "ethnicity", threshold=10)
+    text = victim_satisfaction_chapter.group_sentence(table, "ethnicity", threshold=10)
     # Asian 50% vs White 75%: pooled 2/3, se 0.129, z = -1.94, p = 0.053: not significant.
     assert text.startswith("In the 1 months to March 2015, satisfaction with the whole "
                            "experience ranged across ethnic groups from 50.0% (Asian, 20 "
@@ -257,7 +258,7 @@ def test_group_finding_quotes_the_group_with_its_interval() -> None:
     table = sat.group_rates(df, "crime_group", "2015-03", months=1)
     burglary = table.loc[table["group"] == "burglary"].iloc[0]
     assert (burglary["respondents"], burglary["satisfied"]) == (50, 40)
-    text = sat.group_finding(table, "burglary", threshold=10)
+    text = victim_satisfaction_chapter.group_finding(table, "burglary", threshold=10)
     # 80% vs 60%: pooled 0.7, se 0.0917, z = 2.18, p = 0.029.
     assert text.startswith("Satisfaction of burglary victims with the whole experience was "
                            "80.0% in the 1 months to March 2015 (40 of 50 respondents; 95% CI")
@@ -268,7 +269,8 @@ def test_group_finding_for_a_suppressed_group_says_it_cannot_be_reported() -> No
     df = _responses(_group("2015-03", 50, 30, "White") + _group("2015-03", 5, 4, "White"))
     df.loc[:49, "crime_group"] = "theft"
     table = sat.group_rates(df, "crime_group", "2015-03", months=1)
-    assert "cannot be reported" in sat.group_finding(table, "burglary", threshold=10)
+    assert "cannot be reported" in victim_satisfaction_chapter.group_finding(
+        table, "burglary", threshold=10)
 
 
 def test_group_rates_without_the_column_is_a_clear_error() -> None:
@@ -303,7 +305,8 @@ def test_funnel_table_places_each_force_in_its_band() -> None:
 
 def test_funnel_sentence_names_the_force_position_and_outlying_peers() -> None:
     monthly, comps = _funnel_inputs()
-    text = sat.funnel_sentence(sat.funnel_table(monthly, comps, "2015-03", "Force X"))
+    text = victim_satisfaction_chapter.funnel_sentence(
+        sat.funnel_table(monthly, comps, "2015-03", "Force X"))
     assert text == (
         "In the 12 months to March 2015, Force X (80.0% of 120 respondents) ranked 2 of 3 "
         "forces shown and lay within the limits of the funnel around the England and Wales "
@@ -313,7 +316,8 @@ def test_funnel_sentence_names_the_force_position_and_outlying_peers() -> None:
 
 def test_funnel_plot_labels_the_national_line_and_describes_the_force() -> None:
     monthly, comps = _funnel_inputs()
-    chart = sat.funnel_plot(sat.funnel_table(monthly, comps, "2015-03", "Force X"))
+    chart = victim_satisfaction_chapter.funnel_plot(
+        sat.funnel_table(monthly, comps, "2015-03", "Force X"))
     assert isinstance(chart, Chart)
     labels = [line.get_label() for line in chart.figure.axes[0].get_lines()]
     assert "England and Wales (80.0%)" in labels
@@ -353,7 +357,7 @@ def test_spc_summary_finds_a_rising_trend_and_its_slope() -> None:
     assert row["latest_rate"] == pytest.approx(0.72)
     assert row["mean"] == pytest.approx(0.61)
     result = sat.monthly_spc(monthly, "2015-12", months=12)
-    text = sat.spc_sentence(got, result)
+    text = victim_satisfaction_chapter.spc_sentence(got, result)
     assert "significant increasing trend (about +24.0 percentage points a year" in text
 
 
@@ -365,7 +369,7 @@ def test_period_sentence_names_highest_and_lowest_questions() -> None:
         "rate": [0.95, 0.70, 0.85], "lower": [0.9, 0.6, 0.8], "upper": [0.98, 0.78, 0.89],
         "confidence": 0.95,
     })
-    text = sat.period_sentence(rates)
+    text = victim_satisfaction_chapter.period_sentence(rates)
     assert text == (
         "In the 12 months to March 2019 (the latest 12 months of the reporting period), 85.0% "
         "of 200 victims surveyed were satisfied with the whole experience (95% CI 80.0% to "
@@ -376,7 +380,8 @@ def test_period_sentence_names_highest_and_lowest_questions() -> None:
 def test_rolling_chart_alt_text_gives_range_and_latest_values() -> None:
     monthly = pd.concat([_monthly("2015-01", [10, 10, 10], [8, 9, 7]),
                          _monthly("2015-01", [10, 10, 10], [5, 6, 7], "kept_informed")])
-    chart = sat.rolling_chart(sat.rolling_rates(monthly, window=2), end="2015-03")
+    chart = victim_satisfaction_chapter.rolling_chart(sat.rolling_rates(
+        monthly, window=2), end="2015-03")
     assert chart.title == "Victims satisfied, rolling 12 months, by question"
     assert "ending February 2015 to March 2015" in chart.alt_text
     assert "whole experience ranged from 80.0% (March 2015) to 85.0% (February 2015)" in (
@@ -388,8 +393,8 @@ def test_readable_gives_plain_english_headings() -> None:
     df = pd.DataFrame({"respondents": [1], "rate": [0.5], "difference_pp": [1.0]})
     assert sat.readable(df).columns.tolist() == [
         "Respondents", "Satisfied (%)", "Difference (percentage points)"]
-    assert sat.FORMATS["Satisfied (%)"](0.865) == "86.5%"
-    assert sat.FORMATS["Difference (percentage points)"](2.66) == "+2.7"
+    assert victim_satisfaction_chapter.FORMATS["Satisfied (%)"](0.865) == "86.5%"
+    assert victim_satisfaction_chapter.FORMATS["Difference (percentage points)"](2.66) == "+2.7"
 
 
 @pytest.mark.parametrize("value", ["2015-03", "2015-03-31", pd.Timestamp("2015-03-01"),

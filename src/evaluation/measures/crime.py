@@ -13,35 +13,20 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.ticker import MaxNLocator
 from scipy import stats
 
 from evaluation.errors import EvaluationError
 from evaluation.methods.periods import month_name
 from evaluation.methods.spc import XmRResult, xmr
-from evaluation.report.charts import (
-    OKABE_ITO,
-    PALETTE,
-    Chart,
-    apply_house_style,
-    finish_axes,
-    percent,
-)
-from evaluation.report.formatting import fmt_int, fmt_number, fmt_pct
 
 log = logging.getLogger(__name__)
 
-OGL_ATTRIBUTION = (
-    "Contains public sector information licensed under the Open Government Licence v3.0."
-)
 POLICEUK_FOLDER = "policeuk-cambs-2024"
 CSEW_REGIONAL_FILE = "csew-perceptions-cjs-2018q4/perceptions-cjs-ew-2018q4-tidy.csv.gz"
 CSEW_NATIONAL_FILE = "csew-perceptions-national-series/perceptions.json"
@@ -82,15 +67,6 @@ OUTCOME_GROUP_ORDER: tuple[str, ...] = (
 )
 OTHER_GROUP = OUTCOME_GROUP_ORDER[-1]
 
-MONTHLY_LABELS: dict[str, str] = {
-    "month": "Month",
-    "crimes": "Crimes recorded",
-    "asb": "Anti-social behaviour incidents",
-    "all_records": "All records",
-}
-#: columns of the monthly table that count cases (for disclosure control) and their formats.
-MONTHLY_COUNTS: tuple[str, ...] = tuple(list(MONTHLY_LABELS.values())[1:])
-MONTHLY_FORMATS = dict.fromkeys(MONTHLY_COUNTS, fmt_int)
 CHARGE_LABELS: dict[str, str] = {
     "month": "Month",
     "crimes": "Crimes recorded",
@@ -271,121 +247,10 @@ def xmr_table(result: XmRResult) -> pd.DataFrame:
     })
 
 
-def _fmt_value(value: float, y_format: str) -> str:
-    return fmt_pct(value) if y_format == "percent" else fmt_int(value)
-
-
-def xmr_sentence(result: XmRResult, measure: str, y_format: str = "thousands") -> str:
-    """Plain-English reading of an XmR chart of a monthly series."""
-    pts = result.points
-    n = len(pts)
-    first, last = month_name(pts.index[0]), month_name(pts.index[-1])
-    mean = _fmt_value(pts["mean"].iloc[-1], y_format)
-    lo, hi = _fmt_value(pts["lpl"].iloc[-1], y_format), _fmt_value(pts["upl"].iloc[-1], y_format)
-    per = "" if y_format == "percent" else " a month"
-    text = (f"From {first} to {last} ({n} months) the {measure} averaged {mean}{per}; "
-            f"a month between {lo} and {hi} is within the expected range of common-cause "
-            "variation.")
-    special = pts.loc[pts["special_cause"].notna()]
-    if special.empty:
-        text += (" Every month fell within that range and no run or trend rule fired: there "
-                 "is no evidence of a real change in the level during the period.")
-    else:
-        parts = []
-        for cause in dict.fromkeys(special["special_cause"]):
-            months = special.index[special["special_cause"] == cause]
-            sides = {"above" if v > m else "below"
-                     for v, m in zip(special.loc[months, "value"], special.loc[months, "mean"],
-                                     strict=True)}
-            where = " and ".join(sorted(sides))
-            parts.append(f"{cause} ({', '.join(month_name(m) for m in months)}; "
-                         f"{where} the mean)")
-        text += (" Special-cause variation: " + "; ".join(parts)
-                 + ". These months differ from the rest by more than chance would explain "
-                 "and are worth explaining (for example seasonal demand or a recording "
-                 "change).")
-    if result.trial_limits:
-        text += (f" With only {n} points the limits are trial limits and will settle as "
-                 "more months are added.")
-    return text
-
-
-def crime_summary_sentence(counts: pd.DataFrame, force: str) -> str:
-    """Totals and range of monthly crime and anti-social behaviour."""
-    first, last = month_name(counts["month"].iloc[0]), month_name(counts["month"].iloc[-1])
-    lo, hi = counts["crimes"].idxmin(), counts["crimes"].idxmax()
-    return (
-        f"{force} recorded {fmt_int(counts['crimes'].sum())} crimes and "
-        f"{fmt_int(counts['asb'].sum())} incidents of anti-social behaviour on police.uk "
-        f"between {first} and {last}; monthly crime ranged from "
-        f"{fmt_int(counts.loc[lo, 'crimes'])} ({month_name(counts.loc[lo, 'month'])}) to "
-        f"{fmt_int(counts.loc[hi, 'crimes'])} ({month_name(counts.loc[hi, 'month'])})."
-    )
-
-
-def charge_rate_sentence(rates: pd.DataFrame) -> str:
-    """The charge/summons rate over the period, with its convention stated."""
-    charged, crimes = int(rates["charged"].sum()), int(rates["crimes"].sum())
-    first, last = month_name(rates["month"].iloc[0]), month_name(rates["month"].iloc[-1])
-    lo, hi = rates["charge_rate"].idxmin(), rates["charge_rate"].idxmax()
-    return (
-        f"Between {first} and {last}, {fmt_int(charged)} charge/summons outcomes were recorded "
-        f"against {fmt_int(crimes)} crimes recorded: a charge/summons rate of "
-        f"{fmt_pct(charged / crimes)} (monthly {fmt_pct(rates.loc[lo, 'charge_rate'])} to "
-        f"{fmt_pct(rates.loc[hi, 'charge_rate'])}). As in the Home Office outcomes "
-        "statistics, outcomes recorded in the period are set against crimes recorded in the "
-        "period; they are not the same crimes."
-    )
-
-
-def outcome_mix_sentence(mix: pd.DataFrame) -> str:
-    """The commonest outcome groups and the share charged."""
-    body = mix.loc[mix["outcome_group"] != "Total"].sort_values("records", ascending=False)
-    total = int(mix.loc[mix["outcome_group"] == "Total", "records"].iloc[0])
-    top = body.iloc[:2]
-    charged = mix.loc[mix["outcome_group"] == "Charged or summonsed", "share"]
-    text = (f"Of {fmt_int(total)} outcomes recorded, the commonest were "
-            + " and ".join(f"'{r.outcome_group.lower()}' ({fmt_pct(r.share)})"
-                           for r in top.itertuples()))
-    if not charged.empty:
-        text += f"; {fmt_pct(float(charged.iloc[0]))} were a charge or summons"
-    return text + "."
-
-
 def force_label(street: pd.DataFrame) -> str:
     """The force named in the files (the commonest 'Falls within')."""
     names = street["Falls within"].dropna()
     return str(names.mode().iloc[0]) if not names.empty else "The force"
-
-
-def _variation_phrase(result: XmRResult) -> str:
-    special = result.points["special_cause"].dropna()
-    if special.empty:
-        return "every month within the XmR process limits (common-cause variation only)"
-    return f"{len(special)} month(s) showing special-cause variation on the XmR chart"
-
-
-def crime_finding(counts: pd.DataFrame, crimes_xmr: XmRResult, force: str) -> str:
-    """Headline: crime and ASB totals, monthly range and what the XmR chart shows."""
-    first, last = month_name(counts["month"].iloc[0]), month_name(counts["month"].iloc[-1])
-    return (
-        f"{force} recorded {fmt_int(counts['crimes'].sum())} crimes and "
-        f"{fmt_int(counts['asb'].sum())} anti-social behaviour incidents on police.uk from "
-        f"{first} to {last} (REAL data); monthly crime ranged from "
-        f"{fmt_int(counts['crimes'].min())} to {fmt_int(counts['crimes'].max())}, with "
-        f"{_variation_phrase(crimes_xmr)}."
-    )
-
-
-def charge_finding(rates: pd.DataFrame) -> str:
-    """Headline: the period's charge/summons rate."""
-    charged, crimes = int(rates["charged"].sum()), int(rates["crimes"].sum())
-    first, last = month_name(rates["month"].iloc[0]), month_name(rates["month"].iloc[-1])
-    return (
-        f"From {first} to {last}, {fmt_int(charged)} charge/summons outcomes were recorded "
-        f"against {fmt_int(crimes)} crimes: a charge/summons rate of {fmt_pct(charged / crimes)} "
-        "(police.uk, REAL data)."
-    )
 
 
 def _region_and_nation(table: pd.DataFrame, region: str) -> tuple[pd.Series, pd.Series] | None:
@@ -396,21 +261,6 @@ def _region_and_nation(table: pd.DataFrame, region: str) -> tuple[pd.Series, pd.
     if row.empty or nat.empty:
         return None
     return row.iloc[0], nat.iloc[0]
-
-
-def confidence_finding(table: pd.DataFrame, region: str, period: str) -> str:
-    """Headline: the region's confidence in the local police against England and Wales."""
-    rows = _region_and_nation(table, region)
-    if rows is None:
-        return f"The Crime Survey table has no figure for {region}."
-    r, n = rows
-    verdict = ("significantly different from" if r["significant"] == "yes"
-               else "not significantly different from")
-    return (
-        f"In the {period}, {fmt_pct(r['confidence'])} of adults in the {region} had "
-        f"confidence in their local police, {verdict} England and Wales "
-        f"({fmt_pct(n['confidence'])}; Crime Survey, REAL data; no force-level figure exists)."
-    )
 
 
 # ----------------------------------------------------------------------------- peers
@@ -442,52 +292,6 @@ def peer_rates(force_counts: pd.DataFrame, population: pd.DataFrame,
     out = out.sort_values("per_1000", ascending=False, ignore_index=True)
     out.attrs["months"] = [str(m) for m in complete.columns]
     return out[["force", "records", "population", "per_1000"]]
-
-
-def peer_sentence(rates: pd.DataFrame, force: str) -> str:
-    """Where the force sits among its peers on records per 1,000 residents."""
-    months = rates.attrs.get("months", [])
-    span = (f"{month_name(months[0])} to {month_name(months[-1])}" if months
-            else "the months compared")
-    row = rates.loc[rates["force"].map(_force_key) == _force_key(force)]
-    if row.empty:
-        return f"{force} is not among the forces compared."
-    rank = int(row.index[0]) + 1
-    median = float(rates["per_1000"].median())
-    value = float(row["per_1000"].iloc[0])
-    side = "above" if value > median else "below" if value < median else "at"
-    return (f"From {span}, {force} published {fmt_number(value)} police.uk records (crime "
-            f"and anti-social behaviour) per 1,000 residents, {side} the median of the "
-            f"{len(rates)} forces compared ({fmt_number(median)}); it ranks {rank} of "
-            f"{len(rates)} (1 = highest). Rates use Census 2011 populations and police.uk "
-            "street records, so they are indicative only.")
-
-
-def peer_chart(rates: pd.DataFrame, force: str) -> Chart:
-    """Horizontal bars of records per 1,000 residents, the force highlighted."""
-    apply_house_style()
-    data = rates.sort_values("per_1000")
-    colours = [PALETTE[1] if _force_key(f) == _force_key(force) else PALETTE[0]
-               for f in data["force"]]
-    fig, ax = plt.subplots(figsize=(8.0, max(3.0, 0.32 * len(data) + 1)))
-    ax.barh(data["force"], data["per_1000"], color=colours)
-    median = float(rates["per_1000"].median())
-    ax.axvline(median, color=OKABE_ITO["black"], linestyle="--", linewidth=1,
-               label=f"Median {fmt_number(median)}")
-    months = rates.attrs.get("months", [])
-    span = f", {month_name(months[0])} to {month_name(months[-1])}" if months else ""
-    title = f"Police.uk records per 1,000 residents, by force{span}"
-    finish_axes(ax, title, "Records (crime and anti-social behaviour) per 1,000 residents", "")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    fig.tight_layout()
-    top, bottom = rates.iloc[0], rates.iloc[-1]
-    row = rates.loc[rates["force"].map(_force_key) == _force_key(force)]
-    own = (f" {force} (highlighted) has {fmt_number(float(row['per_1000'].iloc[0]))}."
-           if not row.empty else "")
-    alt = (f"Bar chart of police.uk records per 1,000 residents{span} for {len(rates)} forces. "
-           f"Highest {top['force']} {fmt_number(top['per_1000'])}, lowest {bottom['force']} "
-           f"{fmt_number(bottom['per_1000'])}, median {fmt_number(median)}.{own}")
-    return Chart(figure=fig, title=title, alt_text=alt)
 
 
 # ----------------------------------------------------------------------------- CSEW
@@ -539,127 +343,6 @@ def confidence_by_region(regions: pd.DataFrame, confidence: float = 0.95) -> pd.
     out = pd.concat([out.loc[is_nat], order], ignore_index=True)
     return out[["area", "confidence", "standard_error", "lower", "upper", "respondents",
                 "difference", "p_value", "significant"]]
-
-
-def confidence_sentence(table: pd.DataFrame, region: str, period: str) -> str:
-    """The region's confidence against England and Wales, with significance."""
-    rows = _region_and_nation(table, region)
-    if rows is None:
-        return f"The Crime Survey table has no figure for {region}."
-    r, n = rows
-    verdict = ("statistically significant" if r["significant"] == "yes"
-               else "not statistically significant")
-    return (
-        f"In the {period}, {fmt_pct(r['confidence'])} of adults in the {region} "
-        f"(95% confidence interval {fmt_pct(r['lower'])} to {fmt_pct(r['upper'])}; "
-        f"{fmt_int(r['respondents'])} respondents) had confidence in their local police, "
-        f"against {fmt_pct(n['confidence'])} in England and Wales: "
-        f"{_points_phrase(r['difference'] / 100)}, a difference that is {verdict} "
-        f"(p = {r['p_value']:.2f}). The Crime Survey publishes no figure for a single police "
-        "force area, so the region is the nearest measure for this force."
-    )
-
-
-def _points_phrase(diff: float) -> str:
-    """0.0114 -> '1.1 percentage points above'."""
-    side = "above" if diff > 0 else "below" if diff < 0 else "level with"
-    if side == "level with":
-        return side
-    return f"{fmt_number(abs(100 * diff))} percentage points {side}"
-
-
-def national_sentence(national: pd.DataFrame) -> str:
-    """Peak, latest and gaps of the national confidence series."""
-    peak = national.loc[national["confidence"].idxmax()]
-    last = national.iloc[-1]
-    years = set(national["year_ending"])
-    gaps = [y for y in range(int(national["year_ending"].min()),
-                             int(national["year_ending"].max())) if y not in years]
-    text = (f"Across England and Wales, confidence in the local police peaked at "
-            f"{fmt_pct(peak['confidence'])} in the year ending March {int(peak['year_ending'])} "
-            f"and was {fmt_pct(last['confidence'])} in the year ending March "
-            f"{int(last['year_ending'])}, {_points_phrase(last['confidence'] - peak['confidence'])}"
-            " the peak.")
-    if gaps:
-        text += (" There are no figures for the years ending March "
-                 + ", ".join(str(g) for g in gaps)
-                 + ", when the survey's face-to-face interviews were suspended.")
-    return text
-
-
-def confidence_chart(national: pd.DataFrame, regions: pd.DataFrame, region: str,
-                     regional_year: float, regional_period: str) -> Chart:
-    """National confidence by survey year (gaps left as gaps) with the region's estimate and
-    its 95% interval marked at ``regional_year`` (e.g. 2018.75 for year ending December 2018).
-    ``regions`` is :func:`confidence_by_region`."""
-    apply_house_style()
-    fig, ax = plt.subplots()
-    years = pd.Series(np.arange(national["year_ending"].min(), national["year_ending"].max() + 1))
-    full = years.to_frame("year_ending").merge(national, on="year_ending", how="left")
-    ax.plot(full["year_ending"], full["confidence"], color=PALETTE[0], marker="o",
-            markersize=4, label="England and Wales (year ending March)")
-    row = regions.loc[regions["area"] == region]
-    if not row.empty:
-        r = row.iloc[0]
-        ax.errorbar([regional_year], [r["confidence"]],
-                    yerr=[[r["confidence"] - r["lower"]], [r["upper"] - r["confidence"]]],
-                    fmt="s", color=PALETTE[1], capsize=4,
-                    label=f"{region}, {regional_period} (95% CI)")
-    title = "Confidence in the local police, Crime Survey for England and Wales"
-    finish_axes(ax, title, "Survey year (ending March)", "Adults confident in local police (%)")
-    ax.yaxis.set_major_formatter(percent)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_ylim(0.5, 0.9)
-    ax.legend(loc="lower left")
-    fig.tight_layout()
-    peak = national.loc[national["confidence"].idxmax()]
-    last = national.iloc[-1]
-    alt = (f"Line chart of the share of adults in England and Wales confident in their local "
-           f"police, years ending March {int(national['year_ending'].min())} to "
-           f"{int(last['year_ending'])}: from {fmt_pct(national['confidence'].iloc[0])} to a "
-           f"peak of {fmt_pct(peak['confidence'])} ({int(peak['year_ending'])}), latest "
-           f"{fmt_pct(last['confidence'])} ({int(last['year_ending'])}); a gap where no survey "
-           "figures exist.")
-    if not row.empty:
-        alt += (f" A single marker shows the {region}, {regional_period}: "
-                f"{fmt_pct(r['confidence'])} (95% CI {fmt_pct(r['lower'])} to "
-                f"{fmt_pct(r['upper'])}).")
-    return Chart(figure=fig, title=title, alt_text=alt)
-
-
-# ----------------------------------------------------------------------------- notes
-def context_note(source: str) -> str:
-    """What this section is context for, with the licence attribution."""
-    return (
-        "REAL public data: " + source + ". Recorded crime, anti-social behaviour, outcomes and "
-        "public confidence are shaped by many things (policing, reporting and recording "
-        "practice, the economy, national events), not by the Commissioner's engagement alone. "
-        "They are context for the engagement evaluation, not measures of its success. "
-        + OGL_ATTRIBUTION
-    )
-
-
-def coverage_note(period_start: str, period_end: str, months: pd.Series) -> str:
-    """Say whether the run's reporting period is covered by the police.uk months bundled."""
-    p0, p1 = pd.Period(period_start[:7], "M"), pd.Period(period_end[:7], "M")
-    have = pd.PeriodIndex(pd.to_datetime(months), freq="M")
-    inside = have[(have >= p0) & (have <= p1)]
-    span = f"{month_name(have.min())} to {month_name(have.max())}"
-    if len(inside) == len(pd.period_range(p0, p1, freq="M")):
-        return f"The police.uk data cover the whole reporting period ({span} bundled)."
-    return (
-        f"The reporting period {p0.strftime('%B %Y')} to {p1.strftime('%B %Y')} is "
-        f"{'partly' if len(inside) else 'not'} covered by the police.uk extract bundled with "
-        f"this pack ({span}); the police.uk charts show those months as the most recent "
-        "real context available."
-    )
-
-
-def fmt_p(p: float | None) -> str:
-    """A p-value as 0.03 (or '<0.001'); missing → '–'."""
-    if p is None or (isinstance(p, float) and math.isnan(p)):
-        return "–"
-    return "<0.001" if p < 0.001 else f"{p:.3f}"
 
 
 def rename(table: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:

@@ -13,16 +13,12 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 
 from evaluation.data import loaders
 from evaluation.data.schemas import FUNDS
 from evaluation.errors import EvaluationError
 from evaluation.methods.proportions import wilson_interval
-from evaluation.report.charts import PALETTE, Chart, apply_house_style, finish_axes
-from evaluation.report.formatting import fmt_gbp, fmt_int, fmt_pct
 
 log = logging.getLogger(__name__)
 
@@ -30,22 +26,7 @@ SOURCES = ("sample", "360giving")
 REAL_360GIVING = Path("oxford-cc-grants-360giving") / (
     "oxford-city-council-grants-awarded-2014-15-to-2017-18.csv")
 """The bundled real 360Giving file, relative to ``real_dir``."""
-PROXY_NOTE = (
-    "The 360Giving register used here is a PROXY: Oxford City Council's community grants "
-    "awarded 2014/15 to 2017/18, not a Police and Crime Commissioner's register (none is "
-    "published in that standard). It shows that the analysis runs on a real register; its "
-    "figures say nothing about the Commissioner's grants. Contains public sector information "
-    "licensed under the Open Government Licence v3.0 (source: Oxford City Council)."
-)
-COLUMNS = ("grant_id", "fund", "recipient", "district", "amount_gbp", "award_date",
-           "start_date", "end_date", "participants", "completers", "outcome_measure",
-           "outcome_target", "outcome_achieved")
 BY_LABELS = {"fund": "Fund", "district": "District", "financial_year": "Financial year"}
-
-
-def _n(k: float, noun: str) -> str:
-    """'1 grant', '12 grants'."""
-    return f"{fmt_int(k)} {noun}{'' if round(float(k)) == 1 else 's'}"
 
 
 # ----------------------------------------------------------------------------- loading
@@ -78,14 +59,6 @@ def load_register(grants_source: str = "sample", data_dir: str | Path = "../data
 def is_proxy(register: pd.DataFrame) -> bool:
     """True when the register came from the 360Giving proxy file, not the sample register."""
     return register.attrs.get("source") == "360giving"
-
-
-def source_note(register: pd.DataFrame) -> str:
-    """Which register the section uses, in a sentence (the proxy caveat for 360Giving)."""
-    if is_proxy(register):
-        return PROXY_NOTE
-    return ("The grant register is the bundled sample register (grants.csv in the data "
-            "folder): every recipient is fictional.")
 
 
 # ----------------------------------------------------------------------------- periods
@@ -154,62 +127,6 @@ def spend_table(register: pd.DataFrame, by: str = "fund") -> pd.DataFrame:
     out["Share of spend"] = out["Amount (£)"] / total if total > 0 else float("nan")
     out["Grants"] = out["Grants"].astype(int)
     return out
-
-
-def spend_sentence(by_fund: pd.DataFrame, period: str, proxy: bool = False) -> str:
-    """Plain English on the spend by fund table for the reporting period."""
-    total = by_fund.iloc[-1]
-    register = "the PROXY register (Oxford City Council)" if proxy else "the register"
-    if total["Grants"] == 0:
-        return f"{register[0].upper()}{register[1:]} holds no grants awarded in {period}."
-    parts = by_fund.iloc[:-1].sort_values("Amount (£)", ascending=False)
-    top = parts.iloc[0]
-    text = (f"In {period} {register} holds {fmt_int(total['Grants'])} grants totalling "
-            f"{fmt_gbp(total['Amount (£)'])}. The largest fund was {top['Fund']} with "
-            f"{fmt_gbp(top['Amount (£)'])} ({fmt_pct(top['Share of spend'])} of the total, "
-            f"{_n(top['Grants'], 'grant')})")
-    rest = [f"{r['Fund']} {fmt_gbp(r['Amount (£)'])} ({_n(r['Grants'], 'grant')})"
-            for _, r in parts.iloc[1:].iterrows()]
-    return text + ("; then " + ", ".join(rest) + "." if rest else ".")
-
-
-def spend_by_year_chart(register: pd.DataFrame, proxy: bool = False) -> Chart:
-    """Stacked bars of the amount awarded by financial year and fund, with alt text."""
-    fy = financial_year(register["award_date"])
-    g = pd.DataFrame({"year": fy, "fund": register["fund"].astype("string"),
-                      "amount": register["amount_gbp"].astype("float64")}).dropna(subset=["year"])
-    wide = g.pivot_table(index="year", columns="fund", values="amount", aggfunc="sum",
-                         fill_value=0.0).sort_index()
-    funds = [f for f in FUNDS if f in wide.columns] + [f for f in wide.columns if f not in FUNDS]
-    wide = wide[funds]
-    apply_house_style()
-    fig, ax = plt.subplots()
-    bottom = np.zeros(len(wide))
-    for i, fund in enumerate(funds):
-        ax.bar(wide.index, wide[fund] / 1000, bottom=bottom, label=fund,
-               color=PALETTE[i % len(PALETTE)])
-        bottom += wide[fund].to_numpy() / 1000
-    totals = wide.sum(axis=1)
-    for x, t in zip(wide.index, totals, strict=True):
-        ax.text(x, t / 1000, f"£{t / 1000:,.0f}k", ha="center", va="bottom", fontsize=8)
-    who = " (PROXY register: Oxford City Council)" if proxy else ""
-    title = f"Grants awarded by financial year and fund{who}"
-    finish_axes(ax, title, "Financial year of award (April to March)",
-                "Amount awarded (£ thousand)")
-    ax.yaxis.set_major_formatter(lambda v, _p: f"£{v:,.0f}k")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
-    ax.set_ylim(0, max(float(totals.max()) / 1000 * 1.12, 1.0) if len(totals) else 1.0)
-    fig.tight_layout()
-    if len(totals):
-        hi, lo = totals.idxmax(), totals.idxmin()
-        alt = (f"Stacked bar chart of the amount awarded in grants in each financial year from "
-               f"{totals.index[0]} to {totals.index[-1]}, split by fund"
-               f"{who}. The most was {fmt_gbp(totals[hi])} in {hi}, the least "
-               f"{fmt_gbp(totals[lo])} in {lo}; the latest year, {totals.index[-1]}, had "
-               f"{fmt_gbp(totals.iloc[-1])}. Funds shown: {', '.join(funds)}.")
-    else:
-        alt = "Empty chart: the register holds no grants with an award date."
-    return Chart(figure=fig, title=title, alt_text=alt)
 
 
 # ----------------------------------------------------------------------------- participants
@@ -302,82 +219,6 @@ def cost_table(register: pd.DataFrame, by: str = "fund") -> pd.DataFrame:
                                        "Cost per completer, upper quartile (£)"])
 
 
-def cost_sentence(costs: pd.DataFrame, period: str) -> str:
-    """Plain English on cost per participant and completer, saying which figure is which."""
-    if costs.empty:
-        return (f"No grant awarded in {period} records its participants, so cost per "
-                "participant cannot be calculated.")
-    label = costs.columns[0]
-    parts = []
-    for _, r in costs.loc[costs[label] != "Total"].iterrows():
-        parts.append(
-            f"{r[label]} projects ({fmt_int(r['Projects with participants'])} recording "
-            f"participants) spent {fmt_gbp(r['Amount (£)'])} on "
-            f"{fmt_int(r['Participants'])} participants: "
-            f"{fmt_gbp(r['Cost per participant, total-based (£)'])} per participant in total "
-            f"(total amount divided by total participants), while the median project spent "
-            f"{fmt_gbp(r['Cost per participant, median project (£)'])} per participant "
-            f"(half of projects between "
-            f"{fmt_gbp(r['Cost per participant, lower quartile (£)'])} and "
-            f"{fmt_gbp(r['Cost per participant, upper quartile (£)'])}). Per completer: "
-            f"{fmt_gbp(r['Cost per completer, total-based (£)'])} in total, median project "
-            f"{fmt_gbp(r['Cost per completer, median project (£)'])}."
-        )
-    return f"In {period}: " + " ".join(parts)
-
-
-def cost_finding(costs: pd.DataFrame, period: str) -> str:
-    """The headline on cost per participant: the fund with most participants, both figures."""
-    label = costs.columns[0] if len(costs.columns) else "Fund"
-    parts = costs.loc[costs[label] != "Total"] if not costs.empty else costs
-    if parts.empty:
-        return (f"No grant awarded in {period} records its participants, so cost per "
-                "participant cannot be reported.")
-    r = parts.sort_values("Participants", ascending=False).iloc[0]
-    return (f"In {period} {r[label]} projects reached {fmt_int(r['Participants'])} participants "
-            f"at {fmt_gbp(r['Cost per participant, total-based (£)'])} per participant in "
-            f"total (amount divided by participants); the median project cost "
-            f"{fmt_gbp(r['Cost per participant, median project (£)'])} per participant.")
-
-
-def cost_chart(register: pd.DataFrame, period: str) -> Chart:
-    """Each project's cost per participant by fund (dots), with the median marked."""
-    p = _per_project(register)
-    p["fund"] = register["fund"].astype("string")
-    p = p.dropna(subset=["cpp"])
-    apply_house_style()
-    fig, ax = plt.subplots()
-    funds = [f for f in FUNDS if f in set(p["fund"])] + sorted(
-        set(p["fund"]) - set(FUNDS))
-    rng = np.random.default_rng(0)
-    for i, fund in enumerate(funds):
-        v = p.loc[p["fund"] == fund, "cpp"].to_numpy()
-        ax.scatter(v, i + rng.uniform(-0.15, 0.15, v.size), color=PALETTE[i % len(PALETTE)],
-                   alpha=0.8, s=30, label=None)
-        med = float(np.median(v))
-        ax.plot([med, med], [i - 0.3, i + 0.3], color="black", lw=2,
-                label="Median project" if i == 0 else None)
-    ax.set_yticks(range(len(funds)), funds)
-    title = f"Cost per participant of each project, {period}"
-    finish_axes(ax, title, "Amount awarded per participant (£)", "")
-    ax.xaxis.set_major_formatter(lambda v, _p: f"£{v:,.0f}")
-    ax.grid(axis="y", visible=False)
-    if funds:
-        ax.legend(loc="lower right", fontsize=8)
-    fig.tight_layout()
-    if len(p):
-        parts = []
-        for fund in funds:
-            v = p.loc[p["fund"] == fund, "cpp"]
-            parts.append(f"{fund}: {len(v)} projects from {fmt_gbp(v.min())} to "
-                         f"{fmt_gbp(v.max())} per participant, median {fmt_gbp(v.median())}")
-        alt = (f"Dot plot of the amount awarded per participant for each project awarded in "
-               f"{period} that recorded participants. " + "; ".join(parts) + ".")
-    else:
-        alt = f"Empty chart: no project awarded in {period} recorded its participants."
-    return Chart(figure=fig, title=title, alt_text=alt)
-
-
 # ----------------------------------------------------------------------------- reach
 def reach_table(register: pd.DataFrame) -> pd.DataFrame:
     """Reach by district: grants, recipients, amount and participants; Total row last."""
@@ -392,25 +233,6 @@ def reach_table(register: pd.DataFrame) -> pd.DataFrame:
     total = {"District": "Total", "Grants": len(p), "Recipients": p["recipient"].nunique(),
              "Amount (£)": p["amount"].sum(), "Participants": p["participants"].sum(min_count=1)}
     return pd.concat([out, pd.DataFrame([total])], ignore_index=True)
-
-
-def reach_sentence(reach: pd.DataFrame, period: str) -> str:
-    """How widely the grants reached: districts, recipients and participants."""
-    total = reach.iloc[-1]
-    if total["Grants"] == 0:
-        return f"No grants were awarded in {period}, so there is no reach to report."
-    districts = reach.iloc[:-1]
-    known = districts.loc[districts["District"] != "not recorded"]
-    text = (f"In {period} grants went to {_n(total['Recipients'], 'recipient')} in "
-            f"{_n(len(known), 'district')}")
-    if pd.notna(total["Participants"]):
-        text += f", reaching {fmt_int(total['Participants'])} recorded participants"
-    text += "."
-    if len(known):
-        top = known.iloc[0]
-        text += (f" {top['District']} received the most ({fmt_gbp(top['Amount (£)'])}, "
-                 f"{_n(top['Grants'], 'grant')}).")
-    return text
 
 
 # ----------------------------------------------------------------------------- outcomes
@@ -435,111 +257,6 @@ def outcomes_table(register: pd.DataFrame, confidence: float = 0.95) -> pd.DataF
     return out
 
 
-def outcomes_sentence(outcomes: pd.DataFrame, period: str) -> str:
-    """Plain English on the share of projects meeting their outcome target."""
-    total = outcomes.iloc[-1]
-    without = outcomes.attrs.get("without", 0)
-    if total["Projects with a target and a result"] == 0:
-        return (f"No grant awarded in {period} records both an outcome target and a result, so "
-                "outcomes cannot be compared with targets.")
-    text = (f"Of the {fmt_int(total['Projects with a target and a result'])} projects awarded "
-            f"in {period} with an outcome target and a result, {fmt_int(total['Met target'])} "
-            f"met their target ({fmt_pct(total['Share meeting target'])}; "
-            f"{total['Confidence level']:.0%} confidence interval {fmt_pct(total['Lower'])} to "
-            f"{fmt_pct(total['Upper'])}).")
-    for _, r in outcomes.iloc[:-1].iterrows():
-        text += (f" {r['Outcome measure'].capitalize()}: {fmt_int(r['Met target'])} of "
-                 f"{fmt_int(r['Projects with a target and a result'])}.")
-    if without:
-        text += (f" {_n(without, 'grant')} without an outcome target or result "
-                 f"{'is' if without == 1 else 'are'} left out.")
-    return text
-
-
-# ----------------------------------------------------------------------------- data quality
-def data_quality_notes(register: pd.DataFrame) -> list[str]:
-    """Plain sentences on the register's gaps and inconsistencies; never raises.
-
-    Covers missing participants and completers, grants that end before they start, duplicate
-    ids, zero or missing amounts, more completers than participants, missing districts,
-    dates and outcome fields, and the loader's own warnings (``attrs["problems"]``).
-    """
-    notes: list[str] = []
-    n = len(register)
-    if n == 0:
-        return ["The register holds no grants for this period."]
-
-    def col(name: str) -> pd.Series:
-        if name in register.columns:
-            return register[name]
-        return pd.Series(pd.NA, index=register.index)
-
-    def count(mask: pd.Series) -> int:
-        return int(mask.fillna(False).astype(bool).sum())
-
-    def plural(k: int) -> str:
-        return _n(k, "grant")
-
-    def v(k: int, one: str, many: str) -> str:
-        return one if k == 1 else many
-
-    try:
-        missing_cols = [c for c in COLUMNS if c not in register.columns]
-        if missing_cols:
-            notes.append(f"The register has no {', '.join(missing_cols)} column(s).")
-        ids = col("grant_id")
-        dup = count(ids.notna() & ids.duplicated(keep=False))
-        if dup:
-            notes.append(f"{plural(dup)} {v(dup, 'shares', 'share')} a grant id with another "
-                         "grant; they are counted separately, which may double-count spend.")
-        amount = pd.to_numeric(col("amount_gbp"), errors="coerce")
-        if k := count(amount == 0):
-            notes.append(f"{plural(k)} {v(k, 'has', 'have')} an amount of £0.")
-        if k := count(amount.isna()):
-            notes.append(f"{plural(k)} {v(k, 'has', 'have')} no amount recorded.")
-        start, end = pd.to_datetime(col("start_date")), pd.to_datetime(col("end_date"))
-        if k := count(end < start):
-            notes.append(f"{plural(k)} {v(k, 'ends before it starts', 'end before they start')}.")
-        if k := count(pd.to_datetime(col("award_date")).isna()):
-            notes.append(f"{plural(k)} {v(k, 'has', 'have')} no award date and "
-                         f"{v(k, 'drops', 'drop')} out of every period.")
-        if k := count(start.isna() | end.isna()):
-            notes.append(f"{plural(k)} {v(k, 'has', 'have')} no planned start or end date.")
-        part = pd.to_numeric(col("participants"), errors="coerce")
-        comp = pd.to_numeric(col("completers"), errors="coerce")
-        if k := count(part.isna()):
-            funds = col("fund").loc[part.isna()].astype("string").fillna("no fund")
-            by = ", ".join(f"{f} {c}" for f, c in funds.value_counts().sort_index().items())
-            notes.append(f"{plural(k)} of {fmt_int(n)} {v(k, 'records', 'record')} no "
-                         f"participants ({by}); they are left out of participation and cost "
-                         "per participant.")
-        if k := count(part.notna() & comp.isna()):
-            notes.append(f"{plural(k)} {v(k, 'records', 'record')} participants but not "
-                         "completers.")
-        if k := count(comp > part):
-            notes.append(f"{plural(k)} {v(k, 'records', 'record')} more completers than "
-                         "participants.")
-        if k := count(part == 0):
-            notes.append(f"{plural(k)} {v(k, 'records', 'record')} zero participants.")
-        if k := count(col("district").isna()):
-            notes.append(f"{plural(k)} {v(k, 'has', 'have')} no district.")
-        target, achieved = col("outcome_target"), col("outcome_achieved")
-        if k := count(target.isna() | achieved.isna()):
-            notes.append(f"{plural(k)} {v(k, 'has', 'have')} no outcome target or no result.")
-        for p in register.attrs.get("problems", []):
-            if any(word in p.message for word in ("duplicate key", "ends before it starts",
-                                                   "more completers")):
-                continue  # already said above
-            where = f" (row {p.row})" if p.row and "(rows" not in p.message else ""
-            notes.append(f"From the file check: {p.message}{where}.")
-    except Exception as exc:  # noqa: BLE001 - notes must never stop a section
-        log.exception("data-quality notes incomplete")
-        notes.append(f"The data-quality check could not finish ({type(exc).__name__}).")
-    if not notes:
-        notes.append(f"No gaps or inconsistencies were found in the {fmt_int(n)} grants.")
-    return notes
-
-
 # ----------------------------------------------------------------------------- reconciliation
 @dataclass(frozen=True)
 class PublishedCheck:
@@ -550,83 +267,3 @@ class PublishedCheck:
     quantity: str  # "amount", "projects" or "participants"
 
 
-PUBLISHED_2016: tuple[PublishedCheck, ...] = (
-    PublishedCheck("youth_fund_total", "Youth Fund", "amount"),
-    PublishedCheck("youth_fund_projects", "Youth Fund", "projects"),
-    PublishedCheck("youth_fund_young_people", "Youth Fund", "participants"),
-    PublishedCheck("csp_grants_total", "Community Safety Partnership", "amount"),
-)
-
-
-def reconcile_2016(register: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
-    """Recompute the 2016 paper's grant figures from the register (awards from the figure's
-    ``period_start``, if any, to its ``period_end``) and say whether each is supported:
-    "over X" needs more than X, "exact" exactly X, "around" within 5%."""
-    rows = []
-    for check in PUBLISHED_2016:
-        if check.figure_id not in figures.index:
-            continue
-        fig = figures.loc[check.figure_id]
-        start = fig["period_start"] or None
-        grants = in_period(register, start, fig["period_end"])
-        grants = grants.loc[grants["fund"] == check.fund]
-        if check.quantity == "amount":
-            computed = float(grants["amount_gbp"].sum())
-        elif check.quantity == "projects":
-            computed = float(len(grants))
-        else:
-            computed = float(pd.to_numeric(grants["participants"]).sum())
-        value, qualifier = float(fig["value"]), str(fig["qualifier"])
-        ok = {"over": computed > value, "around": abs(computed - value) <= 0.05 * value}.get(
-            qualifier, computed == value)
-        shown = fmt_gbp(value) if fig["unit"] == "GBP" else fmt_int(value)
-        end = pd.Timestamp(fig["period_end"])
-        rows.append({
-            "Published figure": fig["measure"],
-            "As published": shown if qualifier == "exact" else f"{qualifier} {shown}",
-            "Published value": value,
-            "Awards": (f"{pd.Timestamp(start):%B %Y} to {end:%B %Y}" if start
-                       else f"up to {end.day} {end:%B %Y}"),
-            "In the register": computed,
-            "Supported": "yes" if ok else "no",
-            "Source": f"{fig['document']} paragraph {fig['paragraph']}",
-        })
-    return pd.DataFrame(rows)
-
-
-def reconciliation_sentence(table: pd.DataFrame, proxy: bool = False) -> str:
-    """Plain English on each 2016 figure against the register."""
-    if table.empty:
-        return "The seed figures hold no grant figures to reconcile."
-    parts = []
-    for _, r in table.iterrows():
-        value = (fmt_gbp(r["In the register"]) if str(r["As published"]).count("£")
-                 else fmt_int(r["In the register"]))
-        verdict = "supports" if r["Supported"] == "yes" else "does NOT support"
-        parts.append(f"{r['Published figure']} ({r['Awards']}): the register gives {value}, "
-                     f"which {verdict} the published \u201c{r['As published']}\u201d.")
-    n_ok = int((table["Supported"] == "yes").sum())
-    head = f"{n_ok} of {len(table)} grant figures in the 2016 paper are supported by the register."
-    if proxy:
-        head = ("The register is a PROXY (Oxford City Council), so it cannot reproduce the 2016 "
-                "paper's figures for the Commissioner's funds; the comparison only shows the "
-                "check running. " + head)
-    return head + " " + " ".join(parts)
-
-
-def reconciliation_finding(table: pd.DataFrame, proxy: bool = False) -> str:
-    """A short finding on the Youth Fund and CSP figures of the 2016 paper."""
-    if table.empty:
-        return "No published grant figures were available to reconcile."
-    t = table.set_index("Published figure")
-    n_ok = int((table["Supported"] == "yes").sum())
-    words = "All" if n_ok == len(table) else ("None" if n_ok == 0 else "Only some")
-    parts = []
-    for _, r in t.iterrows():
-        value = (fmt_gbp(r["In the register"]) if "£" in str(r["As published"])
-                 else fmt_int(r["In the register"]))
-        parts.append(f"{r.name} {value} (published \u201c{r['As published']}\u201d)")
-    which = "the PROXY register (Oxford City Council, not the Commissioner)" if proxy \
-        else "the register"
-    return (f"{words} of the 2016 paper's grant figures are supported by {which}: "
-            + "; ".join(parts) + ".")

@@ -11,15 +11,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-import matplotlib.pyplot as plt
 import pandas as pd
 
-from evaluation.data.published import published_verdict
-from evaluation.methods.periods import month_name, months_label
+from evaluation.methods.periods import months_label
 from evaluation.methods.proportions import wilson_interval
 from evaluation.methods.spc import XmRResult, xmr
-from evaluation.report.charts import PALETTE, Chart, apply_house_style, finish_axes, thousands
-from evaluation.report.formatting import fmt_int, fmt_pct
 
 log = logging.getLogger(__name__)
 
@@ -37,15 +33,6 @@ CONVERSIONS: tuple[tuple[str, str, str], ...] = (
     ("supported", "contacted", "Supported, of those contacted"),
     ("supported", "referred", "Supported, of those referred"),
 )
-# figure_id in data/seed/seed_figures.csv -> funnel column
-PUBLISHED_STAGES: dict[str, str] = {
-    "hub_referrals": "referred",
-    "hub_contacted": "contacted",
-    "hub_not_contactable": "not_contactable",
-    "hub_supported": "supported",
-    "hub_declined": "declined",
-}
-AROUND_TOLERANCE = 0.05
 """A figure published as "around" X is supported when the data lie within 5% of X."""
 
 
@@ -132,110 +119,6 @@ def conversion_table(hub: pd.DataFrame, periods: Mapping[str, tuple[object, obje
     return pd.DataFrame(rows)
 
 
-def conversion_sentence(conversions: pd.DataFrame, period: str = "Reporting period",
-                        confidence: float = 0.95) -> str:
-    """Plain English on the contact and support rates for one period of ``conversion_table``."""
-    rows = conversions.loc[conversions["Period"] == period].set_index("Conversion")
-    if rows.empty:
-        return f"There are no Victims' Hub figures for the {period.lower()}."
-    contact = rows.loc[CONVERSIONS[0][2]]
-    support = rows.loc[CONVERSIONS[1][2]]
-    months = contact["Months"]
-    if contact["Base"] == 0:
-        return f"No victims were referred to the Victims' Hub in {months}."
-    level = f"{confidence:.0%}"
-    text = (
-        f"From {months} the Victims' Hub received {fmt_int(contact['Base'])} referrals and "
-        f"contacted {fmt_int(contact['Victims'])} of those victims "
-        f"({fmt_pct(contact['Rate'])}; {level} confidence interval {fmt_pct(contact['Lower'])} "
-        f"to {fmt_pct(contact['Upper'])})."
-    )
-    if support["Base"] > 0:
-        text += (
-            f" Of the victims contacted, {fmt_int(support['Victims'])} accepted support "
-            f"({fmt_pct(support['Rate'])}; {level} confidence interval "
-            f"{fmt_pct(support['Lower'])} to {fmt_pct(support['Upper'])})."
-        )
-    return text
-
-
-def compare_periods_sentence(conversions: pd.DataFrame) -> str:
-    """Does the reporting period's contact rate differ from the rate since launch?
-
-    Says whether the two Wilson intervals overlap (a conservative, plain-English check; the
-    reporting period is part of the period since launch, so no independent-samples test is
-    made).
-    """
-    rows = conversions.loc[conversions["Conversion"] == CONVERSIONS[0][2]].set_index("Period")
-    if not {"Since launch", "Reporting period"} <= set(rows.index):
-        return ""
-    a, b = rows.loc["Reporting period"], rows.loc["Since launch"]
-    if pd.isna(a["Rate"]) or pd.isna(b["Rate"]):
-        return ""
-    overlap = a["Lower"] <= b["Upper"] and b["Lower"] <= a["Upper"]
-    verdict = ("the intervals overlap, so the reporting period is in line with the hub's "
-               "record" if overlap else
-               ("the reporting period is clearly higher" if a["Rate"] > b["Rate"]
-                else "the reporting period is clearly lower"))
-    return (f"The contact rate in the reporting period ({fmt_pct(a['Rate'])}) compares with "
-            f"{fmt_pct(b['Rate'])} since launch ({b['Months']}): {verdict}.")
-
-
-def funnel_chart(funnel: pd.DataFrame, period: str) -> Chart:
-    """Horizontal bars of the funnel for one period of :func:`funnel_table`, each labelled
-    with its count and its rate (of referrals, or of those contacted)."""
-    f = funnel.loc[funnel["Period"] == period].set_index("Stage")
-    if f.empty:
-        raise ValueError(f"funnel_chart: no rows for period {period!r}")
-    months = str(f["Months"].iloc[0])
-    counts = {s: float(f.loc[STAGE_LABELS[s], "Victims"]) for s in STAGES}
-
-    def share(num: str, base: str) -> float:
-        return counts[num] / counts[base] if counts[base] > 0 else float("nan")
-
-    labels = {
-        "referred": f"{fmt_int(counts['referred'])}",
-        "contacted": f"{fmt_int(counts['contacted'])} ({fmt_pct(share('contacted', 'referred'))}"
-                     " of referred)",
-        "not_contactable": f"{fmt_int(counts['not_contactable'])} "
-                           f"({fmt_pct(share('not_contactable', 'referred'))} of referred)",
-        "supported": f"{fmt_int(counts['supported'])} "
-                     f"({fmt_pct(share('supported', 'contacted'))} of contacted)",
-        "declined": f"{fmt_int(counts['declined'])} "
-                    f"({fmt_pct(share('declined', 'contacted'))} of contacted)",
-    }
-    order = list(STAGES)
-    apply_house_style()
-    fig, ax = plt.subplots(figsize=(8.0, 3.6))
-    colours = [PALETTE[0] if s in ("referred", "contacted", "supported") else PALETTE[1]
-               for s in order]
-    ypos = list(range(len(order)))[::-1]
-    values = [counts[s] for s in order]
-    ax.barh(ypos, values, color=colours)
-    top = max(values) if max(values) > 0 else 1.0
-    for y, v, s in zip(ypos, values, order, strict=True):
-        ax.text(v + top * 0.01, y, labels[s], va="center", fontsize=9)
-    ax.set_yticks(ypos, [STAGE_LABELS[s] for s in order])
-    ax.set_xlim(0, top * 1.45)
-    title = f"Victims' Hub referral funnel, {months}"
-    finish_axes(ax, title, "Victims (count)", "")
-    ax.xaxis.set_major_formatter(thousands)
-    ax.grid(axis="y", visible=False)
-    from matplotlib.patches import Patch
-
-    ax.legend(handles=[Patch(color=PALETTE[0], label="Moved on through the funnel"),
-                       Patch(color=PALETTE[1], label="Left the funnel")],
-              loc="lower right", fontsize=8)
-    fig.tight_layout()
-    alt = (
-        f"Horizontal bar chart of the Victims' Hub funnel, {months}. "
-        f"{fmt_int(counts['referred'])} victims were referred; {labels['contacted']} were "
-        f"contacted and {labels['not_contactable']} could not be contacted after three "
-        f"attempts; {labels['supported']} accepted support and {labels['declined']} declined it."
-    )
-    return Chart(figure=fig, title=title, alt_text=alt)
-
-
 def contact_rate_xmr(hub: pd.DataFrame, start: object = None, end: object = None,
                      target: float | None = None) -> XmRResult:
     """XmR chart of the monthly contact rate (contacted / referred, 0–1), higher is better.
@@ -266,94 +149,3 @@ def xmr_table(hub: pd.DataFrame, result: XmRResult) -> pd.DataFrame:
     })
 
 
-def xmr_sentence(result: XmRResult, measure: str = "monthly contact rate") -> str:
-    """Plain English on an XmR result of a rate held as 0–1."""
-    p = result.points
-    last = p.iloc[-1]
-    span = f"{month_name(p.index[0])} to {month_name(p.index[-1])}"
-    text = (f"The {measure} averaged {fmt_pct(last['mean'])} over {span} ({len(p)} months), "
-            f"with process limits of {fmt_pct(last['lpl'])} to {fmt_pct(last['upl'])}. "
-            f"The latest month, {month_name(p.index[-1])}, was {fmt_pct(last['value'])}")
-    variation = result.latest_variation
-    if variation == "common cause":
-        text += (", within the limits and showing only common cause variation: no evidence "
-                 "that the rate has changed.")
-    else:
-        text += f", special-cause {variation} ({last['special_cause']})."
-    special = p.loc[p["variation"] != "common cause"]
-    if len(special) and variation == "common cause":
-        kinds = sorted(set(special["variation"]))
-        text += (f" Earlier, {len(special)} month(s) showed special-cause "
-                 f"{' and '.join(kinds)}.")
-    if result.trial_limits:
-        text += " There are fewer than 12 months, so the limits are provisional."
-    return text
-
-
-def reconcile_published(hub: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
-    """Check the Victims' Hub figures of the 2016 paper (``hub_*`` rows of the seed figures)
-    against the monthly data.
-
-    Each figure is summed over the months from its ``period_start`` to the last whole month
-    before its ``period_end`` (the paper's date). "over X" is supported when the data exceed
-    X, "exact" when they equal it, "around" when within 5%.
-    """
-    rows = []
-    for figure_id, column in PUBLISHED_STAGES.items():
-        if figure_id not in figures.index:
-            continue
-        fig = figures.loc[figure_id]
-        end = pd.Timestamp(fig["period_end"])
-        last_month = end.to_period("M")
-        if end != last_month.to_timestamp(how="end").normalize():
-            last_month -= 1
-        months = select_months(hub, fig["period_start"] or None, str(last_month))
-        computed = float(months[column].sum())
-        value, qualifier = float(fig["value"]), str(fig["qualifier"])
-        ok = published_verdict(computed, value, qualifier,
-                               tolerance=AROUND_TOLERANCE) == "consistent"
-        rows.append({
-            "Published figure": fig["measure"],
-            "As published": f"{qualifier} {fmt_int(value)}" if qualifier != "exact"
-            else fmt_int(value),
-            "Published value": value,
-            "Months": months_label(months),
-            "In the data": computed,
-            "Supported": "yes" if ok and not months.empty else "no",
-            "Source": f"{fig['document']} paragraph {fig['paragraph']}",
-        })
-    return pd.DataFrame(rows)
-
-
-def reconciliation_sentence(table: pd.DataFrame) -> str:
-    """One sentence per published figure: does the data support it?"""
-    if table.empty:
-        return "The seed figures hold no Victims' Hub figures to reconcile."
-    parts = []
-    for _, r in table.iterrows():
-        verdict = "supports" if r["Supported"] == "yes" else "does NOT support"
-        parts.append(f"{r['Published figure']}: the data hold {fmt_int(r['In the data'])} for "
-                     f"{r['Months']}, which {verdict} the published "
-                     f"\u201c{r['As published']}\u201d.")
-    n_ok = int((table["Supported"] == "yes").sum())
-    head = (f"{n_ok} of {len(table)} Victims' Hub figures in the 2016 paper are supported by "
-            "the monthly data.")
-    return head + " " + " ".join(parts)
-
-
-def headline_finding(conversions: pd.DataFrame, period: str = "Reporting period") -> str:
-    """The section's headline: referrals, contact rate and support rate in the period."""
-    return conversion_sentence(conversions, period)
-
-
-def reconciliation_finding(table: pd.DataFrame) -> str:
-    """A short finding on the 2016 paper's referral figure and how many figures hold."""
-    if table.empty:
-        return "No published Victims' Hub figures were available to reconcile."
-    ref = table.iloc[0]
-    n_ok = int((table["Supported"] == "yes").sum())
-    words = "all" if n_ok == len(table) else ("none" if n_ok == 0 else "only some")
-    verdict = "supporting" if ref["Supported"] == "yes" else "which does not support"
-    return (f"For {ref['Months']} the Victims' Hub data show {fmt_int(ref['In the data'])} "
-            f"referrals, {verdict} the 2016 paper's \u201c{ref['As published']}\u201d; "
-            f"{words} of the paper's Victims' Hub figures are supported by the data.")
