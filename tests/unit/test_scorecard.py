@@ -10,6 +10,7 @@ import pytest
 
 from evaluation.errors import EvaluationError, ParameterError
 from evaluation.measures import scorecard as sc
+from evaluation.report.chapters import scorecard as scorecard_chapter
 from evaluation.report.trace import untraceable
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -209,9 +210,11 @@ def test_point_far_above_limits_is_improvement_when_higher_is_better() -> None:
     # the mean moving range is 1 and the upper limit 240/21 + 2.66 = 14.09 < 30
     values = _months([10.0, 11.0] * 10 + [30.0])
     a = sc.assess(_indicator(), OBJECTIVE, values, "2019-03-31", months=24)
-    assert a.verdict == "Improving: special-cause improvement (outside limits, higher values)."
+    assert scorecard_chapter.verdict(a) == (
+        "Improving: special-cause improvement (outside limits, higher values).")
     down = sc.assess(_indicator(improvement="decrease"), OBJECTIVE, values, "2019-03-31")
-    assert down.verdict.startswith("Concern: special-cause concern (outside limits")
+    assert scorecard_chapter.verdict(down).startswith(
+        "Concern: special-cause concern (outside limits")
 
 
 @pytest.mark.parametrize(("target", "words"), [
@@ -223,7 +226,7 @@ def test_assurance_words_follow_the_target_against_the_limits(target: int, words
     values = _months([10.0, 11.0] * 12)  # mean 10.5, limits 10.5 -/+ 2.66
     a = sc.assess(_indicator(target_name="aim"), OBJECTIVE, values, "2019-03-31",
                   target=float(target))
-    assert a.verdict == f"Stable: common-cause variation only; {words}."
+    assert scorecard_chapter.verdict(a) == f"Stable: common-cause variation only; {words}."
 
 
 def test_window_is_the_last_n_months_up_to_the_period_end() -> None:
@@ -237,17 +240,18 @@ def test_context_measure_after_the_period_uses_its_own_months() -> None:
     values = _months([10.0, 11.0] * 6, end="2024-12")
     a = sc.assess(_indicator(), OBJECTIVE, values, "2019-03-31", context=True)
     assert str(a.latest_period) == "2024-12"
-    assert a.verdict.startswith("Context only (January 2024 to December 2024): stable")
+    assert scorecard_chapter.verdict(a).startswith(
+        "Context only (January 2024 to December 2024): stable")
 
 
 def test_short_window_says_limits_are_provisional() -> None:
     a = sc.assess(_indicator(), OBJECTIVE, _months([10.0, 11.0] * 3), "2019-03-31")
-    assert "fewer than 12 months, so the limits are provisional" in a.verdict
+    assert "fewer than 12 months, so the limits are provisional" in scorecard_chapter.verdict(a)
 
 
 def test_no_data_up_to_the_period_end_is_said() -> None:
     a = sc.assess(_indicator(), OBJECTIVE, _months([1.0, 2.0], end="2020-01"), "2019-03-31")
-    assert a.result is None and a.verdict.startswith("No data")
+    assert a.result is None and scorecard_chapter.verdict(a).startswith("No data")
 
 
 # --------------------------------------------------------------------------- tables
@@ -262,7 +266,7 @@ def _card() -> pd.DataFrame:
         sc.assess(_indicator(id="d", name="Context"), OBJECTIVE, flat, "2019-03-31",
                   context=True),
     ]
-    return sc.scorecard_table(assessments)
+    return scorecard_chapter.scorecard_table(assessments)
 
 
 def test_scorecard_table_has_the_columns_later_modules_rely_on() -> None:
@@ -285,15 +289,16 @@ def test_summary_counts_indicators_by_variation_and_assurance() -> None:
 
 def test_findings_quote_only_numbers_in_the_summary_table() -> None:
     summary = sc.summary_table(_card())
-    for text in (sc.variation_finding(summary), sc.assurance_finding(summary)):
+    for text in (scorecard_chapter.variation_finding(summary),
+                 scorecard_chapter.assurance_finding(summary)):
         assert untraceable(text, [summary]) == [], text
-    assert sc.assurance_finding(summary) == (
+    assert scorecard_chapter.assurance_finding(summary) == (
         "Of the 1 indicator with a target, none consistently meets it, 1 consistently misses "
         "it and none may meet or miss it at random (their process limits straddle the target).")
 
 
 def test_overall_verdict_names_concerns_and_target_misses() -> None:
-    text = sc.overall_verdict(_card())
+    text = scorecard_chapter.overall_verdict(_card())
     assert "Rising shows special-cause improvement" in text
     assert "Falling shows special-cause concern" in text
     assert "Flat consistently misses the target" in text
@@ -303,7 +308,7 @@ def test_overall_verdict_names_concerns_and_target_misses() -> None:
 def test_display_table_formats_each_row_in_its_own_unit() -> None:
     card = _card()
     card.loc[0, ["unit", "latest_value", "change"]] = ["percent", 0.865, 0.027]
-    shown = sc.display_table(card)
+    shown = scorecard_chapter.display_table(card)
     assert shown.loc[0, "Latest value"] == "86.5%"
     assert shown.loc[0, "Change on 12 months earlier"] == "+2.7 percentage points"
     assert shown.loc[1, "Latest value"] == "30"
@@ -313,7 +318,7 @@ def test_display_table_formats_each_row_in_its_own_unit() -> None:
 def test_sparkline_grid_alt_text_names_each_group() -> None:
     up = _months([10.0, 11.0] * 10 + [30.0])
     a = [sc.assess(_indicator(id="a", name="Rising"), OBJECTIVE, up, "2019-03-31")]
-    chart = sc.sparkline_grid(a)
+    chart = scorecard_chapter.sparkline_grid(a)
     assert "special-cause improvement in the latest month: Rising (30)" in chart.alt_text
     # the 20 points before the jump all sit below the mean (11.43): a low shift, a concern
     assert set(sc.chart_data(a)["variation"]) == {"concern", "improvement"}
@@ -323,6 +328,8 @@ def test_unreadable_source_gives_a_not_available_row_not_a_failed_scorecard(
         tmp_path: Path) -> None:
     fw = sc.load_framework(_write(tmp_path, MINIMAL))
     (a,) = sc.assess_framework(fw, sc.Sources(tmp_path / "missing"), "2019-03-31")
-    assert a.result is None and a.verdict.startswith("Not available: the source data")
-    summary = sc.summary_table(sc.scorecard_table([a])).set_index("Result")["Indicators"]
+    assert a.result is None
+    assert scorecard_chapter.verdict(a).startswith("Not available: the source data")
+    card = scorecard_chapter.scorecard_table([a])
+    summary = sc.summary_table(card).set_index("Result")["Indicators"]
     assert summary["No data"] == 1 and summary["Indicators assessed"] == 0

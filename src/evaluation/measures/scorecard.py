@@ -19,15 +19,12 @@ from __future__ import annotations
 
 import logging
 import math
-import textwrap
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import matplotlib.dates as mdates
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -48,16 +45,6 @@ from evaluation.measures import (
 )
 from evaluation.methods.periods import month_name
 from evaluation.methods.spc import XmRResult, xmr
-from evaluation.report.charts import (
-    OKABE_ITO,
-    VARIATION_COLOURS,
-    Chart,
-    apply_house_style,
-    assurance_icon,
-    variation_icon,
-)
-from evaluation.report.formatting import fmt_change, fmt_gbp, fmt_pp
-from evaluation.report.previous import format_value
 
 log = logging.getLogger(__name__)
 
@@ -69,17 +56,6 @@ SCORECARD_COLUMNS: tuple[str, ...] = (
     "assurance", "verdict",
 )
 """Columns of the scorecard table every later module relies on (in this order)."""
-
-DISPLAY_LABELS: dict[str, str] = {
-    "objective": "Objective",
-    "indicator": "Indicator",
-    "latest_period": "Latest month",
-    "latest_value": "Latest value",
-    "change": "Change on 12 months earlier",
-    "variation": "Variation",
-    "assurance": "Assurance",
-    "verdict": "Verdict",
-}
 
 
 # =========================================================================== framework file
@@ -512,7 +488,8 @@ class Assessment:
     target: float | None
     change: float
     context: bool
-    verdict: str
+    span: str = ""  # the window's months in words, e.g. "April 2017 to March 2019"
+    unavailable: str | None = None  # why the source could not be used, if it could not
 
     @property
     def latest_period(self) -> pd.Period | None:
@@ -543,78 +520,15 @@ def change_on_year(series: pd.Series) -> float:
     return float(series.iloc[-1] - series[earlier]) if earlier in series.index else math.nan
 
 
-def fmt_target(value: float | None, unit: str) -> str:
-    """A target as the board reads it ('90.0%', '300')."""
-    return "–" if value is None else format_value(value, unit)
-
-
-def fmt_change_in(value: float, unit: str) -> str:
-    """A change in the unit: percentage points for percent, signed count, £ or number."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if unit == "percent":
-        return fmt_pp(value)
-    if unit == "gbp":
-        return ("+" if value > 0 else "") + fmt_gbp(value)
-    if unit == "count":
-        return fmt_change(value)
-    return fmt_change(value, 1)
-
-
-_LEADS = {"improvement": "Improving", "concern": "Concern", "neutral": "Changed",
-          "common cause": "Stable"}
-
-
 def _latest_group_size(result: XmRResult) -> int:
     groups = result.rebase_group or (0,) * len(result.points)
     return sum(1 for g in groups if g == groups[-1])
 
 
-def write_verdict(indicator: Indicator, result: XmRResult | None, target: float | None,
-                  context: bool = False, span: str = "") -> str:
-    """A one-line verdict by rules: the latest point's variation, then the assurance.
-
-    e.g. "Improving: special-cause improvement (shift, higher values); consistently meets the
-    target (90.0%: service level)".
-    """
-    if result is None:
-        return f"No data: nothing to assess{(' ' + span) if span else ''}."
-    points = result.points
-    variation = result.latest_variation
-    cause = points["special_cause"].iloc[-1]
-    if variation == "common cause":
-        special = points["special_cause"].dropna()
-        if special.empty:
-            text = "Stable: common-cause variation only"
-        else:
-            kinds = sorted({str(c) for c in special})
-            verb = "shows" if len(special) == 1 else "show"
-            text = (f"No signal now: the latest month is common-cause variation, but "
-                    f"{len(special)} of the {len(points)} months {verb} special cause "
-                    f"({', '.join(kinds)})")
-            if set(kinds) & {"shift", "trend"}:
-                text += ", so the level has moved within the window"
-    else:
-        direction = {"high": "higher", "low": "lower"}.get(result.latest_side, "")
-        kind = "variation" if variation == "neutral" else variation
-        text = f"{_LEADS[variation]}: special-cause {kind} ({cause}, {direction} values)"
-    if target is not None and result.assurance is not None:
-        shown = fmt_target(target, indicator.unit)
-        what = f"{shown}: {indicator.target_name}" if indicator.target_name else shown
-        phrase = {"pass": "consistently meets the target",
-                  "fail": "consistently misses the target",
-                  "inconsistent": "may meet or miss the target at random"}[result.assurance]
-        text += f"; {phrase} ({what})"
-    if _latest_group_size(result) < 12:
-        text += "; fewer than 12 months, so the limits are provisional"
-    if context:
-        text = f"Context only ({span}): " + text[0].lower() + text[1:]
-    return text + "."
-
-
 def assess(indicator: Indicator, objective: Objective, series: pd.Series, period_end: str,
            months: int = 24, target: float | None = None, context: bool = False) -> Assessment:
-    """XmR over the last ``months`` months up to the month of ``period_end``, and the verdict.
+    """XmR over the last ``months`` months up to the month of ``period_end`` (the verdict is
+    written from it by :func:`evaluation.report.chapters.scorecard.verdict`).
 
     A context measure whose data end before the period uses all its months as they are.
     """
@@ -638,10 +552,8 @@ def assess(indicator: Indicator, objective: Objective, series: pd.Series, period
             warnings.simplefilter("ignore", UserWarning)  # trial limits go in the verdict
             result = xmr(values, improvement=indicator.improvement, target=target,
                          rebase_at=rebase)
-    verdict = write_verdict(indicator, result, target, context=context, span=span)
     return Assessment(indicator=indicator, objective=objective, window=window, result=result,
-                      target=target, change=change_on_year(upto), context=context,
-                      verdict=verdict)
+                      target=target, change=change_on_year(upto), context=context, span=span)
 
 
 def assess_framework(framework: Framework, sources: Sources, period_end: str,
@@ -661,96 +573,11 @@ def assess_framework(framework: Framework, sources: Sources, period_end: str,
             out.append(Assessment(
                 indicator=ind, objective=objective, window=pd.Series(dtype=float),
                 result=None, target=None, change=math.nan, context=measure.context,
-                verdict=f"Not available: the source data could not be used ({reason})."))
+                unavailable=reason))
             continue
         out.append(assess(ind, objective, series, period_end, months=months, target=target,
                           context=measure.context))
     return out
-
-
-# =========================================================================== tables
-def _icon_text(icon: Any) -> str:
-    return "–" if icon is None else f"{icon.glyph} {icon.label}"
-
-
-def scorecard_table(assessments: Sequence[Assessment]) -> pd.DataFrame:
-    """One row per indicator: :data:`SCORECARD_COLUMNS` (raw values: proportions 0–1) then
-    id, objective_kind, target, improvement, months, mean, lower_limit, upper_limit, context,
-    latest_variation (one of :data:`evaluation.methods.spc.VARIATIONS`) and assurance_result (pass,
-    fail, inconsistent or empty)."""
-    rows = []
-    for a in assessments:
-        r = a.result
-        last = r.points.iloc[-1] if r is not None else None
-        rows.append({
-            "objective": a.objective.name,
-            "indicator": a.indicator.name,
-            "latest_period": str(a.latest_period) if a.latest_period is not None else "",
-            "latest_value": a.latest_value,
-            "unit": a.indicator.unit,
-            "change": a.change,
-            "variation": _icon_text(variation_icon(r)) if r is not None else "–",
-            "assurance": (_icon_text(assurance_icon(r)) if r is not None and a.target is not None
-                          else "No target" if a.target is None else "–"),
-            "verdict": a.verdict,
-            "id": a.indicator.id,
-            "objective_kind": a.objective.kind,
-            "target": a.target if a.target is not None else math.nan,
-            "improvement": a.indicator.improvement,
-            "months": len(a.window),
-            "mean": float(last["mean"]) if last is not None else math.nan,
-            "lower_limit": float(last["lpl"]) if last is not None else math.nan,
-            "upper_limit": float(last["upl"]) if last is not None else math.nan,
-            "context": a.context,
-            "latest_variation": r.latest_variation if r is not None else "",
-            "assurance_result": (r.assurance or "") if r is not None else "",
-        })
-    return pd.DataFrame(rows)
-
-
-def display_table(table: pd.DataFrame) -> pd.DataFrame:
-    """The scorecard as the board reads it: values formatted by unit, plain headings."""
-    out = pd.DataFrame({
-        "objective": table["objective"],
-        "indicator": table["indicator"],
-        "latest_period": [month_name(p) if p else "–" for p in table["latest_period"]],
-        "latest_value": [format_value(v, u) for v, u in zip(table["latest_value"],
-                                                             table["unit"], strict=True)],
-        "change": [fmt_change_in(v, u) for v, u in zip(table["change"], table["unit"],
-                                                        strict=True)],
-        "variation": table["variation"],
-        "assurance": table["assurance"],
-        "verdict": table["verdict"],
-    })
-    return out.rename(columns=DISPLAY_LABELS)
-
-
-BOARD_ASSURANCE = {"pass": "\u2714P meets target", "fail": "\u2718F misses target",
-                   "inconsistent": "? meets or misses at random", "": "no target"}
-BOARD_VARIATION = {"improvement": "improving", "concern": "concern",
-                   "neutral": "changed", "common cause": "stable"}
-
-
-def board_table(table: pd.DataFrame) -> pd.DataFrame:
-    """The scorecard in six columns for the printed paper: the full verdicts stay in the
-    scorecard table. Variation and assurance keep their glyphs *and* words."""
-    variation = [f"{str(v).split(' ')[0]} {BOARD_VARIATION.get(str(k), str(k))}"
-                 if str(v) else "–"
-                 for v, k in zip(table["variation"], table["latest_variation"], strict=True)]
-    assurance = [BOARD_ASSURANCE.get("" if pd.isna(a) else str(a), str(a))
-                 for a in table["assurance_result"]]
-    latest = [f"{format_value(v, u)} ({month_name(p)})" if p else "–"
-              for v, u, p in zip(table["latest_value"], table["unit"], table["latest_period"],
-                                 strict=True)]
-    return pd.DataFrame({
-        "Objective": table["objective"],
-        "Indicator": table["indicator"],
-        "Latest": latest,
-        "Change on a year": [fmt_change_in(v, u).replace(" percentage points", " pp")
-                             for v, u in zip(table["change"], table["unit"], strict=True)],
-        "Variation": variation,
-        "Assurance": assurance,
-    })
 
 
 def _is(table: pd.DataFrame, column: str, value: str) -> pd.Series:
@@ -790,102 +617,6 @@ def _n(summary: pd.DataFrame, row: str) -> int:
     return int(summary.set_index("Result").loc[row, "Indicators"])
 
 
-def variation_finding(summary: pd.DataFrame) -> str:
-    """'Of 15 indicators assessed, 4 show special-cause improvement in the latest month, …'."""
-    total = _n(summary, "Indicators assessed")
-    improving = _n(summary, "Special-cause improvement")
-    parts = [f"{improving} {'shows' if improving == 1 else 'show'} special-cause improvement",
-             f"{_n(summary, 'Special-cause concern')} special-cause concern"]
-    neutral = _n(summary, "Special-cause variation (no better or worse direction)")
-    if neutral:
-        parts.append(f"{neutral} special-cause variation in a measure with no better direction")
-    parts.append(f"{_n(summary, 'Common-cause variation only')} only common-cause variation")
-    text = (f"Of the {total} indicators assessed on the objectives scorecard, "
-            + ", ".join(parts[:-1]) + f" and {parts[-1]} in their latest month")
-    context = _n(summary, "Context only (not counted)")
-    if context:
-        text += f" ({context} more, from real data for a different period, is context only)"
-    return text + "."
-
-
-def assurance_finding(summary: pd.DataFrame) -> str:
-    """How the indicators with a target fare against it."""
-    n = _n(summary, "Assessed with a target")
-    if n == 0:
-        return "No indicator on the scorecard has a target."
-    meet = _count(_n(summary, "Consistently meet the target"), "consistently meet", "it")
-    miss = _count(_n(summary, "Consistently miss the target"), "consistently miss", "it")
-    hit = _count(_n(summary, "Hit and miss the target at random"), "may meet or miss",
-                 "it at random")
-    noun = "indicator" if n == 1 else "indicators"
-    return (f"Of the {n} {noun} with a target, {meet}, {miss} and {hit} (their process limits "
-            "straddle the target).")
-
-
-def _count(n: int, verb: str, rest: str) -> str:
-    """'none consistently meets it', '1 consistently misses it', '2 may meet or miss it'."""
-    if n > 1:
-        return f"{n} {verb} {rest}"
-    words = verb.split()
-    if not verb.startswith("may"):
-        last = words[-1]
-        words[-1] = last + ("es" if last.endswith(("s", "sh", "ch")) else "s")
-    return f"{'none' if n == 0 else n} {' '.join(words)} {rest}"
-
-
-def _names(table: pd.DataFrame) -> str:
-    names = [str(n) for n in table["indicator"]]
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _verb(table: pd.DataFrame, verb: str) -> str:
-    if len(table) != 1:
-        return verb
-    return verb + ("es" if verb.endswith(("s", "sh", "ch")) else "s")
-
-
-def overall_verdict(table: pd.DataFrame) -> str:
-    """The scorecard's overall verdict for the paper's Conclusion, written by rules."""
-    counted = table.loc[~table["context"].astype(bool) & (table["months"] > 0)]
-    improving = counted.loc[_is(counted, "latest_variation", "improvement")]
-    concern = counted.loc[_is(counted, "latest_variation", "concern")]
-    failing = counted.loc[_is(counted, "assurance_result", "fail")]
-    worry = pd.concat([concern, failing]).drop_duplicates("id")
-    if counted.empty:
-        return "The objectives scorecard has no indicator with data for the period."
-    if worry.empty and improving.empty:
-        text = ("The objectives scorecard shows stable performance: no indicator shows "
-                "special-cause change in its latest month and none consistently misses its "
-                "target.")
-    elif worry.empty:
-        text = (f"The objectives scorecard is positive: {_names(improving)} "
-                f"{_verb(improving, 'show')} special-cause improvement, and no indicator "
-                "shows special-cause concern or consistently misses its target.")
-    else:
-        text = "On the objectives scorecard, "
-        if len(improving):
-            text += f"{_names(improving)} {_verb(improving, 'show')} special-cause improvement; "
-        if len(concern):
-            text += f"{_names(concern)} {_verb(concern, 'show')} special-cause concern; "
-        if len(failing):
-            text += f"{_names(failing)} consistently {_verb(failing, 'miss')} the target; "
-        balance = ("improvement outweighs concern" if len(improving) > len(worry)
-                   else "concern outweighs improvement" if len(worry) > len(improving)
-                   else "improvement and concern are evenly balanced")
-        text += (f"overall {balance}, and the Board may wish to ask for action on the "
-                 "indicators of concern.")
-    return text
-
-
-def caption(period_end: str, months: int) -> str:
-    """The scorecard table's caption."""
-    return (f"Objectives scorecard: each indicator's latest month up to {month_name(period_end)}, "
-            f"the change on 12 months earlier, and the XmR variation and assurance over up to "
-            f"{months} months (history before the reporting period is used for the limits).")
-
-
 # =========================================================================== chart
 def chart_data(assessments: Sequence[Assessment]) -> pd.DataFrame:
     """The points behind the sparkline grid: indicator, month, value, mean, limits, variation."""
@@ -904,90 +635,3 @@ def chart_data(assessments: Sequence[Assessment]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-def _alt_text(assessments: Sequence[Assessment], title: str) -> str:
-    shown = [a for a in assessments if a.result is not None]
-    groups: dict[str, list[str]] = {}
-    for a in shown:
-        key = a.result.latest_variation  # type: ignore[union-attr]
-        groups.setdefault(key, []).append(
-            f"{a.indicator.name} ({format_value(a.latest_value, a.indicator.unit)})")
-    parts = [f"{title}. A grid of {len(shown)} small XmR charts, one per indicator, each over "
-             f"up to {max(len(a.window) for a in shown) if shown else 0} months with its mean, "
-             "process limits and any target; the latest value is given in brackets"]
-    words = {"improvement": "special-cause improvement in the latest month",
-             "concern": "special-cause concern in the latest month",
-             "neutral": "special-cause variation (no better or worse direction)",
-             "common cause": "common-cause variation only in the latest month"}
-    for key in ("improvement", "concern", "neutral", "common cause"):
-        if key in groups:
-            parts.append(f"{words[key]}: {', '.join(groups[key])}")
-    return "; ".join(parts) + "."
-
-
-def sparkline_grid(assessments: Sequence[Assessment], columns: int = 4,
-                   title: str = "Objectives scorecard: every indicator's recent months") -> Chart:
-    """Small XmR charts, one per indicator: values (points coloured and shaped by variation),
-    mean (black), process limits (grey dashed), target (vermillion dotted) and the variation
-    glyph in the panel title, so the meaning never rests on colour alone."""
-    from matplotlib.ticker import MaxNLocator, PercentFormatter
-
-    from evaluation.report.charts import thousands
-
-    shown = [a for a in assessments if a.result is not None]
-    if not shown:
-        raise EvaluationError("No indicator has data to chart.")
-    rows = math.ceil(len(shown) / columns)
-    apply_house_style()
-    fig, axes = plt.subplots(rows, columns, figsize=(3.2 * columns, 2.5 * rows), squeeze=False)
-    for ax, a in zip(axes.flat, shown, strict=False):
-        p = a.result.points  # type: ignore[union-attr]
-        x = p.index
-        ax.plot(x, p["value"], color=OKABE_ITO["grey"], lw=1)
-        ax.plot(x, p["mean"], color="black", lw=0.9)
-        ax.plot(x, p["upl"], color=OKABE_ITO["grey"], lw=0.9, ls="--")
-        ax.plot(x, p["lpl"], color=OKABE_ITO["grey"], lw=0.9, ls="--")
-        if a.target is not None:
-            ax.axhline(a.target, color=OKABE_ITO["vermillion"], lw=1.1, ls=":")
-        high = (p["value"] > p["mean"]).to_numpy()
-        for variation, colour in VARIATION_COLOURS.items():
-            mask = (p["variation"] == variation).to_numpy()
-            if variation == "common cause":
-                ax.scatter(x[mask], p["value"][mask], color=colour, s=8, zorder=3)
-                continue
-            for sub, marker in ((mask & high, "^"), (mask & ~high, "v")):
-                if sub.any():
-                    ax.scatter(x[sub], p["value"][sub], color=colour, marker=marker, s=22,
-                               zorder=4, edgecolor="black", linewidth=0.4)
-        icon = variation_icon(a.result)
-        ax.set_title("\n".join(textwrap.wrap(f"{icon.glyph} {a.indicator.name}", 34)),
-                     fontsize=8, loc="left")
-        if a.indicator.unit == "percent":
-            ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=None))
-        elif a.indicator.unit in ("count", "gbp"):
-            ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
-            ax.yaxis.set_major_formatter(thousands)
-        ax.tick_params(labelsize=7)
-        ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %y"))
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
-    for ax in list(axes.flat)[len(shown):]:
-        ax.axis("off")
-    legend = [
-        plt.Line2D([], [], color=VARIATION_COLOURS["improvement"], marker="^", ls="",
-                   label="Special cause improvement (▲ high, ▼ low)"),
-        plt.Line2D([], [], color=VARIATION_COLOURS["concern"], marker="v", ls="",
-                   label="Special cause concern"),
-        plt.Line2D([], [], color=VARIATION_COLOURS["neutral"], marker="^", ls="",
-                   label="Special cause, no better direction"),
-        plt.Line2D([], [], color=VARIATION_COLOURS["common cause"], marker="o", ls="",
-                   label="Common cause (~)"),
-        plt.Line2D([], [], color="black", label="Mean"),
-        plt.Line2D([], [], color=OKABE_ITO["grey"], ls="--", label="Process limits"),
-        plt.Line2D([], [], color=OKABE_ITO["vermillion"], ls=":", label="Target"),
-    ]
-    fig.legend(handles=legend, loc="lower center", ncol=4, fontsize=7, frameon=False,
-               bbox_to_anchor=(0.5, -0.02))
-    fig.suptitle(title, fontsize=11, x=0.01, ha="left")
-    fig.tight_layout(rect=(0, 0.05, 1, 0.97))
-    return Chart(figure=fig, title=title, alt_text=_alt_text(shown, title))
