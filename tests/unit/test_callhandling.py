@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from evaluation.measures import call_handling as ch
+from evaluation.methods import periods
 from evaluation.report.chapters import call_handling as call_handling_chapter
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -170,10 +171,10 @@ def _monthly(rows: list[tuple]) -> pd.DataFrame:
 
 
 def test_financial_year_runs_april_to_march() -> None:
-    assert ch.financial_year("2015-04") == "2015/16"
-    assert ch.financial_year("2016-03-31") == "2015/16"
-    assert ch.financial_year("2015-03") == "2014/15"
-    assert ch.financial_year("1999-12") == "1999/00"
+    assert periods.financial_year("2015-04") == "2015/16"
+    assert periods.financial_year("2016-03-31") == "2015/16"
+    assert periods.financial_year("2015-03") == "2014/15"
+    assert periods.financial_year("1999-12") == "1999/00"
 
 
 def test_financial_year_summary_pools_counts_and_weights_waits() -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from evaluation.errors import DataValidationError, EvaluationError
 from evaluation.measures import grants
+from evaluation.methods import periods
 from evaluation.report.chapters import grants as grants_chapter
 from evaluation.report.trace import untraceable
 
@@ -45,11 +46,11 @@ def register() -> pd.DataFrame:
 
 def test_financial_year_runs_april_to_march() -> None:
     dates = pd.Series(pd.to_datetime(["2015-03-31", "2015-04-01", "2016-01-15", "1999-12-31"]))
-    assert grants.financial_year(dates).tolist() == ["2014/15", "2015/16", "2015/16", "1999/00"]
+    assert periods.financial_years(dates).tolist() == ["2014/15", "2015/16", "2015/16", "1999/00"]
 
 
 def test_financial_year_keeps_a_missing_date_missing() -> None:
-    out = grants.financial_year(pd.Series([pd.NaT, pd.Timestamp("2018-06-01")]))
+    out = periods.financial_years(pd.Series([pd.NaT, pd.Timestamp("2018-06-01")]))
     assert pd.isna(out.iloc[0]) and out.iloc[1] == "2018/19"
 
 

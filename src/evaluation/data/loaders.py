@@ -36,6 +36,7 @@ import pandera.pandas as pa
 from evaluation.data import checks, read_log
 from evaluation.data.schemas import DISTRICTS, FUNDS, SCHEMAS, kind_of
 from evaluation.errors import DataValidationError, EvaluationError, Problem, ProblemReport
+from evaluation.methods.periods import financial_year
 
 __all__ = [
     "DATASETS",
@@ -1142,11 +1143,6 @@ def _fund(programme: str) -> tuple[str, bool]:
     return "Other", False
 
 
-def _financial_year(day: pd.Timestamp) -> str:
-    start = day.year if day.month >= 4 else day.year - 1
-    return f"{start}/{(start + 1) % 100:02d}"
-
-
 def _award_year_warnings(df: pd.DataFrame, file: str) -> list[Problem]:
     out: list[Problem] = []
     mismatch: dict[tuple[str, str], list[int]] = {}
@@ -1160,8 +1156,8 @@ def _award_year_warnings(df: pd.DataFrame, file: str) -> list[Problem]:
                                expected="YYYY/YY for consecutive years, e.g. 2017/18",
                                severity="warning"))
             continue
-        if pd.notna(award) and _financial_year(award) != label:
-            mismatch.setdefault((str(label), _financial_year(award)), []).append(int(row))
+        if pd.notna(award) and financial_year(award) != label:
+            mismatch.setdefault((str(label), financial_year(award)), []).append(int(row))
     for (label, fy), rows in mismatch.items():
         listed = ", ".join(str(r) for r in rows[:5]) + (" ..." if len(rows) > 5 else "")
         out.append(Problem(file, f"{len(rows)} grant(s) filed under Award Year {label} were "

@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from evaluation.data import read_log
-from evaluation.methods.periods import month_name
+from evaluation.methods.periods import financial_year, month_name
 from evaluation.methods.proportions import compare_proportions
 from evaluation.methods.queueing import agents_for_target, erlang_a
 from evaluation.methods.spc import XmRResult, xmr
@@ -51,7 +51,6 @@ __all__ = [
     "KPI_LABELS",
     "WEEKDAYS",
     "before_after",
-    "financial_year",
     "financial_year_summary",
     "hourly_demand",
     "kpi_xmr",
@@ -163,13 +162,6 @@ def _finalise(df: pd.DataFrame) -> pd.DataFrame:
 
 def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:
     return num.astype(float) / den.astype(float).where(den > 0)
-
-
-def financial_year(month: object) -> str:
-    """The UK financial year (April to March) of a month: 2015-04 → '2015/16'."""
-    p = pd.Period(str(month)[:7], freq="M")
-    start = p.year if p.month >= 4 else p.year - 1
-    return f"{start}/{(start + 1) % 100:02d}"
 
 
 # --------------------------------------------------------------------------- KPIs: pandas

@@ -18,6 +18,7 @@ import pandas as pd
 from evaluation.data import loaders
 from evaluation.data.schemas import FUNDS
 from evaluation.errors import EvaluationError
+from evaluation.methods.periods import financial_years
 from evaluation.methods.proportions import wilson_interval
 
 log = logging.getLogger(__name__)
@@ -62,15 +63,6 @@ def is_proxy(register: pd.DataFrame) -> bool:
 
 
 # ----------------------------------------------------------------------------- periods
-def financial_year(dates: pd.Series | pd.DatetimeIndex) -> pd.Series:
-    """UK financial year (1 April to 31 March) of each date as '2015/16'; blank stays blank."""
-    d = pd.Series(pd.to_datetime(pd.Series(dates).to_numpy()), dtype="datetime64[ns]")
-    start = d.dt.year - (d.dt.month < 4).astype("Int64")
-    text = start.astype("Int64").astype("string") + "/" + (
-        ((start + 1) % 100).astype("Int64").astype("string").str.zfill(2))
-    return pd.Series(text.to_numpy(), index=getattr(dates, "index", None), dtype="string")
-
-
 def in_period(register: pd.DataFrame, start: object = None, end: object = None
               ) -> pd.DataFrame:
     """Grants awarded from ``start`` to ``end`` inclusive (dates; None = open)."""
@@ -89,13 +81,13 @@ def period_label(start: object, end: object) -> str:
     """'1 April 2018 to 31 March 2019', or the financial year when the period is exactly one."""
     s, e = pd.Timestamp(str(start)), pd.Timestamp(str(end))
     if s.month == 4 and s.day == 1 and e == pd.Timestamp(year=s.year + 1, month=3, day=31):
-        return financial_year(pd.Series([s])).iloc[0]
+        return financial_years(pd.Series([s])).iloc[0]
     return f"{s.day} {s:%B %Y} to {e.day} {e:%B %Y}"
 
 
 def _group_key(register: pd.DataFrame, by: str) -> pd.Series:
     if by == "financial_year":
-        return financial_year(register["award_date"]).fillna("date not known")
+        return financial_years(register["award_date"]).fillna("date not known")
     if by not in register.columns:
         raise ValueError(f"cannot group grants by {by!r}")
     return register[by].astype("string").fillna("not recorded")

@@ -11,6 +11,8 @@ import pandas as pd
 __all__ = [
     "claim_window",
     "comparison_start",
+    "financial_year",
+    "financial_years",
     "month_index",
     "month_name",
     "months_label",
@@ -111,3 +113,25 @@ def claim_window(paper_date: str, months: int = 12) -> tuple[str, str]:
     last = pd.Period(str(paper_date)[:7], "M") - 1
     first = last - (months - 1)
     return first.start_time.strftime("%Y-%m-%d"), last.end_time.strftime("%Y-%m-%d")
+
+
+# ------------------------------------------------------------ UK financial years
+def financial_year(value: object) -> str:
+    """The UK financial year (1 April to 31 March) of a month or date, as '2015/16'.
+
+    >>> financial_year("2015-04"), financial_year("2016-03-31"), financial_year("1999-12")
+    ('2015/16', '2015/16', '1999/00')
+    """
+    p = to_month(value)
+    start = p.year if p.month >= 4 else p.year - 1
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+def financial_years(dates: pd.Series | pd.DatetimeIndex) -> pd.Series:
+    """:func:`financial_year` of each date, vectorised; a blank date stays blank (<NA>)."""
+    d = pd.Series(pd.to_datetime(pd.Series(dates).to_numpy()), dtype="datetime64[ns]")
+    start = d.dt.year - (d.dt.month < 4).astype("Int64")
+    text = start.astype("Int64").astype("string") + "/" + (
+        ((start + 1) % 100).astype("Int64").astype("string").str.zfill(2))
+    return pd.Series(text.to_numpy(), index=getattr(dates, "index", None), dtype="string")
+

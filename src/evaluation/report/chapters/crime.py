@@ -6,8 +6,6 @@ as context for the engagement evaluation); this module only describes them.
 
 from __future__ import annotations
 
-import math
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -334,9 +332,3 @@ def coverage_note(period_start: str, period_end: str, months: pd.Series) -> str:
         "real context available."
     )
 
-
-def fmt_p(p: float | None) -> str:
-    """A p-value as 0.03 (or '<0.001'); missing → '–'."""
-    if p is None or (isinstance(p, float) and math.isnan(p)):
-        return "–"
-    return "<0.001" if p < 0.001 else f"{p:.3f}"

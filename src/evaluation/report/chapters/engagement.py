@@ -6,8 +6,6 @@ Commissioner's diary by mode, type and place, and attendance); this module only 
 
 from __future__ import annotations
 
-import math
-
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
@@ -17,7 +15,7 @@ from evaluation.measures.engagement import MODES
 from evaluation.methods.periods import period_label, reporting_months
 from evaluation.methods.proportions import compare_counts
 from evaluation.report.charts import PALETTE, Chart, apply_house_style, finish_axes, thousands
-from evaluation.report.formatting import fmt_int, fmt_pct
+from evaluation.report.formatting import fmt_int, fmt_pct, fmt_value
 
 SIGNIFICANCE = 0.05
 
@@ -37,11 +35,6 @@ def change_words(now: float, before: float, noun: str) -> str:
     return f"{direction} {fmt_pct(abs(rel))} on the {text} ({sig}, exact test p = {p:.3f})"
 
 
-def fmt_value(x: float | None) -> str:
-    """A whole number with thousands separators, otherwise one decimal place."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "–"
-    return fmt_int(x) if float(x).is_integer() else f"{float(x):,.1f}"
 
 
 def published_checks_sentence(table: pd.DataFrame) -> str:

@@ -16,10 +16,10 @@ from evaluation.data.schemas import FUNDS
 from evaluation.measures.grants import (
     PublishedCheck,
     _per_project,
-    financial_year,
     in_period,
     is_proxy,
 )
+from evaluation.methods.periods import financial_years
 from evaluation.report.charts import PALETTE, Chart, apply_house_style, finish_axes
 from evaluation.report.formatting import fmt_gbp, fmt_int, fmt_pct
 
@@ -72,7 +72,7 @@ def spend_sentence(by_fund: pd.DataFrame, period: str, proxy: bool = False) -> s
 
 def spend_by_year_chart(register: pd.DataFrame, proxy: bool = False) -> Chart:
     """Stacked bars of the amount awarded by financial year and fund, with alt text."""
-    fy = financial_year(register["award_date"])
+    fy = financial_years(register["award_date"])
     g = pd.DataFrame({"year": fy, "fund": register["fund"].astype("string"),
                       "amount": register["amount_gbp"].astype("float64")}).dropna(subset=["year"])
     wide = g.pivot_table(index="year", columns="fund", values="amount", aggfunc="sum",

@@ -7,7 +7,7 @@ describes them.
 
 from __future__ import annotations
 
-import math
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -30,7 +30,7 @@ from evaluation.methods.periods import month_name, to_month
 from evaluation.methods.spc import XmRResult
 from evaluation.report import charts
 from evaluation.report.charts import OKABE_ITO, PALETTE, Chart, apply_house_style, finish_axes
-from evaluation.report.formatting import fmt_change, fmt_int, fmt_pct
+from evaluation.report.formatting import fmt_change, fmt_int, fmt_number, fmt_p, fmt_pct, fmt_points
 
 __all__ = [
     "FORMATS",
@@ -62,27 +62,8 @@ _DIMENSION_WORDS: dict[str, tuple[str, str]] = {  # (noun for the groups, label 
 }
 
 
-def _fmt_p(p: Any) -> str:
-    if p is None or (isinstance(p, float) and math.isnan(p)):
-        return "–"
-    return "< 0.001" if float(p) < 0.001 else f"{float(p):.3f}"
-
-
-def _fmt_signed(x: Any) -> str:
-    """A difference already in percentage points: 2.66 -> '+2.7'."""
-    return fmt_change(x, 1)
-
-
-def _pp(x: float) -> str:
-    """A difference in percentage points as words: 2.66 -> '+2.7 percentage points'."""
-    return f"{fmt_change(x, 1)} percentage points"
-
-
-def _fmt_number(x: Any) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "–"
-    return f"{float(x):.2f}"
-
+POINTS = functools.partial(fmt_change, decimals=1)  # a difference already in points
+DECIMALS_2 = functools.partial(fmt_number, decimals=2)
 
 FORMATS: dict[str, Any] = {
     "Respondents": fmt_int,
@@ -92,12 +73,12 @@ FORMATS: dict[str, Any] = {
     "Lower 95% limit": fmt_pct,
     "Upper 95% limit": fmt_pct,
     "Confidence level": lambda v: fmt_pct(v, 0),
-    "Difference (percentage points)": _fmt_signed,
-    "Difference, lower 95% limit": _fmt_signed,
-    "Difference, upper 95% limit": _fmt_signed,
-    "p-value": _fmt_p,
+    "Difference (percentage points)": POINTS,
+    "Difference, lower 95% limit": POINTS,
+    "Difference, upper 95% limit": POINTS,
+    "p-value": fmt_p,
     "England and Wales (%)": fmt_pct,
-    "z-score": _fmt_number,
+    "z-score": DECIMALS_2,
     "Months": fmt_int,
     "This force": lambda v: "yes" if bool(v) else "",
     "Latest month (%)": fmt_pct,
@@ -105,8 +86,8 @@ FORMATS: dict[str, Any] = {
     "Lower process limit": fmt_pct,
     "Upper process limit": fmt_pct,
     "Special-cause months": fmt_int,
-    "Trend slope (percentage points a year)": _fmt_signed,
-    "Trend p-value": _fmt_p,
+    "Trend slope (percentage points a year)": POINTS,
+    "Trend p-value": fmt_p,
 }
 
 
@@ -135,7 +116,7 @@ def change_sentence(table: pd.DataFrame, detail: bool = True) -> str:
     moved = "rose" if diff > 0 else "fell" if diff < 0 else "was unchanged"
     head = (f"Satisfaction with {phrase} {moved} from {fmt_pct(base['rate'])} in the "
             f"{base['window']} to {fmt_pct(now['rate'])} in the {now['window']}")
-    p_text = f"p {'< 0.001' if now['p_value'] < 0.001 else '= ' + _fmt_p(now['p_value'])}"
+    p_text = f"p {'< 0.001' if now['p_value'] < 0.001 else '= ' + fmt_p(now['p_value'])}"
     if now["result"] == "no significant change":
         tail = (f" ({size}); the difference is not statistically significant"
                 + (f" ({p_text})" if detail else "") + ", so it may be due to chance.")
@@ -180,7 +161,7 @@ def group_sentence(table: pd.DataFrame, by: str, threshold: int = 10) -> str:
                  "differences of this size can arise by chance with groups of this size.")
     else:
         parts = [f"{r['group']} ({fmt_pct(r['rate'])}, {r['result']}, "
-                 f"{_pp(r['difference_pp'])})" for _, r in significant.iterrows()]
+                 f"{fmt_points(r['difference_pp'])})" for _, r in significant.iterrows()]
         text += (" Significant gaps against all other respondents: " + "; ".join(parts) + ".")
     return text + hidden_text
 
@@ -264,11 +245,11 @@ def spc_sentence(summary: pd.DataFrame, result: XmRResult,
         text += "; no month shows special-cause variation."
     if row["trend"] == "no trend":
         text += (" The Mann-Kendall test finds no significant monotonic trend over the "
-                 f"period (p = {_fmt_p(row['trend_p_value'])}).")
+                 f"period (p = {fmt_p(row['trend_p_value'])}).")
     else:
         text += (f" The Mann-Kendall test finds a significant {row['trend']} trend (about "
-                 f"{_pp(row['sen_slope_per_year'])} a year, "
-                 f"p = {_fmt_p(row['trend_p_value'])}).")
+                 f"{fmt_points(row['sen_slope_per_year'])} a year, "
+                 f"p = {fmt_p(row['trend_p_value'])}).")
     return text
 
 

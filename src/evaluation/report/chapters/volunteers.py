@@ -9,8 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from evaluation.methods.spc import XmRResult
-from evaluation.report.chapters.engagement import fmt_value
-from evaluation.report.formatting import fmt_change, fmt_int, fmt_number
+from evaluation.report.formatting import fmt_change, fmt_int, fmt_number, fmt_value
 
 
 def _spc_words(result: XmRResult, unit: str) -> str:
