@@ -55,8 +55,9 @@ def test_financial_year_keeps_a_missing_date_missing() -> None:
 
 
 def test_period_label_names_a_whole_financial_year() -> None:
-    assert grants.period_label("2018-04-01", "2019-03-31") == "2018/19"
-    assert grants.period_label("2018-01-01", "2018-12-31") == "1 January 2018 to 31 December 2018"
+    assert periods.date_range_label("2018-04-01", "2019-03-31") == "2018/19"
+    assert periods.date_range_label("2018-01-01", "2018-12-31") == (
+        "1 January 2018 to 31 December 2018")
 
 
 def test_spend_by_financial_year_puts_31_march_in_the_year_before(register) -> None:

@@ -7,6 +7,7 @@ import pytest
 
 from evaluation.errors import EvaluationError
 from evaluation.measures import victim_satisfaction as sat
+from evaluation.methods.periods import window_label
 from evaluation.report.chapters import victim_satisfaction as victim_satisfaction_chapter
 from evaluation.report.charts import Chart
 
@@ -401,7 +402,7 @@ def test_readable_gives_plain_english_headings() -> None:
                                    pd.Period("2015-03", freq="M")])
 def test_to_month_accepts_the_forms_a_run_passes(value: object) -> None:
     assert sat.to_month(value) == pd.Period("2015-03", freq="M")
-    assert sat.window_label(value) == "12 months to March 2015"
+    assert window_label(value) == "12 months to March 2015"
 
 
 def test_to_month_rejects_text_that_is_not_a_month() -> None:

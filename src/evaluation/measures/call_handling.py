@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from evaluation.data import read_log
-from evaluation.methods.periods import financial_year, month_name
+from evaluation.methods.periods import financial_year, months_span
 from evaluation.methods.proportions import compare_proportions
 from evaluation.methods.queueing import agents_for_target, erlang_a
 from evaluation.methods.spc import XmRResult, xmr
@@ -434,12 +434,6 @@ def _window(months: pd.Series, change: pd.Timestamp, n: int) -> tuple[pd.Series,
     return before, after
 
 
-def _span(months: pd.Series) -> str:
-    if months.empty:
-        return "–"
-    return f"{month_name(months.min())} to {month_name(months.max())}"
-
-
 def before_after(
     monthly: pd.DataFrame, change_month: str, months: int = 5, line: str = "101",
     confidence: float = 0.95,
@@ -473,9 +467,9 @@ def before_after(
         if measure == "within_target_share":
             label = f"answered within {int(m['target_s'].iloc[0])} seconds"
         rows.append({
-            "line": str(line), "measure": label, "before": _span(before["month"]),
+            "line": str(line), "measure": label, "before": months_span(before["month"]),
             "before_count": x0, "before_base": n0, "before_rate": cmp.p2,
-            "after": _span(after["month"]), "after_count": x1, "after_base": n1,
+            "after": months_span(after["month"]), "after_count": x1, "after_base": n1,
             "after_rate": cmp.p1, "difference": cmp.difference, "lower": cmp.lower,
             "upper": cmp.upper, "p_value": cmp.p_value, "significant": cmp.significant,
             "improvement": _MEASURES[measure]["improvement"],
@@ -508,7 +502,7 @@ def secondary_wait_before_after(
             continue
         weight = part["transferred_to_secondary"].astype(float)
         mean_s = float((part["mean_secondary_wait_s"] * weight).sum() / weight.sum())
-        rows.append({"period": period, "months": _span(part["month"]),
+        rows.append({"period": period, "months": months_span(part["month"]),
                      "transferred_to_secondary": int(weight.sum()),
                      "mean_secondary_wait_s": mean_s, "mean_secondary_wait_min": mean_s / 60,
                      "call_handlers_fte": float(part["call_handlers_fte"].mean())})

@@ -77,14 +77,6 @@ def in_period(register: pd.DataFrame, start: object = None, end: object = None
     return out
 
 
-def period_label(start: object, end: object) -> str:
-    """'1 April 2018 to 31 March 2019', or the financial year when the period is exactly one."""
-    s, e = pd.Timestamp(str(start)), pd.Timestamp(str(end))
-    if s.month == 4 and s.day == 1 and e == pd.Timestamp(year=s.year + 1, month=3, day=31):
-        return financial_years(pd.Series([s])).iloc[0]
-    return f"{s.day} {s:%B %Y} to {e.day} {e:%B %Y}"
-
-
 def _group_key(register: pd.DataFrame, by: str) -> pd.Series:
     if by == "financial_year":
         return financial_years(register["award_date"]).fillna("date not known")

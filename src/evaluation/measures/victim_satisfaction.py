@@ -32,7 +32,7 @@ from evaluation.data.schemas import (
 )
 from evaluation.errors import EvaluationError
 from evaluation.methods.disclosure import SUPPRESSED, suppress
-from evaluation.methods.periods import month_name, to_month
+from evaluation.methods.periods import to_month, window_label
 from evaluation.methods.proportions import (
     compare_proportions,
     funnel_assess,
@@ -128,11 +128,6 @@ def _month_series(values: pd.Series) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(values):
         return values.dt.to_period("M")
     return pd.Series([to_month(v) for v in values], index=values.index, dtype="period[M]")
-
-
-def window_label(period_end: object, months: int = 12) -> str:
-    """'12 months to March 2015'."""
-    return f"{months} months to {month_name(to_month(period_end))}"
 
 
 def readable(df: pd.DataFrame) -> pd.DataFrame:

@@ -11,16 +11,19 @@ import pandas as pd
 __all__ = [
     "claim_window",
     "comparison_start",
+    "date_range_label",
     "financial_year",
     "financial_years",
     "month_index",
     "month_name",
     "months_label",
     "months_of",
+    "months_span",
     "period_label",
     "previous_months",
     "reporting_months",
     "to_month",
+    "window_label",
 ]
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-\d{2}([ T].*)?)?$")
@@ -135,3 +138,23 @@ def financial_years(dates: pd.Series | pd.DatetimeIndex) -> pd.Series:
         ((start + 1) % 100).astype("Int64").astype("string").str.zfill(2))
     return pd.Series(text.to_numpy(), index=getattr(dates, "index", None), dtype="string")
 
+
+# ------------------------------------------------------------ labels of windows
+def months_span(months: pd.Series) -> str:
+    """'November 2015 to March 2016' for the months in a series (or '–' for none)."""
+    if months.empty:
+        return "–"
+    return f"{month_name(months.min())} to {month_name(months.max())}"
+
+
+def window_label(period_end: object, months: int = 12) -> str:
+    """'12 months to March 2015'."""
+    return f"{months} months to {month_name(to_month(period_end))}"
+
+
+def date_range_label(start: object, end: object) -> str:
+    """'1 April 2018 to 31 March 2019', or the financial year when the period is exactly one."""
+    s, e = pd.Timestamp(str(start)), pd.Timestamp(str(end))
+    if s.month == 4 and s.day == 1 and e == pd.Timestamp(year=s.year + 1, month=3, day=31):
+        return financial_years(pd.Series([s])).iloc[0]
+    return f"{s.day} {s:%B %Y} to {e.day} {e:%B %Y}"
