@@ -154,7 +154,7 @@ def test_xmr_sentence_says_no_evidence_of_change_for_common_cause_only():
     result = crime.series_xmr(_monthly([10, 12] * 6), "crimes")
     text = crime_chapter.xmr_sentence(result, "number of crimes recorded")
     assert "averaged 11 a month" in text
-    assert "between 6 and 16" in text  # 5.68 and 16.32 rounded
+    assert "process limits of 6 to 16" in text  # 5.68 and 16.32 rounded
     assert "no evidence of a real change" in text
     assert "trial limits" not in text
 
@@ -165,13 +165,13 @@ def test_xmr_sentence_names_the_month_outside_the_limits():
     result = crime.series_xmr(_monthly([10, 12] * 5 + [10, 40]), "crimes")
     text = crime_chapter.xmr_sentence(result, "number of crimes recorded")
     assert "outside limits (December 2024; above the mean)" in text
-    assert "Special-cause variation" in text
+    assert "12 of the 12 months show special-cause variation" in text
 
 
 def test_xmr_sentence_reports_a_rate_without_a_month_suffix_and_flags_trial_limits():
     result = crime.series_xmr(_monthly([0.1, 0.12] * 3, "rate"), "rate", "increase")
     text = crime_chapter.xmr_sentence(result, "charge/summons rate", "percent")
-    assert "averaged 11.0%;" in text
+    assert "averaged 11.0% over the 6 months" in text
     assert "trial limits" in text
 
 

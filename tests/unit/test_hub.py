@@ -101,7 +101,9 @@ def test_contact_rate_xmr_flags_a_month_far_below_the_others() -> None:
     assert result.points.loc[pd.Timestamp("2016-11-01"), "variation"] == "concern"
     table = victims_hub.xmr_table(frame, result)
     assert table["Contacted"].iloc[10] == 40
-    assert "common cause" in victims_hub_chapter.xmr_sentence(result)
+    text = victims_hub_chapter.xmr_sentence(result)
+    assert "March 2017, was 80.0%: common-cause variation" in text  # the latest month
+    assert "(10 improvement, 1 concern)" in text and "November 2016" in text
 
 
 def test_contact_rate_xmr_keeps_the_process_limits_between_0_and_100_percent() -> None:

@@ -71,7 +71,8 @@ def test_headcount_xmr_flags_a_falling_series_and_fails_the_target() -> None:
     summary = v.volunteers_summary(vol, "2018-01-01", "2018-12-31", target=300)
     text = volunteers_chapter.specials_sentence(summary, result)
     assert "there were 220 Special Constables, 80 short of the target of 300 (-24 on 244" in text
-    assert "so the measure is not stable" in text
+    assert "of the 24 months show special-cause variation" in text
+    assert "special-cause concern" in text
     assert "will not be met" in text
 
 

@@ -20,6 +20,7 @@ from evaluation.measures.call_handling import (
 from evaluation.methods.periods import month_name
 from evaluation.methods.proportions import compare_proportions
 from evaluation.methods.spc import XmRResult
+from evaluation.report import narrative
 from evaluation.report.charts import OKABE_ITO, PALETTE, Chart, apply_house_style, finish_axes
 from evaluation.report.formatting import fmt_int, fmt_number, fmt_pct, fmt_pp
 
@@ -121,37 +122,10 @@ def kpi_xmr_chart(result: XmRResult, line: str, measure: str, target_s: int | No
 
 def spc_sentence(result: XmRResult, line: str, measure: str, target_s: int | None = None
                  ) -> str:
-    """Plain-English reading of an XmR chart: latest value, mean, limits, special causes."""
-    p = result.points
-    last = p.iloc[-1]
-    groups = pd.Series(result.rebase_group, index=p.index)
-    since = p.index[groups == groups.iloc[-1]][0]
-
-    def f(v: float) -> str:
-        return _fmt_value(measure, v)
-
-    text = (f"{_what(line, measure, target_s)}: {f(last['value'])} in "
-            f"{month_name(p.index[-1])}, against a mean of {f(last['mean'])} "
-            f"(process limits {f(last['lpl'])} to {f(last['upl'])}) since "
-            f"{month_name(since)}.")
-    if groups.iloc[-1] > 0:
-        prev = p.loc[groups == groups.iloc[-1] - 1].iloc[-1]
-        text += (f" The limits were recalculated from {month_name(since)}, when the process "
-                 f"changed; the mean before was {f(prev['mean'])}.")
-    variation = result.latest_variation
-    if variation == "common cause":
-        text += " The latest month shows common cause variation: no sign of real change."
-    else:
-        word = {"improvement": "an improvement", "concern": "a concern",
-                "neutral": "neither better nor worse"}[variation]
-        text += f" The latest month shows special cause variation, {word}."
-    special = p.loc[p["special_cause"].notna()]
-    if not special.empty:
-        better = int((special["variation"] == "improvement").sum())
-        worse = int((special["variation"] == "concern").sum())
-        text += (f" Over the {len(p)} months from {month_name(p.index[0])}, {len(special)} show "
-                 f"special cause variation ({better} improvement, {worse} concern).")
-    return text
+    """What the XmR chart of one KPI shows (:func:`narrative.xmr_sentence`)."""
+    what = _what(line, measure, target_s)
+    opening = what if measure == "mean_secondary_wait_s" else f"The share of {what}"
+    return narrative.xmr_sentence(result, opening, lambda v: _fmt_value(measure, v))
 
 
 def before_after_sentence(table: pd.DataFrame, change_month: str) -> str:

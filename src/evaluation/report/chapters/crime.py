@@ -17,6 +17,7 @@ from evaluation.measures.crime import (
 )
 from evaluation.methods.periods import month_name
 from evaluation.methods.spc import XmRResult
+from evaluation.report import narrative
 from evaluation.report.charts import (
     OKABE_ITO,
     PALETTE,
@@ -52,38 +53,10 @@ def _fmt_value(value: float, y_format: str) -> str:
 
 
 def xmr_sentence(result: XmRResult, measure: str, y_format: str = "thousands") -> str:
-    """Plain-English reading of an XmR chart of a monthly series."""
-    pts = result.points
-    n = len(pts)
-    first, last = month_name(pts.index[0]), month_name(pts.index[-1])
-    mean = _fmt_value(pts["mean"].iloc[-1], y_format)
-    lo, hi = _fmt_value(pts["lpl"].iloc[-1], y_format), _fmt_value(pts["upl"].iloc[-1], y_format)
+    """What the XmR chart of a monthly series shows (:func:`narrative.xmr_sentence`)."""
     per = "" if y_format == "percent" else " a month"
-    text = (f"From {first} to {last} ({n} months) the {measure} averaged {mean}{per}; "
-            f"a month between {lo} and {hi} is within the expected range of common-cause "
-            "variation.")
-    special = pts.loc[pts["special_cause"].notna()]
-    if special.empty:
-        text += (" Every month fell within that range and no run or trend rule fired: there "
-                 "is no evidence of a real change in the level during the period.")
-    else:
-        parts = []
-        for cause in dict.fromkeys(special["special_cause"]):
-            months = special.index[special["special_cause"] == cause]
-            sides = {"above" if v > m else "below"
-                     for v, m in zip(special.loc[months, "value"], special.loc[months, "mean"],
-                                     strict=True)}
-            where = " and ".join(sorted(sides))
-            parts.append(f"{cause} ({', '.join(month_name(m) for m in months)}; "
-                         f"{where} the mean)")
-        text += (" Special-cause variation: " + "; ".join(parts)
-                 + ". These months differ from the rest by more than chance would explain "
-                 "and are worth explaining (for example seasonal demand or a recording "
-                 "change).")
-    if result.trial_limits:
-        text += (f" With only {n} points the limits are trial limits and will settle as "
-                 "more months are added.")
-    return text
+    return narrative.xmr_sentence(result, f"The {measure}",
+                                  lambda v: _fmt_value(v, y_format), per=per)
 
 
 def crime_summary_sentence(counts: pd.DataFrame, force: str) -> str:

@@ -19,6 +19,7 @@ from evaluation.measures.public_contact import (
     appendix1_table,
 )
 from evaluation.methods.spc import XmRResult
+from evaluation.report import narrative
 from evaluation.report.charts import PALETTE, Chart, apply_house_style, finish_axes, thousands
 from evaluation.report.formatting import fmt_change, fmt_int, fmt_pct
 
@@ -193,23 +194,6 @@ def digital_share_sentence(summary: pd.DataFrame) -> str:
 
 
 def spc_sentence(result: XmRResult, measure: str) -> str:
-    """One sentence on what an XmR chart shows at its latest point."""
-    pts = result.points
-    last = pts.index[-1]
-    label = last.strftime("%B %Y") if hasattr(last, "strftime") else str(last)
-    variation = result.latest_variation
-    if variation == "common cause":
-        verdict = "shows only common-cause variation: no sign of a real change"
-    elif variation == "improvement":
-        verdict = "shows special-cause improvement"
-    elif variation == "concern":
-        verdict = "shows special-cause concern"
-    else:
-        verdict = "shows special-cause variation"
-    causes = pts["special_cause"].dropna()
-    extra = ""
-    if variation == "common cause" and not causes.empty:
-        extra = (f"; earlier in the window {len(causes)} point(s) showed special cause "
-                 f"({', '.join(sorted(set(map(str, causes))))})")
-    return (f"Over the {len(pts)} months to {label}, the {measure} {verdict} at the latest "
-            f"point{extra}.")
+    """What the XmR chart of ``measure`` (a share held as 0–1) shows, in the words every
+    chapter uses (:func:`evaluation.report.narrative.xmr_sentence`)."""
+    return narrative.xmr_sentence(result, f"The {measure}", fmt_pct)

@@ -28,7 +28,7 @@ from evaluation.measures.victim_satisfaction import (
 )
 from evaluation.methods.periods import month_name, to_month
 from evaluation.methods.spc import XmRResult
-from evaluation.report import charts
+from evaluation.report import charts, narrative
 from evaluation.report.charts import OKABE_ITO, PALETTE, Chart, apply_house_style, finish_axes
 from evaluation.report.formatting import fmt_change, fmt_int, fmt_number, fmt_p, fmt_pct, fmt_points
 
@@ -227,30 +227,11 @@ def spc_sentence(summary: pd.DataFrame, result: XmRResult,
     """What the XmR chart and the trend test say about one question's monthly rate."""
     row = summary.loc[summary["question"] == QUESTION_NAMES[question]].iloc[0]
     phrase = _QUESTION_PHRASES[question]
-    first = result.points.index[0].strftime("%B %Y")
-    last = result.points.index[-1].strftime("%B %Y")
-    text = (f"Month by month, satisfaction with {phrase} averaged {fmt_pct(row['mean'])} over "
-            f"the {row['months']} months from {first} to {last}, with process limits of "
-            f"{fmt_pct(row['lpl'])} to {fmt_pct(row['upl'])}: a single month anywhere in that "
-            f"range is ordinary variation. The latest month ({fmt_pct(row['latest_rate'])}) "
-            f"shows {row['variation']} variation")
-    flagged = int(row["special_points"])
-    if flagged:
-        kinds = result.points["variation"].loc[result.points["special_cause"].notna()]
-        improvement = int((kinds == "improvement").sum())
-        concern = int((kinds == "concern").sum())
-        text += (f"; {flagged} month(s) show special-cause variation "
-                 f"({improvement} improvement, {concern} concern).")
-    else:
-        text += "; no month shows special-cause variation."
-    if row["trend"] == "no trend":
-        text += (" The Mann-Kendall test finds no significant monotonic trend over the "
-                 f"period (p = {fmt_p(row['trend_p_value'])}).")
-    else:
-        text += (f" The Mann-Kendall test finds a significant {row['trend']} trend (about "
-                 f"{fmt_points(row['sen_slope_per_year'])} a year, "
-                 f"p = {fmt_p(row['trend_p_value'])}).")
-    return text
+    slope = f"{fmt_points(row['sen_slope_per_year'])} a year"
+    return (narrative.xmr_sentence(result, f"Month by month, satisfaction with {phrase}",
+                                   fmt_pct)
+            + " " + narrative.trend_sentence(str(row["trend"]), float(row["trend_p_value"]),
+                                             slope))
 
 
 def period_sentence(rates: pd.DataFrame, comparison: pd.DataFrame | None = None) -> str:

@@ -17,8 +17,9 @@ from evaluation.measures.victims_hub import (
     STAGES,
     select_months,
 )
-from evaluation.methods.periods import month_name, months_label
+from evaluation.methods.periods import months_label
 from evaluation.methods.spc import XmRResult
+from evaluation.report import narrative
 from evaluation.report.charts import PALETTE, Chart, apply_house_style, finish_axes, thousands
 from evaluation.report.formatting import fmt_int, fmt_pct
 
@@ -140,27 +141,8 @@ def funnel_chart(funnel: pd.DataFrame, period: str) -> Chart:
 
 
 def xmr_sentence(result: XmRResult, measure: str = "monthly contact rate") -> str:
-    """Plain English on an XmR result of a rate held as 0–1."""
-    p = result.points
-    last = p.iloc[-1]
-    span = f"{month_name(p.index[0])} to {month_name(p.index[-1])}"
-    text = (f"The {measure} averaged {fmt_pct(last['mean'])} over {span} ({len(p)} months), "
-            f"with process limits of {fmt_pct(last['lpl'])} to {fmt_pct(last['upl'])}. "
-            f"The latest month, {month_name(p.index[-1])}, was {fmt_pct(last['value'])}")
-    variation = result.latest_variation
-    if variation == "common cause":
-        text += (", within the limits and showing only common cause variation: no evidence "
-                 "that the rate has changed.")
-    else:
-        text += f", special-cause {variation} ({last['special_cause']})."
-    special = p.loc[p["variation"] != "common cause"]
-    if len(special) and variation == "common cause":
-        kinds = sorted(set(special["variation"]))
-        text += (f" Earlier, {len(special)} month(s) showed special-cause "
-                 f"{' and '.join(kinds)}.")
-    if result.trial_limits:
-        text += " There are fewer than 12 months, so the limits are provisional."
-    return text
+    """What the XmR chart of a rate held as 0–1 shows (:func:`narrative.xmr_sentence`)."""
+    return narrative.xmr_sentence(result, f"The {measure}", fmt_pct)
 
 
 def reconcile_published(hub: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:

@@ -9,26 +9,8 @@ from __future__ import annotations
 import pandas as pd
 
 from evaluation.methods.spc import XmRResult
+from evaluation.report import narrative
 from evaluation.report.formatting import fmt_change, fmt_int, fmt_number, fmt_value
-
-
-def _spc_words(result: XmRResult, unit: str) -> str:
-    pts = result.points
-    last = pts.iloc[-1]
-    causes = pts["special_cause"].dropna()
-    text = (f"over the last {len(pts)} months the XmR chart has a mean of "
-            f"{fmt_number(last['mean'])} {unit} and process limits of "
-            f"{fmt_number(last['lpl'])} to {fmt_number(last['upl'])}")
-    if causes.empty:
-        return text + ", with common-cause variation only: the measure is stable"
-    kinds = ", ".join(sorted({str(c) for c in causes}))
-    text += (f"; {len(causes)} of the {len(pts)} months show special-cause variation ({kinds}), "
-             "so the measure is not stable")
-    if result.latest_variation != "common cause":
-        latest = fmt_value(round(float(last['value']), 1))
-        text += (f", and the latest month ({latest}) is a special-cause "
-                 f"{result.latest_variation} on the {result.latest_side} side")
-    return text
 
 
 def specials_sentence(summary: pd.DataFrame, result: XmRResult) -> str:
@@ -44,7 +26,7 @@ def specials_sentence(summary: pd.DataFrame, result: XmRResult) -> str:
         change = now["Special Constables at the end"] - before["Special Constables at the end"]
         text += (f" ({fmt_change(change)} on {fmt_int(before['Special Constables at the end'])}"
                  " at the end of the previous period)")
-    text += "; " + _spc_words(result, "specials") + "."
+    text += ". " + narrative.xmr_sentence(result, "The number of Special Constables", fmt_value)
     verdict = {"fail": " On present variation the target of {t} will not be met without a "
                        "change in recruitment or retention.",
                "pass": " The force consistently meets the target of {t}.",
@@ -65,7 +47,8 @@ def hours_sentence(summary: pd.DataFrame, result: XmRResult, benchmark: float = 
             "hours the 2016 paper reported")
     if len(summary) > 1:
         text += (f" (previous period {fmt_number(summary.iloc[1]['Hours per special a month'])})")
-    return text + "; " + _spc_words(result, "hours") + "."
+    return text + ". " + narrative.xmr_sentence(result, "Hours per special a month",
+                                                fmt_number)
 
 
 def schemes_sentence(summary: pd.DataFrame) -> str:
