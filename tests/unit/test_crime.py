@@ -10,6 +10,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
+from evaluation.data import public_data
 from evaluation.errors import EvaluationError
 from evaluation.measures import crime
 from evaluation.report.chapters import crime as crime_chapter
@@ -254,7 +255,7 @@ def test_csew_regions_keeps_all_adults_16_plus_by_region_and_the_total():
     expected = pd.DataFrame({"area": [crime.NATIONAL_LABEL, "Wales"],
                              "confidence": [0.757, 0.733], "standard_error": [0.003, 0.011],
                              "respondents": [33637, 2485]})
-    pd.testing.assert_frame_equal(crime.csew_regions(raw), expected, check_dtype=False)
+    pd.testing.assert_frame_equal(public_data.csew_regions(raw), expected, check_dtype=False)
 
 
 def test_load_csew_national_returns_sorted_proportions(tmp_path):
@@ -262,9 +263,9 @@ def test_load_csew_national_returns_sorted_proportions(tmp_path):
     path.write_text(json.dumps({"confidence": {"values": {"2020": 74.2, "2019": 75.3},
                                                "source": "x"}}))
     expected = pd.DataFrame({"year_ending": [2019, 2020], "confidence": [0.753, 0.742]})
-    pd.testing.assert_frame_equal(crime.load_csew_national(path), expected, check_dtype=False)
+    pd.testing.assert_frame_equal(public_data.load_csew_national(path), expected, check_dtype=False)
     with pytest.raises(EvaluationError, match="trust"):
-        crime.load_csew_national(path, "trust")
+        public_data.load_csew_national(path, "trust")
 
 
 def test_national_sentence_gives_peak_latest_and_missing_years():
@@ -341,9 +342,9 @@ def test_context_note_carries_the_ogl_attribution_and_says_it_is_context():
 
 def test_policeuk_path_explains_a_missing_folder(tmp_path):
     with pytest.raises(EvaluationError, match="real_dir"):
-        crime.policeuk_path(tmp_path, "street")
-    (tmp_path / crime.POLICEUK_FOLDER / "street").mkdir(parents=True)
-    assert crime.policeuk_path(tmp_path, "street").name == "street"
+        public_data.policeuk_path(tmp_path, "street")
+    (tmp_path / public_data.POLICEUK_FOLDER / "street").mkdir(parents=True)
+    assert public_data.policeuk_path(tmp_path, "street").name == "street"
 
 
 def test_fmt_p_shows_small_values_as_less_than():

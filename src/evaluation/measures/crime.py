@@ -11,34 +11,24 @@ are the ``load_*`` and ``*_path`` helpers; all others are pure computations on f
 
 from __future__ import annotations
 
-import json
 import logging
 import warnings
 from collections.abc import Mapping
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from evaluation.data.public_data import NATIONAL_LABEL
 from evaluation.errors import EvaluationError
 from evaluation.methods.periods import month_name
 from evaluation.methods.spc import XmRResult, xmr
 
 log = logging.getLogger(__name__)
 
-POLICEUK_FOLDER = "policeuk-cambs-2024"
-CSEW_REGIONAL_FILE = "csew-perceptions-cjs-2018q4/perceptions-cjs-ew-2018q4-tidy.csv.gz"
-CSEW_NATIONAL_FILE = "csew-perceptions-national-series/perceptions.json"
-FORCE_COUNTS_FILE = (
-    "policeuk-forces-monthly-counts-2018-10-to-2019-02/street-crime-counts-by-force-month-type.csv"
-)
-POPULATION_FILE = "census2011-population-by-pfa/force-demographics.csv"
 
 ASB = "Anti-social behaviour"
 CHARGED = "Suspect charged"
-CONFIDENCE_MEASURE = "patt7"  # CSEW: overall confidence in the local police
-NATIONAL_LABEL = "England and Wales"
 
 #: police.uk outcome type -> outcome group shown to the Board (Home Office outcome framework).
 OUTCOME_GROUPS: dict[str, str] = {
@@ -99,58 +89,6 @@ PEER_LABELS: dict[str, str] = {
     "population": "Population (Census 2011)",
     "per_1000": "Records per 1,000 residents",
 }
-
-
-# ----------------------------------------------------------------------------- paths & loads
-def policeuk_path(real_dir: str | Path, kind: str, folder: str = POLICEUK_FOLDER) -> Path:
-    """The folder of police.uk ``kind`` files ('street' or 'outcomes') under ``real_dir``."""
-    path = Path(real_dir) / folder / kind
-    if not path.is_dir():
-        raise EvaluationError(
-            f"no police.uk {kind} folder at {path}: real_dir must point at the repository's "
-            "data/real folder"
-        )
-    return path
-
-
-def load_csew_national(path: str | Path, series: str = "confidence") -> pd.DataFrame:
-    """The CSEW national series (perceptions.json) as year_ending (int) and value (0–1).
-
-    Years with no survey (2021, 2022: face-to-face fieldwork suspended) are simply absent.
-    """
-    p = Path(path)
-    if not p.is_file():
-        raise EvaluationError(f"CSEW national series not found at {p}")
-    data = json.loads(p.read_text(encoding="utf-8"))
-    if series not in data:
-        raise EvaluationError(f"CSEW national series '{series}' not in {p.name}")
-    values = data[series]["values"]
-    out = pd.DataFrame({"year_ending": [int(y) for y in values],
-                        "confidence": [float(v) / 100 for v in values.values()]})
-    return out.sort_values("year_ending", ignore_index=True)
-
-
-def load_csew_regional(path: str | Path, measure: str = CONFIDENCE_MEASURE) -> pd.DataFrame:
-    """The ONS CSEW perceptions open data, rows of ``measure`` for all adults aged 16+ by
-    region (``gor``) plus the England and Wales total. Estimates and SEs are proportions."""
-    p = Path(path)
-    if not p.is_file():
-        raise EvaluationError(f"CSEW perceptions open data not found at {p}")
-    raw = pd.read_csv(p)
-    return csew_regions(raw, measure)
-
-
-def load_force_counts(path: str | Path) -> pd.DataFrame:
-    """The derived police.uk counts by force × month × crime type (all columns as read)."""
-    return pd.read_csv(Path(path))
-
-
-def load_population(path: str | Path) -> pd.DataFrame:
-    """Census 2011 usual residents by police force area: columns force, population."""
-    raw = pd.read_csv(Path(path))
-    total = next(c for c in raw.columns if "All categories" in c)
-    return pd.DataFrame({"force": raw["PFA16NM"].astype(str),
-                         "population": raw[total].astype(int)})
 
 
 # ----------------------------------------------------------------------------- police.uk
@@ -292,25 +230,6 @@ def peer_rates(force_counts: pd.DataFrame, population: pd.DataFrame,
     out = out.sort_values("per_1000", ascending=False, ignore_index=True)
     out.attrs["months"] = [str(m) for m in complete.columns]
     return out[["force", "records", "population", "per_1000"]]
-
-
-# ----------------------------------------------------------------------------- CSEW
-def csew_regions(raw: pd.DataFrame, measure: str = CONFIDENCE_MEASURE) -> pd.DataFrame:
-    """Rows of ``measure`` for all adults 16+: each region (``gor``) and England and Wales.
-
-    Returns area, confidence, standard_error (both 0–1) and respondents (unweighted base).
-    """
-    rows = raw.loc[(raw["measurement_var"] == measure) & (raw["sex"] == "All adults")
-                   & (raw["age"] == "16+")
-                   & raw["characteristic_var"].isin(["gor", "Total"])]
-    if rows.empty:
-        raise EvaluationError(f"no CSEW rows for measure '{measure}' (all adults, 16+)")
-    area = np.where(rows["characteristic_var"] == "Total", NATIONAL_LABEL, rows["characteristic"])
-    out = pd.DataFrame({"area": area.astype(str),
-                        "confidence": rows["estimate"].astype(float).to_numpy(),
-                        "standard_error": rows["standard_error"].astype(float).to_numpy(),
-                        "respondents": rows["unweighted_count"].astype(int).to_numpy()})
-    return out.reset_index(drop=True)
 
 
 def confidence_by_region(regions: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:

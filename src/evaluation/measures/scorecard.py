@@ -30,7 +30,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from evaluation.config.params import _read_yaml, _suggest
-from evaluation.data import loaders
+from evaluation.data import loaders, public_data
 from evaluation.errors import EvaluationError, ParameterError
 from evaluation.measures import (
     call_handling,
@@ -220,7 +220,7 @@ class Sources:
         if key not in self._cache:
             if not self.real_dir:
                 raise EvaluationError("real_dir is needed for police.uk measures")
-            folder = crime.policeuk_path(self.real_dir, kind)
+            folder = public_data.policeuk_path(self.real_dir, kind)
             quiet = logging.getLogger(loaders.__name__)
             level = quiet.level
             quiet.setLevel(logging.ERROR)  # the crime section reports these files' warnings
