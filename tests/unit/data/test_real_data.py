@@ -14,7 +14,7 @@ from evaluation.data.loaders import (
     validate_command,
 )
 
-SHARED = Path(__file__).parents[2].parent / "shared"
+SHARED = Path(__file__).parents[3].parent / "shared"
 REAL = SHARED / "data" / "real"
 pytestmark = pytest.mark.skipif(
     not REAL.is_dir(), reason=f"real data folder {REAL} is absent (shared data not mounted)"

@@ -14,7 +14,7 @@ from evaluation.config.params import load_params
 from evaluation.errors import ParameterError
 from evaluation.run.pipeline import declared_parameters, plan_sections
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 RUN_FILES = sorted(p for p in (ROOT / "params").glob("*.yaml")
                    if p.name not in ("defaults.yaml", "framework.yaml"))
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))

@@ -11,7 +11,7 @@ from evaluation.data import published
 from evaluation.measures import public_contact
 from evaluation.report.chapters import public_contact as public_contact_chapter
 
-SEED = Path(__file__).resolve().parents[2] / "data" / "seed"
+SEED = Path(__file__).resolve().parents[3] / "data" / "seed"
 
 
 def test_appendix1_totals_and_changes_are_computed_from_counts() -> None:

@@ -13,7 +13,7 @@ from scipy import stats
 
 from evaluation.methods.trends import mann_kendall
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "trends"
+DATA = Path(__file__).resolve().parents[2] / "data" / "trends"
 REF = 1e-6
 
 

@@ -13,7 +13,7 @@ from evaluation.measures import scorecard as sc
 from evaluation.report.chapters import scorecard as scorecard_chapter
 from evaluation.report.trace import untraceable
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 FRAMEWORK = ROOT / "params" / "framework.yaml"
 
 OBJECTIVE = sc.Objective(id="communities", name="Communities", kind="Police and Crime Plan",

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from evaluation.methods.spc import _part_of_run, _shift_ends, _trend_ends, _two_of_three, xmr
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "spc"
+DATA = Path(__file__).resolve().parents[2] / "data" / "spc"
 ISSUE_VALUES = [89, 86, 75, 77, 81, 74, 72, 78, 76, 82, 77, 54, 66, 77, 86]
 
 

@@ -23,7 +23,7 @@ from evaluation.methods.proportions import (
     wilson_interval,
 )
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "proportions"
+DATA = Path(__file__).resolve().parents[2] / "data" / "proportions"
 REF = 1e-6
 
 

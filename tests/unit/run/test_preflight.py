@@ -13,7 +13,7 @@ from evaluation.data import loaders
 from evaluation.errors import EvaluationError, ParameterError
 from evaluation.run import preflight
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SAMPLE = ROOT / "data" / "sample"
 
 

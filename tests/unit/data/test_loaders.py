@@ -27,7 +27,7 @@ from evaluation.data.loaders import (
 )
 from evaluation.errors import DataValidationError, EvaluationError
 
-DATA = Path(__file__).parents[1] / "data"
+DATA = Path(__file__).parents[2] / "data"
 TODAY = date(2019, 6, 30)
 HUB = DATA / "victims_hub" / "00_valid.csv"
 
@@ -227,7 +227,7 @@ def test_a_policeuk_month_of_another_force_is_an_error_not_counted(tmp_path: Pat
 
     from evaluation.data import loaders
 
-    street = (Path(__file__).resolve().parents[2] / "data" / "real" / "policeuk-cambs-2024"
+    street = (Path(__file__).resolve().parents[3] / "data" / "real" / "policeuk-cambs-2024"
               / "street")
     shutil.copy(street / "2024-01-cambridgeshire-street.csv.gz", tmp_path)
     raw = (street / "2024-02-cambridgeshire-street.csv.gz").read_bytes()

@@ -16,7 +16,7 @@ ibis = pytest.importorskip("ibis", reason="ibis-framework not installed (extra '
 pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"),
               pytest.mark.filterwarnings("ignore::FutureWarning")]
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SAMPLE = ROOT / "data" / "sample" / "call_logs.parquet"
 T = pd.Timestamp
 NAT = pd.NaT

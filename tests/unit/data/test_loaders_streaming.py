@@ -11,7 +11,7 @@ import pytest
 from evaluation.data import loaders
 from evaluation.errors import DataValidationError
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 CASES = [
     (d.name, f)
     for d in sorted((ROOT / "tests" / "data").iterdir())

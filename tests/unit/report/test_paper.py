@@ -11,7 +11,7 @@ from evaluation.config.params import load_params
 from evaluation.report.paper import SectionRecord, build_markdown, markdown_table
 from evaluation.report.previous import compare_scorecards
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 PARAMS = load_params(ROOT / "params" / "sample.yaml")
 
 

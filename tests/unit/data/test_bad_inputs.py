@@ -17,7 +17,7 @@ import pytest
 from evaluation.data.loaders import DATASETS, SUPPORTING_DATASETS, load, validate_files
 from evaluation.errors import DataValidationError
 
-DATA = Path(__file__).parents[1] / "data"
+DATA = Path(__file__).parents[2] / "data"
 TODAY = date(2019, 6, 30)
 SCENARIOS = sorted(
     p for p in DATA.glob("*/*.csv") if p.parent.name in DATASETS + SUPPORTING_DATASETS

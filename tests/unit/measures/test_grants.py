@@ -15,7 +15,7 @@ from evaluation.methods import periods
 from evaluation.report.chapters import grants as grants_chapter
 from evaluation.report.trace import untraceable
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 PROXY = ROOT / "data" / "real" / grants.REAL_360GIVING
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+SAMPLE = Path(__file__).resolve().parents[3] / "data" / "sample"
 SATISFIED = {"completely satisfied", "very satisfied", "fairly satisfied"}
 DATASETS = (
     "public_contact", "call_handling_monthly", "call_handler_rota", "victim_satisfaction",

@@ -10,7 +10,7 @@ import pytest
 from evaluation.config.params import load_params
 from evaluation.errors import ParameterError
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _write(tmp_path: Path, text: str, name: str = "run.yaml") -> Path:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from evaluation.methods.queueing import agents_for_target, erlang_a, erlang_c, traffic_intensity
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "calls"
+DATA = Path(__file__).resolve().parents[2] / "data" / "calls"
 TIGHT = 1e-9
 
 

@@ -16,7 +16,7 @@ from evaluation.measures import call_handling as ch
 from evaluation.methods import periods
 from evaluation.report.chapters import call_handling as call_handling_chapter
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 T = pd.Timestamp
 NAT = pd.NaT
 

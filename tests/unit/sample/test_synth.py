@@ -14,7 +14,7 @@ import pytest
 
 from evaluation.sample import synth
 
-SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+SAMPLE = Path(__file__).resolve().parents[3] / "data" / "sample"
 LOG_COLUMNS = ["call_id", "line", "received_at", "answered_at", "abandoned_at",
                "transferred_to_secondary", "secondary_answered_at", "callback_requested",
                "callback_made_at"]

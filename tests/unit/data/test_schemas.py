@@ -19,7 +19,7 @@ from evaluation.data.schemas import (
     kind_of,
 )
 
-DOCS = Path(__file__).parents[2] / "docs" / "data.md"
+DOCS = Path(__file__).parents[3] / "docs" / "data.md"
 
 
 def test_every_dataset_has_a_schema_with_typed_documented_columns() -> None:
