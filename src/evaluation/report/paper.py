@@ -18,6 +18,18 @@ from pathlib import Path
 from typing import Any
 
 from evaluation.config.params import ReportParams
+from evaluation.report.blocks import (
+    Block,
+    Conclusion,
+    Figure,
+    Finding,
+    Heading,
+    Note,
+    Paragraph,
+    Quality,
+    Table,
+    from_dict,
+)
 
 ENGAGEMENT_PARTS = ("Listening", "Responding", "Consulting", "Collaborating", "Empowering")
 PART_INTROS = {
@@ -79,8 +91,12 @@ class SectionRecord:
 
     section_id: str
     title: str
-    blocks: list[dict[str, Any]]
+    blocks: list[Block]
     failed_reason: str | None = None
+
+    def __post_init__(self) -> None:
+        # blocks as read from a section's JSON record become typed blocks
+        self.blocks = [b if isinstance(b, Block) else from_dict(b) for b in self.blocks]
 
     @classmethod
     def read(cls, path: Path) -> SectionRecord:
@@ -95,7 +111,7 @@ class _Writer:
     table: int = 0
     figure: int = 0
     out: list[str] = field(default_factory=list)
-    supporting: list[dict[str, Any]] = field(default_factory=list)
+    supporting: list[Table] = field(default_factory=list)
 
     def heading(self, title: str) -> None:
         self.section += 1
@@ -115,18 +131,18 @@ class _Writer:
     def box(self, cls: str, text: str) -> None:
         self.out.append(f"\n::: {{.{cls}}}\n{text}\n:::\n")
 
-    def table_block(self, block: dict[str, Any]) -> None:
+    def table_block(self, block: Table) -> None:
         self.table += 1
-        caption = f"Table {self.table}: {block['caption']}"
-        self.out.append(markdown_table(block["columns"], block["rows"], caption))
-        if block.get("footnote"):
-            self.out.append(f"*{block['footnote']}*\n")
+        caption = f"Table {self.table}: {block.caption}"
+        self.out.append(markdown_table(block.columns, block.rows, caption))
+        if block.footnote:
+            self.out.append(f"*{block.footnote}*\n")
 
-    def figure_block(self, block: dict[str, Any]) -> None:
+    def figure_block(self, block: Figure) -> None:
         self.figure += 1
-        alt = block["alt"].replace('"', "'").replace("\n", " ")
+        alt = block.alt.replace('"', "'").replace("\n", " ")
         self.out.append(
-            f"![Figure {self.figure}: {block['caption']}]({block['png']})"
+            f"![Figure {self.figure}: {block.caption}]({block.png})"
             f'{{alt="{alt}" width="100%"}}\n'
         )
 
@@ -167,30 +183,28 @@ def _label(column: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _emit(w: _Writer, blocks: list[dict[str, Any]]) -> None:
+def _emit(w: _Writer, blocks: list[Block]) -> None:
     for block in blocks:
-        kind = block["type"]
-        if kind == "heading":
-            w.sub(block["text"])
-        elif kind in ("paragraph", "finding"):
-            w.para(block["text"])
-        elif kind == "note":
-            w.box("note", f"**Note.** {block['text']}")
-        elif kind == "table" and not block.get("appendix"):
-            fits = (len(block["columns"]) <= MAX_PAPER_COLUMNS
-                    and len(block["rows"]) <= MAX_PAPER_ROWS)
-            if block.get("paper") is False or (block.get("paper") is None and not fits):
+        if isinstance(block, Heading):
+            w.sub(block.text)
+        elif isinstance(block, Paragraph | Finding):
+            w.para(block.text)
+        elif isinstance(block, Note):
+            w.box("note", f"**Note.** {block.text}")
+        elif isinstance(block, Table) and not block.appendix:
+            fits = (len(block.columns) <= MAX_PAPER_COLUMNS
+                    and len(block.rows) <= MAX_PAPER_ROWS)
+            if block.paper is False or (block.paper is None and not fits):
                 w.supporting.append(block)
             else:
                 w.table_block(block)
-        elif kind == "figure":
+        elif isinstance(block, Figure):
             w.figure_block(block)
 
 
 def _has_body(record: SectionRecord) -> bool:
     """Does the section have content of its own (outside the engagement chapters)?"""
-    return any(b["type"] in ("paragraph", "table", "figure") and not b.get("part")
-               for b in record.blocks)
+    return any(isinstance(b, Paragraph | Table | Figure) and not b.part for b in record.blocks)
 
 
 def _join(items: list[str]) -> str:
@@ -208,16 +222,15 @@ def header_block(params: ReportParams) -> str:
 
 def findings(records: list[SectionRecord]) -> list[dict[str, Any]]:
     """Every key finding recorded by the sections, in section order."""
-    return [dict(b, section_id=r.section_id) for r in records for b in r.blocks
-            if b["type"] == "finding"]
+    return [dict(b.to_dict(), section_id=r.section_id) for r in records for b in r.blocks
+            if isinstance(b, Finding)]
 
 
-def _find_table(records: list[SectionRecord], section_id: str, name: str
-                ) -> dict[str, Any] | None:
+def _find_table(records: list[SectionRecord], section_id: str, name: str) -> Table | None:
     for r in records:
         if r.section_id == section_id:
             for b in r.blocks:
-                if b["type"] == "table" and b["name"] == name:
+                if isinstance(b, Table) and b.name == name:
                     return b
     return None
 
@@ -275,7 +288,7 @@ def build_markdown(
         if scorecard.failed_reason:
             w.box("not-available", f"**Not available:** {scorecard.failed_reason}")
         else:
-            _emit(w, [b for b in scorecard.blocks if b["type"] != "finding"])
+            _emit(w, [b for b in scorecard.blocks if not isinstance(b, Finding)])
 
     w.heading("Background")
     w.para(
@@ -296,7 +309,7 @@ def build_markdown(
     measure_records = [r for r in records if r.section_id != SUMMARY_SECTION]
     part_blocks = {
         part: [b for r in measure_records if not r.failed_reason for b in r.blocks
-               if b.get("part") == part and b["type"] != "finding"]
+               if b.part == part and not isinstance(b, Finding)]
         for part in ENGAGEMENT_PARTS
     }
     parts_present = [p for p in ENGAGEMENT_PARTS if part_blocks[p]]
@@ -315,7 +328,7 @@ def build_markdown(
             w.para("Evidence of the outcomes is reported in " + _join(refs) + ".")
 
     for record in measure_records:
-        own = [b for b in record.blocks if not b.get("part") and b["type"] != "finding"]
+        own = [b for b in record.blocks if not b.part and not isinstance(b, Finding)]
         if record.failed_reason:
             w.heading(record.title)
             w.box("not-available",
@@ -324,13 +337,13 @@ def build_markdown(
         if not _has_body(record):
             continue
         w.heading(record.title)
-        section_findings = [b for b in record.blocks if b["type"] == "finding"]
+        section_findings = [b for b in record.blocks if isinstance(b, Finding)]
         for b in section_findings:
-            w.para(b["text"])
+            w.para(b.text)
         _emit(w, own)
 
     w.heading("Conclusion")
-    conclusions = [b["text"] for r in records for b in r.blocks if b["type"] == "conclusion"]
+    conclusions = [b.text for r in records for b in r.blocks if isinstance(b, Conclusion)]
     for text in conclusions:
         w.para(text)
     n_ok = sum(r.failed_reason is None for r in records)
@@ -353,10 +366,10 @@ def build_markdown(
     notes: dict[str, list[str]] = {}  # each remark once, with every section that met it
     for text in input_warnings or []:
         notes.setdefault(text, ["Checks before the run"])
-    for b in (b for r in records for b in r.blocks if b["type"] == "quality"):
-        sections = notes.setdefault(b["text"], [])
-        if b["section"] not in sections:
-            sections.append(b["section"])
+    for b in (b for r in records for b in r.blocks if isinstance(b, Quality)):
+        sections = notes.setdefault(b.text, [])
+        if b.section not in sections:
+            sections.append(b.section)
     if notes:
         w.out.extend(f"- *{_join(sections)}*: {text}\n" for text, sections in notes.items())
     else:
@@ -370,7 +383,7 @@ def build_markdown(
     if w.supporting:
         w.out.append("These tables are too wide or too long to print legibly here. Each is in "
                      "the pack's tables/ folder as CSV and in the section's HTML export.\n")
-        w.out.extend(f"- {b['caption']}: `{b['csv']}`\n" for b in w.supporting)
+        w.out.extend(f"- {b.caption}: `{b.csv}`\n" for b in w.supporting)
     else:
         w.out.append("Every table of the evaluation is printed above.\n")
 

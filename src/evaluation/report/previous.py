@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from evaluation.report.blocks import Finding, from_dict
 from evaluation.report.formatting import fmt_gbp, fmt_int, fmt_number, fmt_pct
 
 SCORECARD_CSV = Path("tables") / "00_summary__scorecard.csv"
@@ -35,7 +36,7 @@ def _findings(run: Path) -> list[str]:
     texts = []
     for path in sorted((run / "sections").glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
-        texts += [b["text"] for b in data["blocks"] if b["type"] == "finding"]
+        texts += [b.text for b in map(from_dict, data["blocks"]) if isinstance(b, Finding)]
     return texts
 
 

@@ -11,6 +11,7 @@ from which :mod:`evaluation.report.paper` writes the paper.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import html
 import json
 import logging
@@ -24,6 +25,17 @@ import pandas as pd
 
 from evaluation.data import read_log
 from evaluation.methods.disclosure import SUPPRESSED, suppress
+from evaluation.report.blocks import (
+    Block,
+    Conclusion,
+    Figure,
+    Finding,
+    Heading,
+    Note,
+    Paragraph,
+    Quality,
+    Table,
+)
 from evaluation.report.charts import Chart
 
 log = logging.getLogger(__name__)
@@ -74,7 +86,7 @@ class SectionWriter:
     output_dir: str | Path | None = None
     synthetic_data: bool = False
     disclosure_threshold: int = 10
-    blocks: list[dict[str, Any]] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._root = Path(self.output_dir) if self.output_dir else None
@@ -90,9 +102,9 @@ class SectionWriter:
                 "labelled with their paper and paragraph."
             )
 
-    def _add(self, block: dict[str, Any]) -> None:
+    def _add(self, block: Block) -> None:
         if self._part is not None:
-            block["part"] = self._part
+            block = dataclasses.replace(block, part=self._part)
         self.blocks.append(block)
 
     # -- text -------------------------------------------------------------------------
@@ -110,12 +122,12 @@ class SectionWriter:
 
     def heading(self, text: str) -> None:
         """A sub-heading within the section."""
-        self._add({"type": "heading", "text": text})
+        self._add(Heading(text))
         _display(_markdown(f"## {text}"))
 
     def paragraph(self, text: str) -> None:
         """A numbered paragraph of the paper (plain English, written from results)."""
-        self._add({"type": "paragraph", "text": text})
+        self._add(Paragraph(text))
         _display(_markdown(text))
 
     def finding(self, text: str, table: str | None = None) -> None:
@@ -123,12 +135,12 @@ class SectionWriter:
 
         ``table`` names the table whose numbers the sentence quotes.
         """
-        self._add({"type": "finding", "text": text, "table": table})
+        self._add(Finding(text, table))
         _display(_markdown(f"**Finding.** {text}"))
 
     def note(self, text: str) -> None:
         """A boxed note (caveat, data-quality remark)."""
-        self._add({"type": "note", "text": text})
+        self._add(Note(text))
         _display(_html(f'<div class="note" role="note"><strong>Note.</strong> '
                        f"{html.escape(text)}</div>"))
 
@@ -170,20 +182,11 @@ class SectionWriter:
         if self._root is not None:
             (data if data is not None else df).to_csv(self._root / "tables" / csv_name,
                                                       index=False)
-        self._add(
-            {
-                "type": "table",
-                "name": name,
-                "caption": caption,
-                "columns": [str(c) for c in shown.columns],
-                "rows": shown.astype(str).values.tolist(),
-                "csv": f"tables/{csv_name}",
-                "appendix": appendix,
-                "count_columns": [str(c) for c in counts],
-                "footnote": footnote,
-                "paper": paper,
-            }
-        )
+        self._add(Table(
+            name=name, caption=caption, columns=[str(c) for c in shown.columns],
+            rows=shown.astype(str).values.tolist(), csv=f"tables/{csv_name}", appendix=appendix,
+            count_columns=[str(c) for c in counts], footnote=footnote, paper=paper,
+        ))
         _display(_html(
             f"<p><strong>{html.escape(caption)}</strong></p>"
             + shown.to_html(index=False, escape=True, border=0, classes="board-table")
@@ -195,21 +198,15 @@ class SectionWriter:
         """Show a chart with its alt text; save the PNG and the data behind it."""
         png = chart._repr_png_()
         png_name = f"{self.section_id}__{name}.png"
-        block: dict[str, Any] = {
-            "type": "figure",
-            "name": name,
-            "title": chart.title,
-            "caption": caption,
-            "alt": chart.alt_text,
-            "png": f"figures/{png_name}",
-        }
+        csv = None
         if self._root is not None:
             (self._root / "figures" / png_name).write_bytes(png)
             if data is not None:
                 csv_name = f"{self.section_id}__{name}_data.csv"
                 data.to_csv(self._root / "tables" / csv_name, index=False)
-                block["csv"] = f"tables/{csv_name}"
-        self._add(block)
+                csv = f"tables/{csv_name}"
+        self._add(Figure(name=name, title=chart.title, caption=caption, alt=chart.alt_text,
+                         png=f"figures/{png_name}", csv=csv))
         plt.close(chart.figure)
         b64 = base64.b64encode(png).decode("ascii")
         _display(_html(
@@ -219,19 +216,19 @@ class SectionWriter:
 
     def conclusion(self, text: str) -> None:
         """A sentence for the paper's Conclusion (e.g. the scorecard's overall verdict)."""
-        self.blocks.append({"type": "conclusion", "text": text})
+        self.blocks.append(Conclusion(text))
         _display(_markdown(f"**Conclusion.** {text}"))
 
     def data_quality(self, text: str) -> None:
         """A data-quality remark for the paper's data-quality appendix."""
-        self.blocks.append({"type": "quality", "section": self.title, "text": text})
+        self.blocks.append(Quality(self.title, text))
         _display(_markdown(f"*Data quality:* {text}"))
 
     def _record_loader_warnings(self) -> None:
         """Every data-quality warning the loaders raised for this section, as quality remarks
         (all of them: a warning that bears on a published figure is never cut off)."""
         for text in read_log.warnings_noted():
-            self.blocks.append({"type": "quality", "section": self.title, "text": text})
+            self.blocks.append(Quality(self.title, text))
 
     # -- output -----------------------------------------------------------------------
     def close(self) -> Path | None:
@@ -240,7 +237,8 @@ class SectionWriter:
         if self._root is None:
             return None
         path = self._root / "sections" / f"{self.section_id}.json"
-        payload = {"section_id": self.section_id, "title": self.title, "blocks": self.blocks,
+        payload = {"section_id": self.section_id, "title": self.title,
+                   "blocks": [b.to_dict() for b in self.blocks],
                    "inputs": read_log.files_read()}
         tmp = path.with_suffix(".json.tmp")
         tmp.write_text(json.dumps(payload, indent=1, default=str), encoding="utf-8")

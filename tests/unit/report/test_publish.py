@@ -51,9 +51,9 @@ def test_counts_are_suppressed_in_the_shown_table_and_the_csv(tmp_path: Path) ->
     df = pd.DataFrame({"group": ["a", "b", "Total"], "n": [4, 96, 100]})
     section.table(df, "groups", "Groups", counts=["n"], total_row=-1)
     block = section.blocks[-1]
-    assert [r[1] for r in block["rows"]] == [SUPPRESSED, SUPPRESSED, "100"]
-    assert block["count_columns"] == ["n"] and "fewer than 10" in block["footnote"]
-    csv = pd.read_csv(tmp_path / block["csv"], dtype=str)
+    assert [r[1] for r in block.rows] == [SUPPRESSED, SUPPRESSED, "100"]
+    assert block.count_columns == ["n"] and "fewer than 10" in block.footnote
+    csv = pd.read_csv(tmp_path / block.csv, dtype=str)
     assert csv["n"].tolist() == [SUPPRESSED, SUPPRESSED, "100"]
 
 
@@ -63,7 +63,9 @@ def test_parts_tag_blocks_and_reject_unknown_names(tmp_path: Path) -> None:
     section.paragraph("In the listening chapter.")
     section.part(None)
     section.paragraph("In the section's own chapter.")
-    assert section.blocks[0]["part"] == "Listening" and "part" not in section.blocks[1]
+    assert section.blocks[0].part == "Listening" and section.blocks[1].part is None
+    assert section.blocks[0].to_dict()["part"] == "Listening"
+    assert "part" not in section.blocks[1].to_dict()
     with pytest.raises(ValueError, match="part must be one of"):
         section.part("Shouting")
 

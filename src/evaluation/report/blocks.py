@@ -1,0 +1,118 @@
+"""What a notebook records for the paper, as typed blocks.
+
+:class:`evaluation.report.publish.SectionWriter` makes them and writes them to the section's
+record (``sections/<section>.json``); :mod:`evaluation.report.paper` reads them back and lays
+out the paper. Both sides use these classes, so a block's fields are checked where it is made
+and read by name, never by string keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True)
+class Block:
+    """A block of a section: its kind, and the engagement chapter it belongs to (if any)."""
+
+    kind: ClassVar[str] = ""
+    part: str | None = field(default=None, kw_only=True)
+
+    @property
+    def type(self) -> str:
+        return self.kind
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form kept in the section's record (``type`` names the kind)."""
+        data = {"type": self.kind, **asdict(self)}
+        if data.get("part") is None:
+            data.pop("part", None)
+        return data
+
+
+@dataclass(frozen=True)
+class Heading(Block):
+    kind: ClassVar[str] = "heading"
+    text: str
+
+
+@dataclass(frozen=True)
+class Paragraph(Block):
+    kind: ClassVar[str] = "paragraph"
+    text: str
+
+
+@dataclass(frozen=True)
+class Finding(Block):
+    """A key finding: in the section and collected into the paper's summary."""
+
+    kind: ClassVar[str] = "finding"
+    text: str
+    table: str | None = None  # the table whose numbers the sentence quotes
+
+
+@dataclass(frozen=True)
+class Note(Block):
+    kind: ClassVar[str] = "note"
+    text: str
+
+
+@dataclass(frozen=True)
+class Conclusion(Block):
+    kind: ClassVar[str] = "conclusion"
+    text: str
+
+
+@dataclass(frozen=True)
+class Quality(Block):
+    """A data-quality remark for the paper's data-quality appendix."""
+
+    kind: ClassVar[str] = "quality"
+    section: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Table(Block):
+    """A table as printed (cells already formatted and suppressed) and its CSV."""
+
+    kind: ClassVar[str] = "table"
+    name: str
+    caption: str
+    columns: list[str]
+    rows: list[list[str]]
+    csv: str
+    appendix: bool = False
+    count_columns: list[str] = field(default_factory=list)
+    footnote: str | None = None
+    paper: bool | None = None  # True: always in the paper; False: never; None: if it fits
+
+
+@dataclass(frozen=True)
+class Figure(Block):
+    """A chart: its PNG, title, caption, alt text and the CSV of the data behind it."""
+
+    kind: ClassVar[str] = "figure"
+    name: str
+    title: str
+    caption: str
+    alt: str
+    png: str
+    csv: str | None = None
+
+
+KINDS: dict[str, type[Block]] = {
+    cls.kind: cls for cls in (Heading, Paragraph, Finding, Note, Conclusion, Quality, Table,
+                              Figure)
+}
+
+
+def from_dict(data: dict[str, Any]) -> Block:
+    """A block from its JSON form; unknown kinds and missing fields are errors."""
+    kind = data.get("type")
+    if kind not in KINDS:
+        raise ValueError(f"unknown block type {kind!r}; expected one of {', '.join(KINDS)}")
+    cls = KINDS[kind]
+    names = {f.name for f in fields(cls)}
+    return cls(**{k: v for k, v in data.items() if k in names})
