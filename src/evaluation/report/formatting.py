@@ -11,11 +11,14 @@ Missing values read as an en dash:
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
 from evaluation.methods.disclosure import SUPPRESSED
 
 __all__ = [
     "SUPPRESSED",
+    "Formatter",
     "fmt_change",
     "fmt_gbp",
     "fmt_int",
@@ -26,6 +29,10 @@ __all__ = [
     "fmt_pp",
     "fmt_value",
 ]
+
+
+Formatter = Callable[[Any], str]
+"""Writes one cell of a printed table."""
 
 
 def _missing(x: object) -> bool:

@@ -15,7 +15,7 @@ import dataclasses
 import html
 import json
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,10 +37,10 @@ from evaluation.report.blocks import (
     Table,
 )
 from evaluation.report.charts import Chart
+from evaluation.report.formatting import Formatter
 
 log = logging.getLogger(__name__)
 
-Formatter = Callable[[Any], str]
 
 
 def _display(obj: Any) -> None:

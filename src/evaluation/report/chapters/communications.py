@@ -28,7 +28,12 @@ from evaluation.report.charts import (
     finish_axes,
     thousands,
 )
-from evaluation.report.formatting import fmt_int, fmt_pct
+from evaluation.report.formatting import (
+    Formatter,
+    fmt_change,
+    fmt_int,
+    fmt_pct,
+)
 
 
 def tone_sentence(tone: pd.DataFrame) -> str:
@@ -148,3 +153,23 @@ def tone_chart(comms: pd.DataFrame, start: str, end: str) -> Chart:
            f"{fmt_int(bottom.max())}. Net tone was {tone['Net tone'].iloc[0]:+.1%} in the "
            f"reporting period and {tone['Net tone'].iloc[1]:+.1%} in the period before.")
     return Chart(figure=fig, title=title, alt_text=alt)
+
+
+#: How each of the chapter's tables is printed: table name -> column -> format.
+FORMATS: dict[str, dict[str, Formatter]] = {
+    'communications': {
+        'Reporting period': fmt_int,
+        'Previous period': fmt_int,
+        'Change': fmt_change,
+        'Change (%)': fmt_pct,
+    },
+    'media_tone': {
+        'Mentions': fmt_int,
+        'Positive': fmt_int,
+        'Neutral': fmt_int,
+        'Negative': fmt_int,
+        'Positive share': fmt_pct,
+        'Negative share': fmt_pct,
+        'Net tone': fmt_pct,
+    },
+}

@@ -11,7 +11,12 @@ import pandas as pd
 from evaluation.methods.periods import period_label, reporting_months
 from evaluation.methods.spc import XmRResult
 from evaluation.report.chapters.engagement import change_words
-from evaluation.report.formatting import fmt_int, fmt_number, fmt_pct
+from evaluation.report.formatting import (
+    Formatter,
+    fmt_int,
+    fmt_number,
+    fmt_pct,
+)
 
 
 def volume_sentence(summary: pd.DataFrame, result: XmRResult) -> str:
@@ -96,3 +101,36 @@ def correspondence_finding(table: pd.DataFrame, start: str, end: str) -> str:
             f"{period_label(p0, p1)}; {fmt_pct(total['Within target'])} of the items that were "
             f"due were answered within {fmt_int(total['Target (working days)'])} working days, "
             f"and half were answered within {fmt_int(total['Median working days'])}.")
+
+
+#: How each of the chapter's tables is printed: table name -> column -> format.
+FORMATS: dict[str, dict[str, Formatter]] = {
+    'correspondence_volume': {
+        'Months': fmt_int,
+        'Items received': fmt_int,
+        'Mean a month': fmt_number,
+        'Lowest month': fmt_int,
+        'Highest month': fmt_int,
+    },
+    'correspondence_topics': {
+        'Items': fmt_int,
+        'Share': fmt_pct,
+        'Previous period': fmt_int,
+        'Previous share': fmt_pct,
+        'Change in share': fmt_pct,
+    },
+    'correspondence_response_times': {
+        'Received': fmt_int,
+        'Answered': fmt_int,
+        'Median working days': fmt_int,
+        '90th percentile working days': fmt_int,
+        'Answered within target': fmt_int,
+        'Late': fmt_int,
+        'Not yet due': fmt_int,
+        'Within target': fmt_pct,
+        'Target (working days)': fmt_int,
+    },
+    'correspondence_open': {
+        'Open items': fmt_int,
+    },
+}

@@ -26,7 +26,13 @@ from evaluation.report.charts import (
     finish_axes,
     percent,
 )
-from evaluation.report.formatting import fmt_int, fmt_number, fmt_pct
+from evaluation.report.formatting import (
+    Formatter,
+    fmt_int,
+    fmt_number,
+    fmt_p,
+    fmt_pct,
+)
 
 OGL_ATTRIBUTION = (
     "Contains public sector information licensed under the Open Government Licence v3.0."
@@ -305,3 +311,33 @@ def coverage_note(period_start: str, period_end: str, months: pd.Series) -> str:
         "real context available."
     )
 
+
+#: How each of the chapter's tables is printed: table name -> column -> format.
+FORMATS: dict[str, dict[str, Formatter]] = {
+    'charge_rate': {
+        'Crimes recorded': fmt_int,
+        'Charge/summons outcomes': fmt_int,
+        'Charge/summons rate (%)': fmt_pct,
+    },
+    'outcome_mix': {
+        'Outcome records': fmt_int,
+        'Share of outcomes (%)': fmt_pct,
+    },
+    'peer_rates': {
+        'Records (crime and ASB)': fmt_int,
+        'Population (Census 2011)': fmt_int,
+        'Records per 1,000 residents': fmt_number,
+    },
+    'confidence_by_region': {
+        'Confident in local police (%)': fmt_pct,
+        '95% CI lower (%)': fmt_pct,
+        '95% CI upper (%)': fmt_pct,
+        'Standard error (points)': fmt_number,
+        'Respondents': fmt_int,
+        'Difference from England and Wales (points)': fmt_number,
+        'p-value': fmt_p,
+    },
+    'confidence_national': {
+        'Confident in local police (%)': fmt_pct,
+    },
+}

@@ -15,7 +15,13 @@ from evaluation.measures.engagement import MODES
 from evaluation.methods.periods import period_label, reporting_months
 from evaluation.methods.proportions import compare_counts
 from evaluation.report.charts import PALETTE, Chart, apply_house_style, finish_axes, thousands
-from evaluation.report.formatting import fmt_int, fmt_pct, fmt_value
+from evaluation.report.formatting import (
+    Formatter,
+    fmt_int,
+    fmt_number,
+    fmt_pct,
+    fmt_value,
+)
 
 SIGNIFICANCE = 0.05
 
@@ -201,3 +207,25 @@ def mode_sentence(summary: pd.DataFrame, mode: str, start: str, end: str) -> str
         text += (f" {fmt_int(r['Attendees'])} people attended them, a median of "
                  f"{fmt_int(r['Median attendees per activity'])} per activity.")
     return text
+
+
+#: How each of the chapter's tables is printed: table name -> column -> format.
+FORMATS: dict[str, dict[str, Formatter]] = {
+    'activities': {
+        'Activities': fmt_int,
+        'Previous period': fmt_int,
+        'Share of activities': fmt_pct,
+        'With attendance recorded': fmt_int,
+        'Attendees': fmt_int,
+        'Median attendees per activity': fmt_number,
+    },
+    'contact_points': {
+        'Sessions': fmt_int,
+        'Previous period': fmt_int,
+        'Attendees': fmt_int,
+        'Median attendees per session': fmt_number,
+    },
+    'published_figures': {
+        'In the data': fmt_value,
+    },
+}

@@ -21,7 +21,12 @@ from evaluation.measures.grants import (
 )
 from evaluation.methods.periods import financial_years
 from evaluation.report.charts import PALETTE, Chart, apply_house_style, finish_axes
-from evaluation.report.formatting import fmt_gbp, fmt_int, fmt_pct
+from evaluation.report.formatting import (
+    Formatter,
+    fmt_gbp,
+    fmt_int,
+    fmt_pct,
+)
 
 log = logging.getLogger(__name__)
 
@@ -389,3 +394,46 @@ def reconciliation_finding(table: pd.DataFrame, proxy: bool = False) -> str:
         else "the register"
     return (f"{words} of the 2016 paper's grant figures are supported by {which}: "
             + "; ".join(parts) + ".")
+
+
+#: How each of the chapter's tables is printed: table name -> column -> format.
+FORMATS: dict[str, dict[str, Formatter]] = {
+    'spend': {
+        'Grants': fmt_int,
+        'Amount (£)': fmt_gbp,
+        'Share of spend': fmt_pct,
+    },
+    'grants_participation': {
+        'Participants': fmt_int,
+        'Completers': fmt_int,
+        'Completion rate': fmt_pct,
+        'Lower': fmt_pct,
+        'Upper': fmt_pct,
+        'Confidence level': fmt_pct,
+    },
+    'grants_reach': {
+        'Amount (£)': fmt_gbp,
+        'Participants': fmt_int,
+    },
+    'grants_outcomes': {
+        'Share meeting target': fmt_pct,
+        'Lower': fmt_pct,
+        'Upper': fmt_pct,
+        'Confidence level': fmt_pct,
+    },
+    'grants_reconciliation': {
+        'Published value': fmt_int,
+        'In the register': fmt_int,
+    },
+}
+
+
+def cost_formats(costs: pd.DataFrame) -> dict[str, Formatter]:
+    """Pounds for every money column of :func:`evaluation.measures.grants.cost_table`."""
+    return {c: fmt_gbp for c in costs.columns if "£" in c}
+
+
+def cost_rates(costs: pd.DataFrame) -> dict[str, list[str]]:
+    """Which counts each cost-per figure rests on, for suppression: a cost per participant
+    or completer is hidden with a small count of either."""
+    return {c: ["Participants", "Completers"] for c in costs.columns if "Cost per" in c}

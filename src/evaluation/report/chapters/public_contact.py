@@ -21,7 +21,12 @@ from evaluation.measures.public_contact import (
 from evaluation.methods.spc import XmRResult
 from evaluation.report import narrative
 from evaluation.report.charts import PALETTE, Chart, apply_house_style, finish_axes, thousands
-from evaluation.report.formatting import fmt_change, fmt_int, fmt_pct
+from evaluation.report.formatting import (
+    Formatter,
+    fmt_change,
+    fmt_int,
+    fmt_pct,
+)
 
 TELEPHONE_CHANNELS = ("999", "101")
 
@@ -197,3 +202,39 @@ def spc_sentence(result: XmRResult, measure: str) -> str:
     """What the XmR chart of ``measure`` (a share held as 0–1) shows, in the words every
     chapter uses (:func:`evaluation.report.narrative.xmr_sentence`)."""
     return narrative.xmr_sentence(result, f"The {measure}", fmt_pct)
+
+
+#: How each of the chapter's tables is printed: table name -> column -> format.
+FORMATS: dict[str, dict[str, Formatter]] = {
+    'digital_share': {
+        'contacts': fmt_int,
+        'digital_contacts': fmt_int,
+        'digital_share': fmt_pct,
+    },
+    'channels_in_period': {
+        'contacts': fmt_int,
+        'previous_year': fmt_int,
+        'change': fmt_change,
+        'change_pct': fmt_pct,
+        'share': fmt_pct,
+    },
+    'channel_spc': {
+        'latest': fmt_int,
+        'mean': fmt_int,
+        'lower_limit': fmt_int,
+        'upper_limit': fmt_int,
+    },
+    'published_volumes': {
+        'in_data': fmt_int,
+    },
+    'appendix1': {
+        'Online': fmt_int,
+        'Web chat': fmt_int,
+        'Overall total': fmt_int,
+        'Increase/decrease on previous quarter': fmt_change,
+    },
+    'appendix1_checks': {
+        'published': fmt_int,
+        'computed': fmt_int,
+    },
+}

@@ -21,7 +21,11 @@ from evaluation.methods.periods import months_label
 from evaluation.methods.spc import XmRResult
 from evaluation.report import narrative
 from evaluation.report.charts import PALETTE, Chart, apply_house_style, finish_axes, thousands
-from evaluation.report.formatting import fmt_int, fmt_pct
+from evaluation.report.formatting import (
+    Formatter,
+    fmt_int,
+    fmt_pct,
+)
 
 # figure_id in data/seed/seed_figures.csv -> funnel column
 PUBLISHED_STAGES: dict[str, str] = {
@@ -212,3 +216,32 @@ def reconciliation_finding(table: pd.DataFrame) -> str:
     return (f"For {ref['Months']} the Victims' Hub data show {fmt_int(ref['In the data'])} "
             f"referrals, {verdict} the 2016 paper's \u201c{ref['As published']}\u201d; "
             f"{words} of the paper's Victims' Hub figures are supported by the data.")
+
+
+#: How each of the chapter's tables is printed: table name -> column -> format.
+FORMATS: dict[str, dict[str, Formatter]] = {
+    'hub_funnel': {
+        'Victims': fmt_int,
+        'Share of referrals': fmt_pct,
+    },
+    'hub_conversion': {
+        'Victims': fmt_int,
+        'Base': fmt_int,
+        'Rate': fmt_pct,
+        'Lower': fmt_pct,
+        'Upper': fmt_pct,
+        'Confidence level': fmt_pct,
+    },
+    'hub_contact_rate_xmr': {
+        'Referred': fmt_int,
+        'Contacted': fmt_int,
+        'Contact rate': fmt_pct,
+        'Mean': fmt_pct,
+        'Lower process limit': fmt_pct,
+        'Upper process limit': fmt_pct,
+    },
+    'hub_reconciliation': {
+        'Published value': fmt_int,
+        'In the data': fmt_int,
+    },
+}

@@ -10,7 +10,13 @@ import pandas as pd
 
 from evaluation.methods.spc import XmRResult
 from evaluation.report import narrative
-from evaluation.report.formatting import fmt_change, fmt_int, fmt_number, fmt_value
+from evaluation.report.formatting import (
+    Formatter,
+    fmt_change,
+    fmt_int,
+    fmt_number,
+    fmt_value,
+)
 
 
 def specials_sentence(summary: pd.DataFrame, result: XmRResult) -> str:
@@ -73,3 +79,17 @@ def specials_finding(summary: pd.DataFrame) -> str:
             f"the end of the reporting period, {fmt_int(abs(gap))} "
             f"{'short of' if gap > 0 else 'above'} the target of {fmt_int(now['Target'])}; "
             f"each gave {fmt_number(now['Hours per special a month'])} hours a month on average.")
+
+
+#: How each of the chapter's tables is printed: table name -> column -> format.
+FORMATS: dict[str, dict[str, Formatter]] = {
+    'volunteers': {
+        'Special Constables at the end': fmt_int,
+        'Target': fmt_int,
+        'Short of target': fmt_change,
+        'Hours given': fmt_int,
+        'Hours per special a month': fmt_number,
+        'Cadet units at the end': fmt_int,
+        'Speedwatch schemes at the end': fmt_int,
+    },
+}
