@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from evaluation.data import loaders
+from evaluation.data import large_csv, loaders
 from evaluation.errors import DataValidationError
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -40,9 +40,14 @@ def test_there_are_cases() -> None:
 def test_chunked_read_equals_whole_read(dataset: str, path: Path,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     whole_problems, whole = _read(dataset, path)
-    monkeypatch.setattr(loaders, "STREAM_BYTES", 0)
-    monkeypatch.setattr(loaders, "STREAM_ROWS", 5)
+    monkeypatch.setattr(large_csv, "STREAM_BYTES", 0)
+    monkeypatch.setattr(large_csv, "STREAM_ROWS", 5)
+    streamed = []
+    real = large_csv._stream_table
+    monkeypatch.setattr(loaders, "_stream_table",
+                        lambda *a, **k: streamed.append(a[0]) or real(*a, **k))
     chunk_problems, chunked = _read(dataset, path)
+    assert streamed or path.stat().st_size == 0, "the chunked reader was not used"
     assert sorted(chunk_problems) == sorted(whole_problems)
     if whole is None:
         assert chunked is None
@@ -58,8 +63,8 @@ def test_a_key_repeated_in_another_chunk_is_found(tmp_path: Path,
     lines.append(lines[1])  # the first record again, thousands of rows later
     path = tmp_path / "correspondence.csv"
     path.write_text("\n".join(lines) + "\n")
-    monkeypatch.setattr(loaders, "STREAM_BYTES", 0)
-    monkeypatch.setattr(loaders, "STREAM_ROWS", 1000)
+    monkeypatch.setattr(large_csv, "STREAM_BYTES", 0)
+    monkeypatch.setattr(large_csv, "STREAM_ROWS", 1000)
     report = loaders.validate_files("correspondence", [path])
     assert [p.format() for p in report.errors] == [
         f"ERROR: correspondence.csv, row {len(lines)}, column 'item_id': duplicate key "
