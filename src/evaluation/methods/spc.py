@@ -256,6 +256,67 @@ def xmr(
     limits. The same messages are kept in ``result.warnings``.
     """
     series = _validate_values(values)
+    target_f = _check_arguments(improvement, target, screen_outliers, fix_after_n_points,
+                                rebase_at)
+    low_bound, high_bound = _check_bounds(bounds, series)
+
+    y = series.to_numpy()
+    size = y.size
+    starts = [0, *_rebase_positions(series.index, list(rebase_at), size), size]
+    group = np.zeros(size, dtype=int)
+    mean, lpl, upl = np.empty(size), np.empty(size), np.empty(size)
+    special: list[str | None] = [None] * size
+    side_all = np.zeros(size, dtype=int)
+    messages: list[str] = []
+    for g, (a, b) in enumerate(zip(starts[:-1], starts[1:], strict=True)):
+        seg = y[a:b]
+        group[a:b] = g
+        if seg.size < 2:
+            raise ValueError(
+                f"period {g + 1} (positions {a}-{b - 1}) has fewer than 2 values; an XmR "
+                "chart needs at least 2 values per period"
+            )
+        if seg.size < MIN_POINTS_FOR_LIMITS:
+            messages.append(
+                f"period {g + 1} has {seg.size} points (fewer than {MIN_POINTS_FOR_LIMITS}): "
+                "its process limits are trial limits"
+            )
+        centre, amr = _phase_centre(seg, screen_outliers, fix_after_n_points)
+        mean[a:b], lpl[a:b], upl[a:b] = (centre, centre - LIMIT_FACTOR * amr,
+                                         centre + LIMIT_FACTOR * amr)
+        special[a:b], side_all[a:b] = _phase_rules(seg, centre, amr)
+
+    direction = {"increase": 1, "decrease": -1, "neutral": 0}[improvement]
+    points = pd.DataFrame(
+        {
+            "value": y,
+            "mean": mean,
+            "lpl": lpl if low_bound is None else np.maximum(lpl, low_bound),
+            "upl": upl if high_bound is None else np.minimum(upl, high_bound),
+        },
+        index=series.index,
+    )
+    # object dtype keeps None (pandas 3 would otherwise infer a string dtype with NaN)
+    points["special_cause"] = pd.Series(special, index=series.index, dtype=object)
+    points["variation"] = pd.Series(_variation(special, side_all, direction),
+                                    index=series.index, dtype=object)
+    for message in messages:
+        warnings.warn(message, UserWarning, stacklevel=2)
+        logger.info(message)
+    assurance = _assurance(target_f, float(lpl[-1]), float(upl[-1]), direction)
+    return XmRResult(
+        points=points,
+        assurance=assurance,
+        improvement=improvement,
+        target=target_f,
+        rebase_group=tuple(int(g) for g in group),
+        warnings=tuple(messages),
+    )
+
+
+def _check_arguments(improvement: object, target: object, screen_outliers: object,
+                     fix_after_n_points: object, rebase_at: object) -> float | None:
+    """Validate :func:`xmr`'s arguments; returns the target as a float (or None)."""
     if improvement not in ("increase", "decrease", "neutral"):
         raise ValueError(
             f"improvement must be 'increase', 'decrease' or 'neutral', got {improvement!r}"
@@ -263,7 +324,7 @@ def xmr(
     target_f: float | None = None
     if target is not None:
         try:
-            target_f = float(target)
+            target_f = float(target)  # type: ignore[arg-type]
         except (TypeError, ValueError):
             raise ValueError(f"target must be a number or None, got {target!r}") from None
         if not math.isfinite(target_f):
@@ -280,100 +341,70 @@ def xmr(
         )
     if isinstance(rebase_at, str | bytes) or not isinstance(rebase_at, Iterable):
         raise ValueError("rebase_at must be a sequence of index labels or positions")
-    low_bound, high_bound = _check_bounds(bounds, series)
+    return target_f
 
-    y = series.to_numpy()
-    size = y.size
-    starts = [0, *_rebase_positions(series.index, list(rebase_at), size), size]
-    group = np.zeros(size, dtype=int)
-    mean = np.empty(size)
-    lpl = np.empty(size)
-    upl = np.empty(size)
-    special: list[str | None] = [None] * size
-    side_all = np.zeros(size, dtype=int)
-    messages: list[str] = []
 
-    for g, (a, b) in enumerate(zip(starts[:-1], starts[1:], strict=True)):
-        seg = y[a:b]
-        group[a:b] = g
-        if seg.size < 2:
-            raise ValueError(
-                f"period {g + 1} (positions {a}-{b - 1}) has fewer than 2 values; an XmR "
-                "chart needs at least 2 values per period"
-            )
-        if seg.size < MIN_POINTS_FOR_LIMITS:
-            messages.append(
-                f"period {g + 1} has {seg.size} points (fewer than {MIN_POINTS_FOR_LIMITS}): "
-                "its process limits are trial limits"
-            )
-        base = seg if fix_after_n_points is None else seg[: int(fix_after_n_points)]
-        centre = float(np.mean(base))
-        mr = np.abs(np.diff(base))
-        amr = float(np.mean(mr))
-        if screen_outliers:
-            kept = mr[mr < SCREEN_FACTOR * amr]
-            amr = float(np.mean(kept)) if kept.size else amr
-        lo, hi = centre - LIMIT_FACTOR * amr, centre + LIMIT_FACTOR * amr
-        near_lo, near_hi = centre - CLOSE_FACTOR * amr, centre + CLOSE_FACTOR * amr
-        mean[a:b], lpl[a:b], upl[a:b] = centre, lo, hi
+def _phase_centre(seg: np.ndarray, screen_outliers: bool, fix_after_n_points: int | None
+                  ) -> tuple[float, float]:
+    """The mean and the mean moving range of one phase (from its first n points when fixed;
+    moving ranges of 3.267 x the mean or more screened out)."""
+    base = seg if fix_after_n_points is None else seg[: int(fix_after_n_points)]
+    centre = float(np.mean(base))
+    mr = np.abs(np.diff(base))
+    amr = float(np.mean(mr))
+    if screen_outliers:
+        kept = mr[mr < SCREEN_FACTOR * amr]
+        amr = float(np.mean(kept)) if kept.size else amr
+    return centre, amr
 
-        outside = (seg > hi) | (seg < lo)
-        side = np.sign(seg - centre).astype(int)
-        close = ~outside & ((seg < near_lo) | (seg > near_hi))
-        rules = (
-            ("outside limits", outside),
-            ("trend", _part_of_run(_trend_ends(seg))),
-            ("two of three", _two_of_three(close, side)),
-            ("shift", _part_of_run(_shift_ends(side).astype(int))),
-        )
-        for k in range(seg.size):
-            for name, flags in rules:
-                if flags[k]:
-                    special[a + k] = name
-                    break
-        side_all[a:b] = side
 
-    direction = {"increase": 1, "decrease": -1, "neutral": 0}[improvement]
-    variation: list[str] = []
-    for k in range(size):
-        if special[k] is None:
-            variation.append("common cause")
+def _phase_rules(seg: np.ndarray, centre: float, amr: float
+                 ) -> tuple[list[str | None], np.ndarray]:
+    """The special-cause rule that flags each point of one phase (None: none), in the order of
+    precedence outside limits > trend > two of three > shift, and each point's side of the
+    mean (+1 above, -1 below, 0 on it)."""
+    lo, hi = centre - LIMIT_FACTOR * amr, centre + LIMIT_FACTOR * amr
+    near_lo, near_hi = centre - CLOSE_FACTOR * amr, centre + CLOSE_FACTOR * amr
+    outside = (seg > hi) | (seg < lo)
+    side = np.sign(seg - centre).astype(int)
+    close = ~outside & ((seg < near_lo) | (seg > near_hi))
+    rules = (
+        ("outside limits", outside),
+        ("trend", _part_of_run(_trend_ends(seg))),
+        ("two of three", _two_of_three(close, side)),
+        ("shift", _part_of_run(_shift_ends(side).astype(int))),
+    )
+    special: list[str | None] = [None] * seg.size
+    for k in range(seg.size):
+        for name, flags in rules:
+            if flags[k]:
+                special[k] = name
+                break
+    return special, side
+
+
+def _variation(special: list[str | None], side: np.ndarray, direction: int) -> list[str]:
+    """Each point's variation: common cause, or improvement / concern by its side of the mean
+    against the direction of improvement (neutral when the measure has none)."""
+    out: list[str] = []
+    for k, cause in enumerate(special):
+        if cause is None:
+            out.append("common cause")
         elif direction == 0:
-            variation.append("neutral")
-        elif side_all[k] == direction:
-            variation.append("improvement")
+            out.append("neutral")
+        elif side[k] == direction:
+            out.append("improvement")
         else:
-            variation.append("concern")
+            out.append("concern")
+    return out
 
-    assurance: str | None = None
-    if target_f is not None and direction != 0:
-        if target_f > upl[-1]:
-            assurance = "fail" if direction == 1 else "pass"
-        elif target_f < lpl[-1]:
-            assurance = "pass" if direction == 1 else "fail"
-        else:
-            assurance = "inconsistent"
 
-    points = pd.DataFrame(
-        {
-            "value": y,
-            "mean": mean,
-            "lpl": lpl if low_bound is None else np.maximum(lpl, low_bound),
-            "upl": upl if high_bound is None else np.minimum(upl, high_bound),
-        },
-        index=series.index,
-    )
-    # object dtype keeps None (pandas 3 would otherwise infer a string dtype with NaN)
-    points["special_cause"] = pd.Series(special, index=series.index, dtype=object)
-    points["variation"] = pd.Series(variation, index=series.index, dtype=object)
-    for message in messages:
-        warnings.warn(message, UserWarning, stacklevel=2)
-        logger.info(message)
-    return XmRResult(
-        points=points,
-        assurance=assurance,
-        improvement=improvement,
-        target=target_f,
-        rebase_group=tuple(int(g) for g in group),
-        warnings=tuple(messages),
-    )
+def _assurance(target: float | None, lpl: float, upl: float, direction: int) -> str | None:
+    """Making Data Count assurance of the target against the latest limits."""
+    if target is None or direction == 0:
+        return None
+    if target > upl:
+        return "fail" if direction == 1 else "pass"
+    if target < lpl:
+        return "pass" if direction == 1 else "fail"
+    return "inconsistent"
