@@ -247,19 +247,31 @@ def build_markdown(
 
     ``changes`` are sentences on what changed since the previous paper (see
     :mod:`evaluation.report.previous`); ``input_warnings`` are what the checks made before any
-    section
-    ran found (e.g. an optional dataset that does not cover the period), for the data-quality
-    appendix.
+    section ran found (e.g. an optional dataset that does not cover the period), for the
+    data-quality appendix.
     """
+    w = _Writer()
+    _front_matter(w, params, records, draft_reasons, changes)
+    _background(w, params)
+    measure_records = [r for r in records if r.section_id != SUMMARY_SECTION]
+    _engagement_chapters(w, measure_records)
+    _measure_chapters(w, measure_records)
+    _conclusion(w, records)
+    _appendices(w, params, records, provenance, input_warnings)
+    return "\n".join(w.out)
+
+
+def _front_matter(w: _Writer, params: ReportParams, records: list[SectionRecord],
+                  draft_reasons: list[str] | None, changes: list[str] | None) -> None:
+    """To/From/Date, the draft warning, Purpose, Recommendation, the summary and the
+    scorecard."""
     period = (f"{params.period_start.day} {params.period_start:%B %Y} to "
               f"{params.period_end.day} {params.period_end:%B %Y}")
-    w = _Writer()
     w.out.append(header_block(params))
     if draft_reasons:
         w.box("draft", "**DRAFT — INCOMPLETE.** This paper is not complete and must not be "
                        "circulated: " + "; ".join(draft_reasons) + ".")
     w.out.append("\n::: {.contents}\n:::\n")
-
     w.heading("Purpose")
     w.para(
         f"The purpose of this report is to update the {params.board} (\u201cthe Board\u201d) on "
@@ -269,7 +281,6 @@ def build_markdown(
     )
     w.heading("Recommendation")
     w.para(params.recommendation)
-
     w.heading("Summary of the evidence")
     summary = findings(records)
     for item in summary:
@@ -280,9 +291,7 @@ def build_markdown(
         w.sub("Since the previous paper")
         for text in changes:
             w.para(text)
-
-    by_id = {r.section_id: r for r in records}
-    scorecard = by_id.get(SUMMARY_SECTION)
+    scorecard = {r.section_id: r for r in records}.get(SUMMARY_SECTION)
     if scorecard is not None:
         w.heading(scorecard.title)
         if scorecard.failed_reason:
@@ -290,6 +299,8 @@ def build_markdown(
         else:
             _emit(w, [b for b in scorecard.blocks if not isinstance(b, Finding)])
 
+
+def _background(w: _Writer, params: ReportParams) -> None:
     w.heading("Background")
     w.para(
         "In exercising the powers conferred under the Police Reform and Social Responsibility "
@@ -306,7 +317,10 @@ def build_markdown(
     if params.synthetic_data:
         w.para(SYNTHETIC_WARNING)
 
-    measure_records = [r for r in records if r.section_id != SUMMARY_SECTION]
+
+def _engagement_chapters(w: _Writer, measure_records: list[SectionRecord]) -> None:
+    """One chapter per kind of engagement, each pointing to the measure chapters that report
+    its outcomes (numbered as they will be printed)."""
     part_blocks = {
         part: [b for r in measure_records if not r.failed_reason for b in r.blocks
                if b.part == part and not isinstance(b, Finding)]
@@ -327,6 +341,9 @@ def build_markdown(
         if refs:
             w.para("Evidence of the outcomes is reported in " + _join(refs) + ".")
 
+
+def _measure_chapters(w: _Writer, measure_records: list[SectionRecord]) -> None:
+    """One chapter per measure section: its findings first, then its own blocks."""
     for record in measure_records:
         own = [b for b in record.blocks if not b.part and not isinstance(b, Finding)]
         if record.failed_reason:
@@ -337,14 +354,15 @@ def build_markdown(
         if not _has_body(record):
             continue
         w.heading(record.title)
-        section_findings = [b for b in record.blocks if isinstance(b, Finding)]
-        for b in section_findings:
-            w.para(b.text)
+        for b in record.blocks:
+            if isinstance(b, Finding):
+                w.para(b.text)
         _emit(w, own)
 
+
+def _conclusion(w: _Writer, records: list[SectionRecord]) -> None:
     w.heading("Conclusion")
-    conclusions = [b.text for r in records for b in r.blocks if isinstance(b, Conclusion)]
-    for text in conclusions:
+    for text in (b.text for r in records for b in r.blocks if isinstance(b, Conclusion)):
         w.para(text)
     n_ok = sum(r.failed_reason is None for r in records)
     w.para(
@@ -352,6 +370,10 @@ def build_markdown(
         "period. The Board is asked to note the findings summarised in section 3."
     )
 
+
+def _appendices(w: _Writer, params: ReportParams, records: list[SectionRecord],
+                provenance: list[str], input_warnings: list[str] | None) -> None:
+    """Public contact figures, data quality, methods, supporting tables and provenance."""
     w.appendix("A", "Public contact figures")
     appendix = _find_table(records, *APPENDIX_TABLE)
     if appendix is not None:
@@ -389,4 +411,3 @@ def build_markdown(
 
     w.appendix("E", "Provenance")
     w.out.extend(f"- {line}\n" for line in provenance)
-    return "\n".join(w.out)
