@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -473,33 +473,48 @@ def run_report(
     outdir.check_destination(final, protected, previous_dir)
     with outdir.RunLock(final):
         outdir.check_destination(final, protected, previous_dir)  # as it is now we hold it
-        return _run_locked(params, params_path, defaults_path, final, previous_dir, use_cache)
+        return _run_locked(_Run(params, params_path, defaults_path, final, previous_dir,
+                                use_cache))
 
 
-def _run_locked(params: ReportParams, params_path: Path, defaults_path: Path, final: Path,
-                previous_dir: Path | None, use_cache: bool) -> RunSummary:
+@dataclass
+class _Run:
+    """What one run works from, passed from stage to stage."""
+
+    params: ReportParams
+    params_path: Path
+    defaults_path: Path
+    final: Path
+    previous_dir: Path | None
+    use_cache: bool
+    staging: Path = Path()
+    warnings: list[str] = field(default_factory=list)
+
+
+def _run_locked(run: _Run) -> RunSummary:
+    """Check the inputs, plan the sections, and run them in a staging folder of this run."""
     from evaluation.run.cache import RunCache
 
+    params, params_path, defaults_path, final = (run.params, run.params_path,
+                                                 run.defaults_path, run.final)
     cache = RunCache(final.parent / ".cache")
     files = input_files(params, [defaults_path, params_path])
     inputs_before = hash_inputs(files)
-    warnings = check_inputs(
+    run.warnings = check_inputs(
         params.sections, params.data_dir, params.period_start.isoformat(),
         params.period_end.isoformat(), set(params.optional_datasets), cache.root,
         inputs_before, _dataset_overrides(params))
-    for text in warnings:
+    for text in run.warnings:
         log.warning("%s", text)
     by_path = {str(params.notebook_path(s)): inputs_before[str(params.notebook_path(s).resolve())]
                for s in params.sections}
     plans = plan_sections(params, lambda nb: cache.declared(nb, by_path[str(nb)]))
 
-    staging = outdir.new_staging(final)
+    run.staging = outdir.new_staging(final)
     try:
-        return _run_in(params, params_path, defaults_path, staging, final, plans, files,
-                       inputs_before, previous_dir, cache if use_cache else None, cache,
-                       warnings)
+        return _run_in(run, plans, files, inputs_before, cache)
     except BaseException:
-        outdir.discard_staging(staging)  # never a half pack, and the good one untouched
+        outdir.discard_staging(run.staging)  # never a half pack, and the good one untouched
         raise
 
 
@@ -511,13 +526,13 @@ def _dataset_overrides(params: ReportParams) -> dict[str, Path]:
     return {}
 
 
-def _run_in(params: ReportParams, params_path: Path, defaults_path: Path, staging: Path,
-            final: Path, plans: list[SectionPlan], files: list[Path],
-            inputs_before: dict[str, str], previous_dir: Path | None, reuse: Any,
-            cache: Any, warnings: list[str]) -> RunSummary:
-    """Run (or reuse) every section in ``staging`` and assemble the pack."""
+def _run_in(run: _Run, plans: list[SectionPlan], files: list[Path],
+            inputs_before: dict[str, str], cache: Any) -> RunSummary:
+    """Run (or reuse) every section in the run's staging folder and assemble the pack."""
     from evaluation.run.cache import code_fingerprint, digest
 
+    params, staging, reuse = run.params, run.staging, run.use_cache
+    params_path, defaults_path, previous_dir = run.params_path, run.defaults_path, run.previous_dir
     started = datetime.now(UTC)
     code_hash = code_fingerprint()
     # data = every input except notebooks and params files (those enter through the key)
@@ -567,8 +582,8 @@ def _run_in(params: ReportParams, params_path: Path, defaults_path: Path, stagin
             inputs[read] = sha256_file(Path(read))
     paper_key = digest(keys, sorted(data_inputs.items()), params.model_dump_json(), code_hash,
                        _previous_key(previous_dir))
-    return _assemble(params, params_path, defaults_path, staging, final, ordered, started,
-                     inputs, previous_dir, reuse, paper_key, code_hash, warnings)
+    manifest = _base_manifest(run, started, inputs, code_hash)
+    return _assemble(run, manifest, ordered, cache if reuse else None, paper_key)
 
 
 def _files_read(staging: Path) -> list[str]:
@@ -598,29 +613,29 @@ def _previous_key(previous_dir: Path | None) -> str | None:
     return sha256_file(previous_dir / "manifest.json")
 
 
-def _assemble(
-    params: ReportParams, params_path: Path, defaults_path: Path, staging: Path, final: Path,
-    outcomes: list[SectionOutcome], started: datetime, inputs: dict[str, str],
-    previous_dir: Path | None, cache: Any, paper_key: str, code_hash: str = "",
-    warnings: list[str] | None = None,
-) -> RunSummary:
-    """Write the manifest and the paper (complete, or a marked draft) and move into place."""
-    from evaluation.report.paper import SectionRecord, build_markdown
-
-    manifest: dict[str, Any] = {
+def _base_manifest(run: _Run, started: datetime, inputs: dict[str, str], code_hash: str
+                   ) -> dict[str, Any]:
+    """The manifest's record of the run before the paper exists."""
+    return {
         "tool": outdir.TOOL,
         "status": "complete",
         "started": started.isoformat(timespec="seconds"),
         "finished": None,
         "code": {"version": __version__, **_git_commit(), "python": platform.python_version(),
                  "fingerprint": code_hash},
-        "params": json.loads(params.model_dump_json()),
-        "params_files": [str(defaults_path.resolve()), str(params_path.resolve())],
-        "previous": str(previous_dir) if previous_dir else None,
+        "params": json.loads(run.params.model_dump_json()),
+        "params_files": [str(run.defaults_path.resolve()), str(run.params_path.resolve())],
+        "previous": str(run.previous_dir) if run.previous_dir else None,
         "inputs": inputs,
-        "input_warnings": list(warnings or []),
+        "input_warnings": list(run.warnings),
         "sections": [],
     }
+
+
+def _section_records(staging: Path, outcomes: list[SectionOutcome]) -> list[Any]:
+    """Each section's record; a section that ran but recorded nothing counts as failed."""
+    from evaluation.report.paper import SectionRecord
+
     records = []
     for o in outcomes:
         path = staging / "sections" / f"{o.section}.json"
@@ -631,34 +646,49 @@ def _assemble(
             o.status, o.error = "failed", "the section did not record its results"
         title = o.section.split("_", 1)[-1].replace("_", " ").capitalize()
         records.append(SectionRecord(o.section, title, [], o.error))
+    return records
+
+
+def _render(run: _Run, manifest: dict[str, Any], records: list[Any],
+            outcomes: list[SectionOutcome], html_out: Path, pdf_out: Path, draft: bool,
+            cache: Any, paper_key: str) -> str:
+    """The paper's Markdown, HTML and PDF (from the cache when nothing changed); returns the
+    renderer used."""
+    from evaluation.report.paper import build_markdown
+    from evaluation.report.previous import changes_since
+    from evaluation.report.render import render_paper
+
+    params, staging = run.params, run.staging
+    if cache and not draft and cache.restore_paper(paper_key, staging) is not None:
+        return "cache"
+    reasons = [f"section {o.section} failed ({o.error})" for o in outcomes if o.status != "ok"]
+    changes = changes_since(run.previous_dir, staging) if run.previous_dir else None
+    markdown = build_markdown(params, records, _provenance_lines(manifest),
+                              draft_reasons=reasons if draft else None, changes=changes,
+                              input_warnings=run.warnings)
+    paper_md = staging / "paper.md"
+    paper_md.write_text(markdown, encoding="utf-8")
+    result = render_paper(
+        paper_md, html_out, pdf_out, title=params.title, header_left=params.organisation,
+        footer_left=f"{params.board} — {params.paper_date:%d %B %Y}", draft=draft,
+    )
+    if cache and not draft:
+        cache.store_paper(paper_key, staging, [paper_md, html_out, pdf_out])
+    return result.engine
+
+
+def _assemble(run: _Run, manifest: dict[str, Any], outcomes: list[SectionOutcome], cache: Any,
+              paper_key: str) -> RunSummary:
+    """Write the paper (complete, or a marked draft) and the manifest, and move into place."""
+    staging = run.staging
+    records = _section_records(staging, outcomes)
     manifest["sections"] = [asdict(o) for o in outcomes]
     draft = any(o.status != "ok" for o in outcomes)
     manifest["status"] = "failed" if draft else "complete"
-    stem = f"{params.run_name}-board-paper" + ("-DRAFT-INCOMPLETE" if draft else "")
+    stem = f"{run.params.run_name}-board-paper" + ("-DRAFT-INCOMPLETE" if draft else "")
     html_out, pdf_out = staging / "html" / f"{stem}.html", staging / "pdf" / f"{stem}.pdf"
-
-    restored = cache.restore_paper(paper_key, staging) if cache and not draft else None
-    if restored is not None:
-        engine = "cache"
-    else:
-        from evaluation.report.previous import changes_since
-        from evaluation.report.render import render_paper
-
-        reasons = [f"section {o.section} failed ({o.error})" for o in outcomes
-                   if o.status != "ok"]
-        changes = changes_since(previous_dir, staging) if previous_dir else None
-        markdown = build_markdown(params, records, _provenance_lines(manifest),
-                                  draft_reasons=reasons if draft else None, changes=changes,
-                                  input_warnings=warnings)
-        paper_md = staging / "paper.md"
-        paper_md.write_text(markdown, encoding="utf-8")
-        result = render_paper(
-            paper_md, html_out, pdf_out, title=params.title, header_left=params.organisation,
-            footer_left=f"{params.board} — {params.paper_date:%d %B %Y}", draft=draft,
-        )
-        engine = result.engine
-        if cache and not draft:
-            cache.store_paper(paper_key, staging, [paper_md, html_out, pdf_out])
+    engine = _render(run, manifest, records, outcomes, html_out, pdf_out, draft, cache,
+                     paper_key)
     manifest["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
     manifest["renderer"] = engine
     manifest["outputs"] = {"html": str(html_out.relative_to(staging)),
@@ -669,6 +699,6 @@ def _assemble(
                                                encoding="utf-8")
     except OSError as exc:
         raise outdir.unwritable(staging.parent, exc) from None
-    where = outdir.publish(staging, final, complete=not draft)
+    where = outdir.publish(staging, run.final, complete=not draft)
     return RunSummary(where, outcomes, where / manifest["outputs"]["html"],
                       where / manifest["outputs"]["pdf"], engine)
