@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -388,6 +389,10 @@ def funnel_chart(
         phi = assessed.attrs["phi"]
     elif overdispersion_method == "additive":
         tau2 = overdispersion(successes, n, target)[1]
+    if improvement not in ("increase", "decrease", "neutral"):
+        raise ValueError(
+            f"improvement must be 'increase', 'decrease' or 'neutral', got {improvement!r}"
+        )
     low, high = sorted(levels)
     grid = np.unique(np.geomspace(max(1.0, assessed["n"].min() * 0.8),
                                   assessed["n"].max() * 1.1, 200))
@@ -402,14 +407,32 @@ def funnel_chart(
     ax.plot(grid, limits[f"upper_{hi_lab}"], color="black", lw=1.1, label=f"{high_pct} limits")
     ax.plot(grid, limits[f"lower_{hi_lab}"], color="black", lw=1.1)
     ax.axhline(target, color=OKABE_ITO["vermillion"], ls=":", lw=1.4, label=target_label)
+    _funnel_points(ax, assessed, names, high_pct, improvement, highlight)
+    ax.set_xscale("log")
+    ax.set_xlim(grid[0], grid[-1])
+    ax.xaxis.set_major_locator(FixedLocator(_log_ticks(grid[0], grid[-1])))
+    ax.xaxis.set_major_formatter(thousands)
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.yaxis.set_major_formatter(percent)
+    finish_axes(ax, title, xlabel, ylabel)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+    fig.tight_layout()
+    if alt_text is None:
+        alt_text = _funnel_alt_text(assessed, names, title, target, low_pct, high_pct,
+                                    overdispersion_method, highlight)
+    return Chart(figure=fig, title=title, alt_text=alt_text)
+
+
+def _funnel_points(ax: Any, assessed: pd.DataFrame, names: list[str], high_pct: str,
+                   improvement: str, highlight: str | None) -> None:
+    """Units of a funnel plot: grey circles inside the outer limits, triangles coloured by
+    meaning outside them (named), and the highlighted unit ringed and named."""
+    import numpy as np
+
     band = assessed["band"]
     outer_above = band == f"above {high_pct}"
     outer_below = band == f"below {high_pct}"
     inner = ~(outer_above | outer_below)
-    if improvement not in ("increase", "decrease", "neutral"):
-        raise ValueError(
-            f"improvement must be 'increase', 'decrease' or 'neutral', got {improvement!r}"
-        )
     above_kind, below_kind = {"increase": ("improvement", "concern"),
                               "decrease": ("concern", "improvement"),
                               "neutral": ("neutral", "neutral")}[improvement]
@@ -437,37 +460,35 @@ def funnel_chart(
         if not outer[h]:  # units outside the outer limit are named already
             ax.annotate(highlight, point, xytext=(6, -12), textcoords="offset points",
                         fontsize=8, color=OKABE_ITO["blue"])
-    ax.set_xscale("log")
-    ax.set_xlim(grid[0], grid[-1])
-    ax.xaxis.set_major_locator(FixedLocator(_log_ticks(grid[0], grid[-1])))
-    ax.xaxis.set_major_formatter(thousands)
-    ax.xaxis.set_minor_formatter(NullFormatter())
-    ax.yaxis.set_major_formatter(percent)
-    finish_axes(ax, title, xlabel, ylabel)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
-    fig.tight_layout()
-    if alt_text is None:
-        above = [names[i] for i in np.flatnonzero(outer_above.to_numpy())]
-        below = [names[i] for i in np.flatnonzero(outer_below.to_numpy())]
-        mid_above = int((band == f"above {low_pct}").sum())
-        mid_below = int((band == f"below {low_pct}").sum())
-        parts = [
-            f"{title}. Funnel plot of {len(assessed)} units against a target of "
-            f"{target:.1%}, with {low_pct} and {high_pct} limits that narrow as the "
-            f"number of respondents grows (from {assessed['n'].min():,.0f} to "
-            f"{assessed['n'].max():,.0f})",
-            f"{_count_words(len(above), 'unit')} above the {high_pct} limit"
-            + (f" ({_list_words(above)})" if above else ""),
-            f"{_count_words(len(below), 'unit')} below it"
-            + (f" ({_list_words(below)})" if below else ""),
-            f"{_count_words(mid_above + mid_below, 'more unit')} outside the {low_pct} limits "
-            "only",
-        ]
-        if overdispersion_method:
-            parts.append(f"limits widened for overdispersion ({overdispersion_method})")
-        if highlight is not None:
-            h = names.index(highlight)
-            parts.append(f"{highlight} is ringed ({assessed['proportion'].iloc[h]:.1%} of "
-                         f"{assessed['n'].iloc[h]:,.0f})")
-        alt_text = "; ".join(parts) + "."
-    return Chart(figure=fig, title=title, alt_text=alt_text)
+
+
+def _funnel_alt_text(assessed: pd.DataFrame, names: list[str], title: str, target: float,
+                     low_pct: str, high_pct: str, overdispersion_method: str | None,
+                     highlight: str | None) -> str:
+    """What a funnel plot shows, in words, from the assessed units."""
+    import numpy as np
+
+    band = assessed["band"]
+    above = [names[i] for i in np.flatnonzero((band == f"above {high_pct}").to_numpy())]
+    below = [names[i] for i in np.flatnonzero((band == f"below {high_pct}").to_numpy())]
+    mid_above = int((band == f"above {low_pct}").sum())
+    mid_below = int((band == f"below {low_pct}").sum())
+    parts = [
+        f"{title}. Funnel plot of {len(assessed)} units against a target of "
+        f"{target:.1%}, with {low_pct} and {high_pct} limits that narrow as the "
+        f"number of respondents grows (from {assessed['n'].min():,.0f} to "
+        f"{assessed['n'].max():,.0f})",
+        f"{_count_words(len(above), 'unit')} above the {high_pct} limit"
+        + (f" ({_list_words(above)})" if above else ""),
+        f"{_count_words(len(below), 'unit')} below it"
+        + (f" ({_list_words(below)})" if below else ""),
+        f"{_count_words(mid_above + mid_below, 'more unit')} outside the {low_pct} limits "
+        "only",
+    ]
+    if overdispersion_method:
+        parts.append(f"limits widened for overdispersion ({overdispersion_method})")
+    if highlight is not None:
+        h = names.index(highlight)
+        parts.append(f"{highlight} is ringed ({assessed['proportion'].iloc[h]:.1%} of "
+                     f"{assessed['n'].iloc[h]:,.0f})")
+    return "; ".join(parts) + "."
