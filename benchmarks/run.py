@@ -371,7 +371,8 @@ def call_logs(n: int) -> tuple[Path, dict[str, Any] | None]:
                 return path, None
         except Exception:  # a half-written file from an interrupted run
             log.warning("%s unreadable; generating it again", path)
-    gen = measure([str(BIN / "evaluation"), "synth", "--calls", str(n), "--out", str(path)],
+    gen = measure([str(BIN / "evaluation"), "synth", "--calls", str(n), "--out", str(path),
+                   "--overwrite"],
                   f"generate {n:,} calls")
     gen["file_mb"] = path.stat().st_size / 1024**2 if path.is_file() else None
     return path, gen

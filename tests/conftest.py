@@ -36,8 +36,12 @@ def _write_defaults(dest: Path, keep_relative: tuple[str, ...] = ()) -> Path:
         folder = match.group(1)
         return match.group(0) if folder.startswith(keep_relative) else f"{ROOT}/{folder}"
 
+    text = re.sub(r"\.\./([\w/.-]+)", absolute, text)
+    # the framework sits beside defaults.yaml in params/: the real one, wherever dest is
+    text = re.sub(r"^framework: framework\.yaml", f"framework: {ROOT}/params/framework.yaml", text,
+                  flags=re.M)
     path = dest / "defaults.yaml"
-    path.write_text(re.sub(r"\.\./([\w/.-]+)", absolute, text))
+    path.write_text(text)
     return path
 
 

@@ -19,6 +19,9 @@ log = logging.getLogger("evaluation")
 def _report(args: argparse.Namespace) -> int:
     from evaluation.run.pipeline import run_report
 
+    if args.out is not None and not args.out.strip():
+        raise EvaluationError("--out is empty: give a folder for the board pack, or leave "
+                              "--out out for reports/<run_name>.")
     summary = run_report(args.params, args.out, previous=args.previous,
                          use_cache=not args.no_cache)
     if summary.ok:
@@ -54,9 +57,13 @@ def _synth(args: argparse.Namespace) -> int:
         out = Path(args.out)
         if out.suffix != ".parquet":
             out = out / "call_logs.parquet"
+        if out.exists() and not args.overwrite:
+            raise EvaluationError(f"{out} exists; nothing was changed. Give a new file name, or "
+                                  "--overwrite to replace it.")
         path = synth.write_call_logs(out, args.calls, seed=args.seed)
         sys.stdout.write(f"Wrote {args.calls:,} synthetic call records to {path}\n")
         return 0
+    synth.check_sample_folder(Path(args.out))
     synth.main(args.out, args.seed)
     sys.stdout.write(f"Wrote the synthetic sample force to {args.out}\n")
     return 0
@@ -95,13 +102,14 @@ def _stop_on_sigterm() -> None:
     import signal
 
     def _handler(signum: int, frame: object) -> None:
-        raise _Terminated
+        raise _Terminated(signum)
 
     signal.signal(signal.SIGTERM, _handler)
+    signal.signal(signal.SIGHUP, _handler)  # a closed terminal stops the run cleanly too
 
 
 class _Terminated(BaseException):
-    """Raised in the main process on SIGTERM."""
+    """Raised in the main process on SIGTERM or SIGHUP."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -131,6 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
     syn.add_argument("--out", default="data/sample", help="output folder (or .parquet file)")
     syn.add_argument("--seed", type=_non_negative, default=2016,
                      help="random seed (default 2016)")
+    syn.add_argument("--overwrite", action="store_true",
+                     help="with --calls: replace an existing Parquet file")
     syn.add_argument("--calls", type=_positive, default=None,
                      help="write only N call-level records (streamed to Parquet)")
     syn.set_defaults(func=_synth)
@@ -167,13 +177,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("interrupted: the run was stopped; no pack was written or changed\n")
         return 130
-    except _Terminated:
+    except _Terminated as stop:
         sys.stderr.write("terminated: the run was stopped; no pack was written or changed\n")
-        return 143
+        return 128 + int(stop.args[0])
     except OSError as exc:  # a disk that filled or a folder that became unwritable mid-run
         where = f" ({exc.filename})" if exc.filename else ""
-        sys.stderr.write(f"error: cannot read or write a file{where}: {exc.strerror or exc}. "
-                         "Any earlier pack is unchanged.\n")
+        after = " Any earlier pack is unchanged." if args.command == "report" else ""
+        sys.stderr.write(f"error: cannot read or write a file{where}: {exc.strerror or exc}."
+                         f"{after}\n")
         return 2
 
 

@@ -97,10 +97,12 @@ def test_verify_fails_naming_a_deleted_table_and_an_extra_file(good_pack,
     table = sorted((pack / "tables").glob("*.csv"))[0]
     table.unlink()
     (pack / "tables" / "my-edit.csv").write_text("a\n1\n")
+    (pack / "datalink").symlink_to(ROOT / "data", target_is_directory=True)
     bad = _cli("verify", str(pack), "--allow-dirty")
     assert bad.returncode == 1
     assert f"MISSING output: {table}" in bad.stdout
     assert f"EXTRA file not written by the run: {pack / 'tables' / 'my-edit.csv'}" in bad.stdout
+    assert f"EXTRA link not written by the run: {pack / 'datalink'}" in bad.stdout
 
 
 def test_verify_fails_when_the_file_a_parameter_named_is_edited(good_pack,
@@ -238,7 +240,7 @@ def test_ctrl_c_stops_workers_and_kernels_promptly_leaving_no_half_pack(
     assert took < 30, f"took {took:.0f} s to stop"  # not the 120 s the section would take
     assert not _wait_gone(kids, 15), "workers or kernels left running"
     reports = tmp_path / "reports"
-    assert sorted(p.name for p in reports.iterdir()) == [".cache"]
+    assert sorted(p.name for p in reports.iterdir()) == [".opcc-evaluation-cache"]
 
 
 def test_killing_the_parent_takes_its_workers_and_kernels_with_it(

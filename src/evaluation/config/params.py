@@ -8,6 +8,7 @@ any working directory. Every problem names the key and the file it came from.
 from __future__ import annotations
 
 import difflib
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,10 @@ class ReportParams(BaseModel):
     @field_validator("sections")
     @classmethod
     def _unique_sections(cls, v: list[str]) -> list[str]:
+        for name in v:
+            if not re.fullmatch(r"[0-9]{2}_[A-Za-z0-9_]+", name):
+                raise ValueError(f"'{name}' is not a section name (two digits, an underscore "
+                                 "and a name, e.g. 01_public_contact; no paths)")
         dupes = sorted({s for s in v if v.count(s) > 1})
         if dupes:
             raise ValueError(f"sections listed twice: {', '.join(dupes)}")

@@ -26,6 +26,7 @@ from evaluation.data.reading import (
     _finish,
     _frame_from_rows,
     _is_blank,
+    _looks_binary,
     _pick_header,
     _Raw,
     _schema_for,
@@ -161,6 +162,12 @@ def _stream_table(
     file = str(path)
     with open(path, "rb") as fh:
         gz = fh.read(2) == b"\x1f\x8b"
+    with _open_binary(path, gz) as fh:
+        head = fh.read(8192)
+    if _looks_binary(head):
+        return None, [Problem(file, "not a text CSV file: it holds binary data (an image, a "
+                              "spreadsheet or a compressed file saved as .csv?)",
+                              expected="comma-separated text, or .xlsx / .parquet by name")]
     try:
         encoding, problems = _stream_encoding(path, file, gz)
     except (OSError, EOFError, zlib.error) as exc:

@@ -154,6 +154,15 @@ def _decode(data: bytes, file: str) -> tuple[str, list[Problem]]:
     ]
 
 
+def _looks_binary(data: bytes) -> bool:
+    """A NUL byte, or more than 5% control characters, in the first 8 KB: not text."""
+    sample = data[:8192]
+    if b"\x00" in sample:
+        return True
+    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return control > 0.05 * len(sample)
+
+
 def _csv_rows(path: Path, file: str) -> tuple[list[list[object]] | None, list[Problem]]:
     data = path.read_bytes()
     if data[:2] == b"\x1f\x8b":
@@ -163,6 +172,10 @@ def _csv_rows(path: Path, file: str) -> tuple[list[list[object]] | None, list[Pr
             return None, [Problem(file, f"could not decompress the gzip file ({exc})")]
     if not data.strip():
         return None, [Problem(file, "file is empty", expected="a header row and records")]
+    if _looks_binary(data):
+        return None, [Problem(file, "not a text CSV file: it holds binary data (an image, a "
+                              "spreadsheet or a compressed file saved as .csv?)",
+                              expected="comma-separated text, or .xlsx / .parquet by name")]
     text, problems = _decode(data, file)
     try:
         rows: list[list[object]] = list(csv.reader(io.StringIO(text, newline="")))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -17,6 +18,8 @@ from evaluation.report.blocks import Finding, from_dict
 from evaluation.report.formatting import fmt_gbp, fmt_int, fmt_number, fmt_pct
 
 SCORECARD_CSV = Path("tables") / "00_summary__scorecard.csv"
+SCORECARD_COLUMNS = ("indicator", "latest_value", "latest_period", "unit")
+"""The columns of the scorecard table that a comparison with the previous paper reads."""
 
 
 def format_value(value: float, unit: str) -> str:
@@ -59,6 +62,25 @@ def compare_scorecards(before: pd.DataFrame, now: pd.DataFrame) -> list[str]:
             f"{format_value(row.latest_value, row.unit)} ({row.latest_period}) now."
         )
     return sentences
+
+
+def check_previous(previous_run: Path, manifest: dict[str, Any]) -> str | None:
+    """Why an earlier pack cannot be compared with (None when it can), checked before a run
+    starts rather than after it."""
+    params = manifest.get("params")
+    if not isinstance(params, dict) or not all(
+            k in params for k in ("run_name", "period_start", "period_end")):
+        return "its manifest.json records no run name and period"
+    scorecard = previous_run / SCORECARD_CSV
+    if scorecard.exists():
+        try:
+            table = pd.read_csv(scorecard)
+        except (ValueError, OSError, UnicodeDecodeError) as exc:
+            return f"its scorecard table {SCORECARD_CSV} cannot be read ({exc})"
+        missing = [c for c in SCORECARD_COLUMNS if c not in table.columns]
+        if missing:
+            return f"its scorecard table {SCORECARD_CSV} lacks the column '{missing[0]}'"
+    return None
 
 
 def changes_since(previous_run: Path, current_run: Path) -> list[str]:

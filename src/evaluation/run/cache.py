@@ -6,7 +6,8 @@ section also keeps the SHA-256 of every input file it read (noted in the kernel 
 :mod:`evaluation.data.read_log`), and is reused only when all of those still match. So a change to
 one
 dataset re-runs only the sections that read it, and a stale result can never be reused. The
-cache lives in ``reports/.cache/`` beside the runs; ``evaluation report --no-cache`` ignores it.
+cache lives in ``.opcc-evaluation-cache/`` beside the runs (see
+:func:`evaluation.run.outdir.cache_dir`); ``evaluation report --no-cache`` ignores it.
 """
 
 from __future__ import annotations

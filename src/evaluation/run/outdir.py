@@ -46,21 +46,32 @@ class OutputError(EvaluationError):
     """A destination that a run must not write to, or a folder it cannot write."""
 
 
-def is_pack(folder: Path) -> bool:
-    """True when ``folder`` holds a pack written by this tool (complete or draft)."""
-    manifest = folder / "manifest.json"
-    if not manifest.is_file():
-        return False
+def _manifest(folder: Path) -> dict[str, Any] | None:
     try:
-        data = json.loads(manifest.read_text(encoding="utf-8"))
+        data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return False
-    if not isinstance(data, dict):
-        return False
-    if data.get("tool") == TOOL:
-        return True
-    # packs written before the manifest named its tool: the shape of this tool's manifest
-    return {"status", "code", "params", "inputs", "sections"} <= set(data)
+        return None
+    return data if isinstance(data, dict) and data.get("tool") == TOOL else None
+
+
+def is_pack(folder: Path) -> bool:
+    """True when ``folder`` holds a pack written by this tool (complete or draft): its
+    manifest names the tool. (A manifest of the right shape alone is not enough: anyone can
+    write one.)"""
+    return _manifest(folder) is not None
+
+
+def foreign_files(folder: Path) -> list[str]:
+    """Files (and links) in a pack that its run did not write: a user's notes, a copied
+    table. A pack holding any is never replaced, so they are never deleted."""
+    manifest = _manifest(folder)
+    recorded = set((manifest or {}).get("output_files") or {}) | {"manifest.json"}
+    out = []
+    for path in sorted(folder.rglob("*")):
+        rel = str(path.relative_to(folder))
+        if path.is_symlink() or (path.is_file() and rel not in recorded):
+            out.append(rel)
+    return out
 
 
 def draft_dir(final: Path) -> Path:
@@ -94,12 +105,22 @@ def _check_one(folder: Path, what: str, protected: dict[Path, str]) -> None:
                 f"{what} {folder} contains the {role} {path}: replacing it would delete the "
                 "run's inputs. Choose a new or empty folder, e.g. reports/<run_name>."
             )
-    if folder.is_dir() and any(folder.iterdir()) and not is_pack(folder):
-        raise OutputError(
-            f"{what} {folder} already holds files that are not a board pack of this tool "
-            f"({_describe(folder)}). Nothing was changed. Choose a new or empty folder, or "
-            "the folder of an earlier run."
-        )
+    if folder.is_dir() and any(folder.iterdir()):
+        if not is_pack(folder):
+            raise OutputError(
+                f"{what} {folder} already holds files that are not a board pack of this tool "
+                f"({_describe(folder)}). Nothing was changed. Choose a new or empty folder, or "
+                "the folder of an earlier run."
+            )
+        extra = foreign_files(folder)
+        if extra:
+            shown = ", ".join(extra[:4]) + (f" and {len(extra) - 4} more" if len(extra) > 4
+                                            else "")
+            raise OutputError(
+                f"{what} {folder} holds an earlier pack with files its run did not write "
+                f"({shown}); replacing the pack would delete them. Nothing was changed. Move "
+                "them out, or choose another --out."
+            )
 
 
 def check_destination(final: Path, protected: dict[Path, str],
@@ -141,6 +162,11 @@ class RunLock:
             parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise unwritable(parent, exc) from None
+        if self.path.is_symlink() or (self.path.exists() and not _is_lock_file(self.path)):
+            raise OutputError(
+                f"{self.path} is in the way: the run keeps its lock there, and that is not a "
+                "lock file of this tool. Nothing was changed. Move it, or choose another --out."
+            )
         while True:
             try:
                 fh = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 (held for the run)
@@ -185,6 +211,48 @@ class RunLock:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+def _is_lock_file(path: Path) -> bool:
+    """An empty file, or one holding this tool's lock record (pid and start time)."""
+    try:
+        if not path.is_file() or path.stat().st_size > 4096:
+            return False
+        text = path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return False
+    if not text:
+        return True
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return False
+    return isinstance(data, dict) and set(data) == {"pid", "started"}
+
+
+CACHE_NAME = ".opcc-evaluation-cache"
+CACHE_MARKER = "opcc-evaluation-cache"
+
+
+def cache_dir(final: Path) -> Path:
+    """The content-hash cache beside the destination, created and marked as this tool's own;
+    a folder of that name that is not refuses the run (it is never written into)."""
+    folder = final.parent / CACHE_NAME
+    marker = folder / CACHE_MARKER
+    if folder.exists() and not marker.is_file():
+        if folder.is_dir() and not any(folder.iterdir()):
+            marker.write_text("cache of the opcc-evaluation board packs\n", encoding="utf-8")
+            return folder
+        raise OutputError(
+            f"{folder} exists and is not the cache of this tool; nothing was changed. Move it, "
+            "or choose another --out."
+        )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        marker.write_text("cache of the opcc-evaluation board packs\n", encoding="utf-8")
+    except OSError as exc:
+        raise unwritable(final.parent, exc) from None
+    return folder
 
 
 def _holder(text: str) -> str:
@@ -243,9 +311,9 @@ def publish(staging: Path, final: Path, complete: bool) -> Path:
     old = target.parent / f".{target.name}.old-{uuid.uuid4().hex[:8]}"
     try:
         if target.exists():
-            if any(target.iterdir()) and not is_pack(target):  # checked before; re-checked
+            if any(target.iterdir()) and (not is_pack(target) or foreign_files(target)):
                 raise OutputError(f"{target} was changed during the run and now holds files "
-                                  "that are not a board pack; the new pack is left in "
+                                  "that are not its pack's; the new pack is left in "
                                   f"{staging}.")
             target.rename(old)
         staging.rename(target)
@@ -257,6 +325,6 @@ def publish(staging: Path, final: Path, complete: bool) -> Path:
         shutil.rmtree(old, ignore_errors=True)
     if complete:
         draft = draft_dir(final)
-        if draft.is_dir() and is_pack(draft):
+        if draft.is_dir() and is_pack(draft) and not foreign_files(draft):
             shutil.rmtree(draft, ignore_errors=True)
     return target

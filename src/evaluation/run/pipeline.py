@@ -92,6 +92,32 @@ def declared_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
     return papermill.inspect_notebook(str(notebook))
 
 
+def check_notebooks(params: ReportParams) -> None:
+    """Every section named in the run has its notebook, or one error naming the key, the
+    folder and the sections there are."""
+    available = sorted(p.stem for p in params.notebooks_dir.glob("[0-9][0-9]_*.ipynb"))
+    for section in params.sections:
+        if not params.notebook_path(section).is_file():
+            close = difflib.get_close_matches(section, available, n=1)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
+            raise ParameterError(
+                f"sections: no notebook for section '{section}' in {params.notebooks_dir}.{hint}"
+                f" Available: {', '.join(available) or 'none'}."
+            )
+
+
+def check_framework(params: ReportParams) -> None:
+    """The objectives-and-indicators file, read and checked now if the scorecard runs."""
+    if "00_summary" not in params.sections or params.framework is None:
+        return
+    if not params.framework.is_file():
+        raise ParameterError(f"framework: {params.framework} not found (the objectives and "
+                             "indicators file the 00_summary scorecard reads).")
+    from evaluation.measures.scorecard import load_framework
+
+    load_framework(params.framework)
+
+
 def plan_sections(
     params: ReportParams,
     declared_lookup: Callable[[Path], dict[str, dict[str, Any]]] = declared_parameters,
@@ -103,17 +129,10 @@ def plan_sections(
     it and carry on). ``declared_lookup`` reads a notebook's declared parameters (the cache
     passes one that avoids importing papermill when the notebook is unchanged).
     """
-    available = sorted(p.stem for p in params.notebooks_dir.glob("[0-9][0-9]_*.ipynb"))
+    check_notebooks(params)
     plans: list[SectionPlan] = []
     for section in params.sections:
         notebook = params.notebook_path(section)
-        if not notebook.is_file():
-            close = difflib.get_close_matches(section, available, n=1)
-            hint = f" Did you mean '{close[0]}'?" if close else ""
-            raise ParameterError(
-                f"sections: no notebook for section '{section}' in {params.notebooks_dir}.{hint}"
-                f" Available: {', '.join(available) or 'none'}."
-            )
         declared = declared_lookup(notebook)
         overrides = params.section_params.get(section, {})
         unknown = [k for k in overrides if k not in declared]
@@ -443,6 +462,12 @@ def _read_previous(previous: str | Path | None) -> Path | None:
         status = data.get("status") if isinstance(data, dict) else "unknown"
         raise ParameterError(f"--previous {previous}: not a complete run (status {status}); "
                              "compare with the last complete paper.")
+    from evaluation.report.previous import check_previous
+
+    problem = check_previous(folder, data)
+    if problem:
+        raise ParameterError(f"--previous {previous}: {problem}; give the folder of a complete "
+                             "earlier run of this tool.")
     return folder
 
 
@@ -469,6 +494,8 @@ def run_report(
     defaults_path = Path(defaults_file) if defaults_file else params_path.parent / "defaults.yaml"
     final = (Path(out_dir) if out_dir else Path("reports") / params.run_name).resolve()
     previous_dir = _read_previous(previous)
+    check_notebooks(params)
+    check_framework(params)
     protected = protected_inputs(params, [defaults_path, params_path])
     outdir.check_destination(final, protected, previous_dir)
     with outdir.RunLock(final):
@@ -497,7 +524,7 @@ def _run_locked(run: _Run) -> RunSummary:
 
     params, params_path, defaults_path, final = (run.params, run.params_path,
                                                  run.defaults_path, run.final)
-    cache = RunCache(final.parent / ".cache")
+    cache = RunCache(outdir.cache_dir(final))
     files = input_files(params, [defaults_path, params_path])
     inputs_before = hash_inputs(files)
     run.warnings = check_inputs(

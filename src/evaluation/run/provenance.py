@@ -25,10 +25,13 @@ def _read_manifest(run_dir: Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise EvaluationError(f"{manifest_path} cannot be read as a manifest ({exc}); the pack "
                               "cannot be verified. Run the report again.") from None
-    needed = ("inputs", "code", "status")
-    if not isinstance(manifest, dict) or any(k not in manifest for k in needed):
-        raise EvaluationError(f"{manifest_path} is not a manifest of this tool (it lacks "
-                              f"{', '.join(needed)}); the pack cannot be verified.")
+    needed = {"inputs": dict, "code": dict, "status": str}
+    if not isinstance(manifest, dict) or any(
+            not isinstance(manifest.get(k), t) for k, t in needed.items()) or not isinstance(
+            manifest.get("output_files", {}), dict | type(None)):
+        raise EvaluationError(f"{manifest_path} is not a manifest of this tool (it needs "
+                              "inputs and code as mappings and a status); the pack cannot be "
+                              "verified.")
     return manifest
 
 
@@ -58,6 +61,8 @@ def _output_problems(run_dir: Path, manifest: dict[str, Any]) -> list[str]:
     lines += [f"MISSING output: {run_dir / p}" for p in sorted(recorded) if p not in now]
     lines += [f"EXTRA file not written by the run: {run_dir / p}" for p in sorted(now)
               if p not in recorded]
+    lines += [f"EXTRA link not written by the run: {p}" for p in sorted(run_dir.rglob("*"))
+              if p.is_symlink() and str(p.relative_to(run_dir)) not in now]
     return lines
 
 

@@ -1317,6 +1317,30 @@ def generate_sample(out_dir: Path, seed: int = 2016) -> dict[str, Path]:
     return paths
 
 
+def check_sample_folder(out: Path) -> None:
+    """The generator writes only into a new or empty folder, or over an earlier synthetic
+    sample (its README says SYNTHETIC and it holds only the generator's files): never over a
+    folder of real extracts or anything else."""
+    from evaluation.data.loaders import DATASETS
+    from evaluation.errors import EvaluationError
+
+    if out.exists() and not out.is_dir():
+        raise EvaluationError(f"{out} is a file, not a folder; nothing was changed.")
+    if not out.is_dir() or not any(out.iterdir()):
+        return
+    readme = out / "README.md"
+    synthetic = readme.is_file() and readme.read_text(
+        encoding="utf-8", errors="replace").startswith("# SYNTHETIC")
+    own = {"README.md"} | {f"{d}{s}" for d in DATASETS for s in (".csv", ".parquet")}
+    others = sorted(p.name for p in out.iterdir() if p.name not in own)
+    if not synthetic or others:
+        shown = ", ".join(others[:4]) or "no SYNTHETIC README.md"
+        raise EvaluationError(
+            f"{out} holds files that are not an earlier synthetic sample ({shown}); nothing "
+            "was changed. Give a new or empty folder."
+        )
+
+
 def main(out: str, seed: int) -> None:
     """CLI entry: ``evaluation synth --out data/sample --seed 2016``."""
     paths = generate_sample(Path(out), seed=seed)

@@ -15,7 +15,8 @@ from evaluation.run import outdir
 
 def _pack(folder: Path, status: str = "complete", marker: str = "paper") -> Path:
     folder.mkdir(parents=True)
-    (folder / "manifest.json").write_text(json.dumps({"tool": outdir.TOOL, "status": status}))
+    (folder / "manifest.json").write_text(json.dumps(
+        {"tool": outdir.TOOL, "status": status, "output_files": {"paper.html": "x"}}))
     (folder / "paper.html").write_text(marker)
     return folder
 
@@ -51,14 +52,54 @@ def test_new_empty_and_earlier_pack_are_accepted(tmp_path: Path) -> None:
     outdir.check_destination(_pack(tmp_path / "reports" / "old"), protected)
 
 
-def test_a_pack_written_before_manifests_named_their_tool_is_recognised(tmp_path: Path) -> None:
+def test_a_manifest_of_the_right_shape_alone_is_not_a_pack(tmp_path: Path) -> None:
+    # an adversarial probe put {"status":1,"code":1,...} beside thesis.docx and lost it
     old = tmp_path / "old"
     old.mkdir()
     (old / "manifest.json").write_text(json.dumps(
         {"status": "complete", "code": {}, "params": {}, "inputs": {}, "sections": []}))
-    assert outdir.is_pack(old)
+    (old / "thesis.docx").write_text("years of work")
+    assert not outdir.is_pack(old)
+    with pytest.raises(outdir.OutputError, match="not a board pack of this tool"):
+        outdir.check_destination(old, {})
     (old / "manifest.json").write_text("{not json")
     assert not outdir.is_pack(old)
+
+
+def test_files_a_user_added_to_a_pack_keep_it_from_being_replaced(tmp_path: Path) -> None:
+    pack = _pack(tmp_path / "reports" / "sample")
+    manifest = json.loads((pack / "manifest.json").read_text())
+    manifest["output_files"] = {"paper.html": "x"}
+    (pack / "manifest.json").write_text(json.dumps(manifest))
+    outdir.check_destination(pack, {})  # only its own files: may be replaced
+    (pack / "notes").mkdir()
+    (pack / "notes" / "my-comments.txt").write_text("mine")
+    with pytest.raises(outdir.OutputError, match=r"files its run did not write \(notes/my-comm"):
+        outdir.check_destination(pack, {})
+    assert outdir.foreign_files(pack) == ["notes/my-comments.txt"]
+
+
+def test_a_lock_file_that_is_not_ours_is_never_overwritten(tmp_path: Path) -> None:
+    final = tmp_path / "reports" / "pack"
+    final.parent.mkdir(parents=True)
+    lock = final.parent / ".pack.lock"
+    lock.write_text("my lock notes")
+    with pytest.raises(outdir.OutputError, match="is in the way"):
+        outdir.RunLock(final).acquire()
+    assert lock.read_text() == "my lock notes"
+
+
+def test_a_cache_folder_that_is_not_ours_is_never_written(tmp_path: Path) -> None:
+    final = tmp_path / "reports" / "pack"
+    theirs = tmp_path / "reports" / outdir.CACHE_NAME
+    theirs.mkdir(parents=True)
+    (theirs / "timings.json").write_text('{"user": 1}')
+    with pytest.raises(outdir.OutputError, match="is not the cache of this tool"):
+        outdir.cache_dir(final)
+    assert (theirs / "timings.json").read_text() == '{"user": 1}'
+    mine = outdir.cache_dir(tmp_path / "elsewhere" / "pack")
+    assert (mine / outdir.CACHE_MARKER).is_file() and outdir.cache_dir(
+        tmp_path / "elsewhere" / "pack") == mine
 
 
 def test_previous_may_not_be_the_destination(tmp_path: Path) -> None:
