@@ -23,10 +23,12 @@ import pandera.pandas as pa
 
 from evaluation.data import checks, read_log
 from evaluation.data.reading import (
+    _binary_file,
     _finish,
     _frame_from_rows,
     _is_blank,
     _looks_binary,
+    _not_utf8,
     _pick_header,
     _Raw,
     _schema_for,
@@ -74,10 +76,7 @@ def _stream_encoding(path: Path, file: str, gz: bool) -> tuple[str, list[Problem
     else:
         encoding = "latin-1"
     name = "Windows-1252" if encoding == "cp1252" else "Latin-1"
-    return encoding, [Problem(
-        file, f"file is not UTF-8 (first non-UTF-8 byte at offset {bad}); read as {name} - "
-        "check that characters such as £ and accented letters look right",
-        expected="UTF-8 text", severity="warning")]
+    return encoding, [_not_utf8(file, bad, name)]
 
 
 def _streamable(path: Path) -> bool:
@@ -162,13 +161,11 @@ def _stream_table(
     file = str(path)
     with open(path, "rb") as fh:
         gz = fh.read(2) == b"\x1f\x8b"
-    with _open_binary(path, gz) as fh:
-        head = fh.read(8192)
-    if _looks_binary(head):
-        return None, [Problem(file, "not a text CSV file: it holds binary data (an image, a "
-                              "spreadsheet or a compressed file saved as .csv?)",
-                              expected="comma-separated text, or .xlsx / .parquet by name")]
     try:
+        with _open_binary(path, gz) as fh:  # a corrupt gzip fails here: one message, below
+            head = fh.read(8192)
+        if _looks_binary(head):
+            return None, [_binary_file(file)]
         encoding, problems = _stream_encoding(path, file, gz)
     except (OSError, EOFError, zlib.error) as exc:
         return None, [Problem(file, f"could not decompress the gzip file ({exc})")]

@@ -143,15 +143,25 @@ def _decode(data: bytes, file: str) -> tuple[str, list[Problem]]:
     except UnicodeDecodeError:
         text = data.decode("latin-1")
         enc = "Latin-1"
-    return text, [
-        Problem(
-            file,
-            f"file is not UTF-8 (first non-UTF-8 byte at offset {bad}); read as {enc} - check "
-            "that characters such as £ and accented letters look right",
-            expected="UTF-8 text",
-            severity="warning",
-        )
-    ]
+    return text, [_not_utf8(file, bad, enc)]
+
+
+def _not_utf8(file: str, offset: int | None, encoding: str) -> Problem:
+    """The warning for a file read in another encoding than UTF-8 (whole or in chunks)."""
+    return Problem(
+        file,
+        f"file is not UTF-8 (first non-UTF-8 byte at offset {offset}); read as {encoding} - "
+        "check that characters such as £ and accented letters look right",
+        expected="UTF-8 text",
+        severity="warning",
+    )
+
+
+def _binary_file(file: str) -> Problem:
+    """The error for a binary file given as CSV (whole or in chunks)."""
+    return Problem(file, "not a text CSV file: it holds binary data (an image, a spreadsheet "
+                   "or a compressed file saved as .csv?)",
+                   expected="comma-separated text, or .xlsx / .parquet by name")
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -173,9 +183,7 @@ def _csv_rows(path: Path, file: str) -> tuple[list[list[object]] | None, list[Pr
     if not data.strip():
         return None, [Problem(file, "file is empty", expected="a header row and records")]
     if _looks_binary(data):
-        return None, [Problem(file, "not a text CSV file: it holds binary data (an image, a "
-                              "spreadsheet or a compressed file saved as .csv?)",
-                              expected="comma-separated text, or .xlsx / .parquet by name")]
+        return None, [_binary_file(file)]
     text, problems = _decode(data, file)
     try:
         rows: list[list[object]] = list(csv.reader(io.StringIO(text, newline="")))

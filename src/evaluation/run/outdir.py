@@ -83,11 +83,10 @@ def _inside(child: Path, parent: Path) -> bool:
     return child == parent or parent in child.parents
 
 
-def _describe(folder: Path, limit: int = 4) -> str:
-    names = sorted(p.name for p in folder.iterdir())
-    shown = ", ".join(names[:limit]) + (f" and {len(names) - limit} more" if
-                                         len(names) > limit else "")
-    return shown
+def _describe(names: list[str], limit: int = 4) -> str:
+    """'a, b, c, d and 3 more'."""
+    return ", ".join(names[:limit]) + (f" and {len(names) - limit} more" if len(names) > limit
+                                       else "")
 
 
 def _check_one(folder: Path, what: str, protected: dict[Path, str]) -> None:
@@ -107,19 +106,18 @@ def _check_one(folder: Path, what: str, protected: dict[Path, str]) -> None:
             )
     if folder.is_dir() and any(folder.iterdir()):
         if not is_pack(folder):
+            names = sorted(p.name for p in folder.iterdir())
             raise OutputError(
                 f"{what} {folder} already holds files that are not a board pack of this tool "
-                f"({_describe(folder)}). Nothing was changed. Choose a new or empty folder, or "
+                f"({_describe(names)}). Nothing was changed. Choose a new or empty folder, or "
                 "the folder of an earlier run."
             )
         extra = foreign_files(folder)
         if extra:
-            shown = ", ".join(extra[:4]) + (f" and {len(extra) - 4} more" if len(extra) > 4
-                                            else "")
             raise OutputError(
                 f"{what} {folder} holds an earlier pack with files its run did not write "
-                f"({shown}); replacing the pack would delete them. Nothing was changed. Move "
-                "them out, or choose another --out."
+                f"({_describe(extra)}); replacing the pack would delete them. Nothing was "
+                "changed. Move them out, or choose another --out."
             )
 
 

@@ -9,7 +9,6 @@ marked DRAFT — INCOMPLETE on every page, under a file name that says so.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import json
 import logging
 import multiprocessing
@@ -29,6 +28,7 @@ from typing import Any
 
 from evaluation import __version__
 from evaluation.config.params import ReportParams, load_params
+from evaluation.data.reading import file_sha256
 from evaluation.errors import EvaluationError, ParameterError
 from evaluation.run import outdir
 from evaluation.run.preflight import check_inputs, check_section_types
@@ -76,13 +76,8 @@ class RunSummary:
         return [o for o in self.outcomes if o.status != "ok"]
 
 
-def sha256_file(path: Path) -> str:
-    """SHA-256 of a file's bytes, read in blocks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+sha256_file = file_sha256
+"""SHA-256 of a file's bytes, read in blocks (the loaders' own, so inputs hash one way)."""
 
 
 def declared_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
