@@ -76,14 +76,17 @@ def xmr_sentence(result: XmRResult, measure: str, fmt: Callable[[float], str],
     last = pts.iloc[-1]
     n = len(pts)
     groups = pd.Series(result.rebase_group or (0,) * n, index=pts.index)
-    phase_start = pts.index[groups == groups.iloc[-1]][0]
-    text = (f"{measure} averaged {fmt(last['mean'])}{per} over the {n} months from "
-            f"{month_name(pts.index[0])} to {month_name(pts.index[-1])}, with process limits of "
-            f"{fmt(last['lpl'])} to {fmt(last['upl'])}.")
+    phase = groups == groups.iloc[-1]
+    phase_start = pts.index[phase][0]
+    # the mean and limits are those of the latest phase: say which months they describe
+    text = (f"{measure} averaged {fmt(last['mean'])}{per} over the {int(phase.sum())} months "
+            f"from {month_name(phase_start)} to {month_name(pts.index[-1])}, with process "
+            f"limits of {fmt(last['lpl'])} to {fmt(last['upl'])}.")
     if groups.iloc[-1] > 0:
         before = pts.loc[groups == groups.iloc[-1] - 1].iloc[-1]
         text += (f" The limits were recalculated from {month_name(phase_start)}, when the "
-                 f"process changed; the mean before was {fmt(before['mean'])}{per}.")
+                 f"process changed; the mean before was {fmt(before['mean'])}{per}. The chart "
+                 f"shows {n} months from {month_name(pts.index[0])}.")
     text += (f" The latest month, {month_name(pts.index[-1])}, was {fmt(last['value'])}: "
              f"{variation_words(result.latest_variation, last['special_cause'])}.")
     special = pts.loc[pts["special_cause"].notna()]
