@@ -11,8 +11,14 @@ Making Data Count):
   beyond ``mean +/- (2/3) x 2.66 x mean moving range`` (but not beyond the limits) on the
   same side of the mean; a shift of 7 consecutive points on one side of the mean (a point on
   the mean breaks the run);
-* a special-cause point is an improvement when it lies on the improvement side of the mean
-  and a concern otherwise (as in NHSRplotthedots, this also applies to points in a trend);
+* each special-cause point has a direction: a point in a trend takes the direction of the
+  trend (rising or falling, whichever side of the mean it lies on), every other point its
+  side of the mean. It is an improvement when that direction is the direction of
+  improvement and a concern otherwise. This is NHSRplotthedots after PR #180 (issue #171),
+  which made the package agree with the NHS England Making Data Count Excel tool; before it,
+  trend points were classed by their side of the mean, so a falling trend above the mean of
+  a higher-is-better measure was wrongly an improvement. The rule and its direction are
+  recorded for each point (``signal``);
 * assurance compares the target with the limits at the last point;
 * ``bounds`` (e.g. ``(0, 1)`` for a proportion) clips the limits shown in ``points`` to the
   measure's natural range; the rules and assurance use the unclipped limits.
@@ -43,11 +49,16 @@ RUN_LENGTH = 7
 MIN_POINTS_FOR_LIMITS = 12
 
 SPECIAL_CAUSES = ("outside limits", "trend", "two of three", "shift")
+#: What flagged each point, with its direction (the ``signal`` column of ``points``).
+SIGNALS = ("above the upper limit", "below the lower limit", "rising trend", "falling trend",
+           "two of three near the upper limit", "two of three near the lower limit",
+           "run above the mean", "run below the mean")
 VARIATIONS = ("common cause", "improvement", "concern", "neutral")
 ASSURANCES = ("pass", "fail", "inconsistent")
 
 __all__ = [
     "ASSURANCES",
+    "SIGNALS",
     "SPECIAL_CAUSES",
     "VARIATIONS",
     "XmRResult",
@@ -60,8 +71,9 @@ class XmRResult:
     """An XmR chart: one row per value and the assurance of the target.
 
     ``points`` has columns ``value``, ``mean``, ``lpl``, ``upl``, ``special_cause`` (None or
-    one of :data:`SPECIAL_CAUSES`) and ``variation`` (one of :data:`VARIATIONS`), with the
-    index of the input values. ``rebase_group`` numbers the rebased periods (0, 1, ...).
+    one of :data:`SPECIAL_CAUSES`), ``signal`` (None or one of :data:`SIGNALS`: the rule
+    with its direction) and ``variation`` (one of :data:`VARIATIONS`), with the index of
+    the input values. ``rebase_group`` numbers the rebased periods (0, 1, ...).
     """
 
     points: pd.DataFrame
@@ -266,7 +278,7 @@ def xmr(
     group = np.zeros(size, dtype=int)
     mean, lpl, upl = np.empty(size), np.empty(size), np.empty(size)
     special: list[str | None] = [None] * size
-    side_all = np.zeros(size, dtype=int)
+    sense = np.zeros(size, dtype=int)
     messages: list[str] = []
     for g, (a, b) in enumerate(zip(starts[:-1], starts[1:], strict=True)):
         seg = y[a:b]
@@ -284,7 +296,7 @@ def xmr(
         centre, amr = _phase_centre(seg, screen_outliers, fix_after_n_points)
         mean[a:b], lpl[a:b], upl[a:b] = (centre, centre - LIMIT_FACTOR * amr,
                                          centre + LIMIT_FACTOR * amr)
-        special[a:b], side_all[a:b] = _phase_rules(seg, centre, amr)
+        special[a:b], sense[a:b] = _phase_rules(seg, centre, amr)
 
     direction = {"increase": 1, "decrease": -1, "neutral": 0}[improvement]
     points = pd.DataFrame(
@@ -298,7 +310,8 @@ def xmr(
     )
     # object dtype keeps None (pandas 3 would otherwise infer a string dtype with NaN)
     points["special_cause"] = pd.Series(special, index=series.index, dtype=object)
-    points["variation"] = pd.Series(_variation(special, side_all, direction),
+    points["signal"] = pd.Series(_signals(special, sense), index=series.index, dtype=object)
+    points["variation"] = pd.Series(_variation(special, sense, direction),
                                     index=series.index, dtype=object)
     for message in messages:
         warnings.warn(message, UserWarning, stacklevel=2)
@@ -361,16 +374,18 @@ def _phase_centre(seg: np.ndarray, screen_outliers: bool, fix_after_n_points: in
 def _phase_rules(seg: np.ndarray, centre: float, amr: float
                  ) -> tuple[list[str | None], np.ndarray]:
     """The special-cause rule that flags each point of one phase (None: none), in the order of
-    precedence outside limits > trend > two of three > shift, and each point's side of the
+    precedence outside limits > trend > two of three > shift, and each point's direction:
+    for a point in a trend the trend's (+1 rising, -1 falling), otherwise its side of the
     mean (+1 above, -1 below, 0 on it)."""
     lo, hi = centre - LIMIT_FACTOR * amr, centre + LIMIT_FACTOR * amr
     near_lo, near_hi = centre - CLOSE_FACTOR * amr, centre + CLOSE_FACTOR * amr
     outside = (seg > hi) | (seg < lo)
     side = np.sign(seg - centre).astype(int)
     close = ~outside & ((seg < near_lo) | (seg > near_hi))
+    in_trend = _part_of_run(_trend_ends(seg))
     rules = (
         ("outside limits", outside),
-        ("trend", _part_of_run(_trend_ends(seg))),
+        ("trend", in_trend),
         ("two of three", _two_of_three(close, side)),
         ("shift", _part_of_run(_shift_ends(side).astype(int))),
     )
@@ -380,12 +395,43 @@ def _phase_rules(seg: np.ndarray, centre: float, amr: float
             if flags[k]:
                 special[k] = name
                 break
-    return special, side
+    sense = side.copy()
+    trend_sense = _trend_direction(seg, in_trend)
+    for k, cause in enumerate(special):
+        if cause == "trend":
+            sense[k] = trend_sense[k]
+    return special, sense
+
+
+def _trend_direction(seg: np.ndarray, in_trend: np.ndarray) -> np.ndarray:
+    """+1 / -1 for each point: the direction of the trend it belongs to.
+
+    A point whose next point is also in a trend takes the step to that next point; any
+    other point the step from the one before it (NHSRplotthedots after PR #180). A step of
+    zero cannot occur inside a trend (its points strictly rise or fall)."""
+    steps = np.sign(np.diff(seg)).astype(int)
+    right = np.append(steps, steps[-1] if steps.size else 0)
+    left = np.insert(steps, 0, 0)
+    next_in_trend = np.append(in_trend[1:], False)
+    return np.where(in_trend & next_in_trend, right, left)
+
+
+def _signals(special: list[str | None], sense: np.ndarray) -> list[str | None]:
+    """The rule with its direction, in words (see :data:`SIGNALS`)."""
+    words = {
+        "outside limits": ("above the upper limit", "below the lower limit"),
+        "trend": ("rising trend", "falling trend"),
+        "two of three": ("two of three near the upper limit", "two of three near the lower limit"),
+        "shift": ("run above the mean", "run below the mean"),
+    }
+    return [None if cause is None else words[cause][0 if sense[k] > 0 else 1]
+            for k, cause in enumerate(special)]
 
 
 def _variation(special: list[str | None], side: np.ndarray, direction: int) -> list[str]:
-    """Each point's variation: common cause, or improvement / concern by its side of the mean
-    against the direction of improvement (neutral when the measure has none)."""
+    """Each point's variation: common cause, or improvement / concern by the direction of
+    its signal (a trend's direction, otherwise its side of the mean) against the direction
+    of improvement (neutral when the measure has none)."""
     out: list[str] = []
     for k, cause in enumerate(special):
         if cause is None:

@@ -47,7 +47,8 @@ def test_xmr_flags_only_point_12_as_outside_limits_concern():
 def test_xmr_points_frame_has_the_documented_columns_and_input_index():
     idx = pd.date_range("2023-01-01", periods=15, freq="MS")
     r = xmr(pd.Series(ISSUE_VALUES, index=idx))
-    assert list(r.points.columns) == ["value", "mean", "lpl", "upl", "special_cause", "variation"]
+    assert list(r.points.columns) == ["value", "mean", "lpl", "upl", "special_cause",
+                                     "signal", "variation"]
     pd.testing.assert_index_equal(r.points.index, idx)
 
 
@@ -175,13 +176,45 @@ def test_trend_of_seven_rising_points_is_flagged_and_ties_break_it():
     assert "trend" not in xmr(tied, improvement="decrease").points["special_cause"].tolist()
 
 
-def test_trend_points_are_coloured_by_side_of_mean_as_nhsrplotthedots():
+def test_trend_points_take_the_direction_of_the_trend_not_their_side_of_the_mean():
+    # NHSRplotthedots issue #171, fixed in PR #180 to agree with the Making Data Count Excel
+    # tool: a rising trend is an improvement when higher is better, wherever its points lie
     rising = [5, 4, 6, 5, 4, 1, 2, 3, 4, 5, 6, 7, 5, 4, 6]
     r = xmr(rising, improvement="increase")
     trend = r.points.iloc[5:12]
-    below = trend["value"] < trend["mean"]
-    assert (trend.loc[below, "variation"] == "concern").all()
-    assert (trend.loc[~below, "variation"] == "improvement").all()
+    assert (trend["value"] < trend["mean"]).any() and (trend["value"] > trend["mean"]).any()
+    assert trend["variation"].tolist() == ["improvement"] * 7
+    assert trend["signal"].tolist() == ["rising trend"] * 7
+    assert xmr(rising, improvement="decrease").points["variation"].iloc[5:12].tolist() == (
+        ["concern"] * 7)
+
+
+def test_a_falling_trend_above_the_mean_is_a_concern_when_higher_is_better():
+    # the case of issue #171: before PR #180 the points above the mean were "improvement"
+    values = [10, 14, 6] * 4 + [13, 12.5, 12, 11.5, 11, 10.6, 10.3, 10, 14, 6]
+    p = xmr(values, improvement="increase").points
+    trend = p.iloc[12:20]
+    assert trend["special_cause"].tolist() == ["trend"] * 8
+    assert (trend["value"].iloc[:6] > trend["mean"].iloc[:6]).all()
+    assert trend["variation"].tolist() == ["concern"] * 8
+    assert p["variation"].iloc[20:].tolist() == ["common cause"] * 2
+
+
+def test_a_point_ending_one_trend_and_starting_another_takes_the_later_trend():
+    # 13 falling to 7 then rising to 13: 7 ends the fall and starts the rise; as in
+    # NHSRplotthedots (the step to the next trend point decides) it belongs to the rise
+    values = [10, 18, 2] * 4 + [13, 12, 11, 10, 9, 8, 7, 8, 9, 10, 11, 12, 13, 10, 18, 2]
+    p = xmr(values, improvement="increase").points
+    assert p["signal"].iloc[12:25].tolist() == ["falling trend"] * 6 + ["rising trend"] * 7
+    assert p["variation"].iloc[12:25].tolist() == ["concern"] * 6 + ["improvement"] * 7
+
+
+def test_signal_names_the_rule_and_its_direction():
+    values = [10, 14, 6] * 4 + [8, 9, 10, 11, 12, 13, 40]
+    p = xmr(values).points
+    assert p["signal"].iloc[-1] == "above the upper limit"
+    assert p["signal"].iloc[-7:-1].tolist() == ["rising trend"] * 6
+    assert p["signal"].iloc[0] is None
 
 
 def test_two_of_three_close_to_lower_limit_is_concern_when_higher_is_better():
