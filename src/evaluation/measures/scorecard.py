@@ -23,15 +23,14 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from evaluation.config.params import _read_yaml, _suggest
+from evaluation.config.framework import Framework, Indicator, Objective, read_framework
+from evaluation.config.params import _suggest
 from evaluation.data import loaders, public_data
-from evaluation.errors import EvaluationError, ParameterError
+from evaluation.errors import EvaluationError
 from evaluation.measures import (
     call_handling,
     communications,
@@ -48,9 +47,6 @@ from evaluation.methods.spc import XmRResult, xmr
 
 log = logging.getLogger(__name__)
 
-Unit = Literal["percent", "count", "gbp", "number"]
-Improvement = Literal["increase", "decrease", "neutral"]
-
 SCORECARD_COLUMNS: tuple[str, ...] = (
     "objective", "indicator", "latest_period", "latest_value", "unit", "change", "variation",
     "assurance", "verdict",
@@ -58,137 +54,13 @@ SCORECARD_COLUMNS: tuple[str, ...] = (
 """Columns of the scorecard table every later module relies on (in this order)."""
 
 
-# =========================================================================== framework file
-class Objective(BaseModel):
-    """An objective of the Police and Crime Plan or of the communications strategy."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    name: str = Field(min_length=1)
-    kind: Literal["Police and Crime Plan", "Communications"]
-    statement: str = Field(min_length=1)
-
-
-class Indicator(BaseModel):
-    """One indicator: what is measured, which way is better, and its optional target."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    name: str = Field(min_length=1)
-    objective: str
-    measure: str
-    improvement: Improvement
-    unit: Unit
-    target: float | None = None
-    target_measure: str | None = None
-    target_name: str | None = None
-    rebase_at: list[str] = Field(default_factory=list)
-    evidence: str = Field(min_length=1)
-    caveat: str | None = None
-
-
-class Framework(BaseModel):
-    """The objectives and their indicators, validated."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    objectives: list[Objective] = Field(min_length=1)
-    indicators: list[Indicator] = Field(min_length=1)
-
-    def objective(self, objective_id: str) -> Objective:
-        """The objective with this id."""
-        return next(o for o in self.objectives if o.id == objective_id)
-
-
-_MODELS: dict[str, type[BaseModel]] = {"indicators": Indicator, "objectives": Objective}
-
-
-def _where(data: dict[str, Any], loc: Sequence[Any]) -> str:
-    """'indicators[3] (id 'x')' for a location in the raw YAML."""
-    if len(loc) >= 2 and isinstance(loc[1], int):
-        text = f"{loc[0]}[{loc[1]}]"
-        try:
-            item_id = data[loc[0]][loc[1]].get("id")
-        except (KeyError, IndexError, AttributeError, TypeError):
-            item_id = None
-        return text + (f" (id '{item_id}')" if item_id else "")
-    return str(loc[0]) if loc else "top level"
-
-
-def _validation_message(path: Path, data: dict[str, Any], exc: ValidationError) -> str:
-    lines = []
-    for err in exc.errors():
-        loc = list(err["loc"])
-        if err["type"] == "extra_forbidden":
-            key = str(loc[-1])
-            parent = loc[:-1]
-            model = _MODELS.get(str(parent[0])) if parent else Framework
-            known = list((model or Framework).model_fields)
-            where = _where(data, parent) if parent else "top level"
-            lines.append(f"{path}: {where}: unknown key '{key}'.{_suggest(key, known)} "
-                         f"Known keys: {', '.join(known)}.")
-            continue
-        where = _where(data, loc)
-        field_name = ".".join(str(p) for p in loc[2:]) if len(loc) > 2 else ""
-        key = f" key '{field_name}'" if field_name else ""
-        found = "" if err["type"] == "missing" else f" (found {err.get('input')!r})"
-        lines.append(f"{path}: {where}:{key} {err['msg']}{found}")
-    return "Invalid framework:\n  " + "\n  ".join(lines) + "\nFix the file and run again."
-
-
-def _check_references(framework: Framework, path: Path) -> None:
-    problems = []
-    for kind, items in (("objective", framework.objectives), ("indicator", framework.indicators)):
-        ids = [i.id for i in items]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
-        if dupes:
-            problems.append(f"{path}: {kind} id(s) listed twice: {', '.join(dupes)}")
-    objective_ids = [o.id for o in framework.objectives]
-    measures = sorted(MEASURES)
-    for i, ind in enumerate(framework.indicators):
-        where = f"{path}: indicators[{i}] (id '{ind.id}')"
-        if ind.objective not in objective_ids:
-            problems.append(f"{where}: objective '{ind.objective}' is not defined."
-                            f"{_suggest(ind.objective, objective_ids)} "
-                            f"Objectives: {', '.join(objective_ids)}.")
-        for key, name in (("measure", ind.measure), ("target_measure", ind.target_measure)):
-            if name is not None and name not in MEASURES:
-                problems.append(f"{where}: {key} '{name}' is not a registered measure."
-                                f"{_suggest(name, measures)} Measures: {', '.join(measures)}.")
-        if ind.target is not None and ind.target_measure is not None:
-            problems.append(f"{where}: give either target or target_measure, not both.")
-        if ind.unit == "percent" and ind.target is not None and not 0 <= ind.target <= 1:
-            problems.append(f"{where}: target {ind.target:g} is a percent indicator's target; "
-                            f"write it as a proportion from 0 to 1 (e.g. {ind.target / 100:g}).")
-        for month in ind.rebase_at:
-            try:
-                pd.Period(str(month), freq="M")
-            except (ValueError, TypeError):
-                problems.append(f"{where}: rebase_at month {month!r} is not a month (YYYY-MM).")
-    if problems:
-        raise ParameterError("Invalid framework:\n  " + "\n  ".join(problems)
-                             + "\nFix the file and run again.")
-
-
 def load_framework(path: str | Path) -> Framework:
-    """Read and validate a framework YAML file.
+    """Read and validate a framework YAML file (:func:`evaluation.config.framework.read_framework`)
+    and check that every measure it names is registered in :data:`MEASURES`.
 
-    Raises :class:`ParameterError` naming the file and the key: an unknown key (with a
-    did-you-mean suggestion), a wrong type, an undefined objective, an unregistered measure.
+    Raises :class:`ParameterError` naming the file and the key.
     """
-    if not str(path):
-        raise ParameterError("No framework file was given: set 'framework: framework.yaml' in "
-                             "the params file (or framework_path in the notebook).")
-    file = Path(path)
-    data = _read_yaml(file)
-    try:
-        framework = Framework.model_validate(data)
-    except ValidationError as exc:
-        raise ParameterError(_validation_message(file, data, exc)) from None
-    _check_references(framework, file)
-    return framework
+    return read_framework(path, measures=MEASURES)
 
 
 # =========================================================================== source measures
@@ -545,13 +417,15 @@ def assess(indicator: Indicator, objective: Objective, series: pd.Series, period
     result = None
     if len(window) >= 2:
         values = pd.Series(window.to_numpy(), index=window.index.to_timestamp())
-        rebase = [pd.Period(str(m), "M").to_timestamp() for m in indicator.rebase_at]
-        rebase = [r for r in rebase if values.index[1] <= r <= values.index[-1]
-                  and (values.index >= r).sum() >= 2]
+        changes = [(pd.Period(c.month, "M").to_timestamp(), c.reason)
+                   for c in indicator.rebase_at]
+        changes = [(r, why) for r, why in changes if values.index[1] <= r <= values.index[-1]
+                   and (values.index >= r).sum() >= 2]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # trial limits go in the verdict
             result = xmr(values, improvement=indicator.improvement, target=target,
-                         rebase_at=rebase)
+                         rebase_at=[r for r, _ in changes],
+                         reasons=[why for _, why in changes])
     return Assessment(indicator=indicator, objective=objective, window=window, result=result,
                       target=target, change=change_on_year(upto), context=context, span=span)
 

@@ -82,6 +82,35 @@ class XmRResult:
     target: float | None
     rebase_group: tuple[int, ...] = field(default_factory=tuple)
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    phase_reasons: tuple[str, ...] = field(default_factory=tuple)
+    """Why each phase after the first began (the recorded process change), in order; empty
+    strings where no reason was given."""
+
+    def phases(self) -> pd.DataFrame:
+        """One row per phase: ``phase`` (1, 2, ...), ``start`` and ``end`` (index labels),
+        ``points``, ``special_points`` and ``reason`` (the change that began it; "" for the
+        first phase)."""
+        groups = pd.Series(self.rebase_group or (0,) * len(self.points), index=self.points.index)
+        rows = []
+        for g in sorted(set(groups)):
+            part = self.points.loc[(groups == g).to_numpy()]
+            reason = self.phase_reasons[g - 1] if 0 < g <= len(self.phase_reasons) else ""
+            rows.append({"phase": g + 1, "start": part.index[0], "end": part.index[-1],
+                         "points": len(part),
+                         "special_points": int(part["special_cause"].notna().sum()),
+                         "reason": reason})
+        return pd.DataFrame(rows)
+
+    @property
+    def mostly_special_cause(self) -> bool:
+        """True when more than half the points of the latest phase are special cause.
+
+        One set of limits then does not describe the phase: the process changed within it
+        (a change that is not recorded as a phase) or is drifting. Such a chart is not
+        reported as a finding (see :func:`evaluation.report.narrative.xmr_sentence`).
+        """
+        last = self.phases().iloc[-1]
+        return bool(last["special_points"] * 2 > last["points"])
 
     @property
     def latest_variation(self) -> str:
@@ -236,6 +265,7 @@ def xmr(
     fix_after_n_points: int | None = None,
     rebase_at: Sequence[object] = (),
     bounds: tuple[float | None, float | None] = (None, None),
+    reasons: Sequence[str] = (),
 ) -> XmRResult:
     """XmR (individuals) chart with Making Data Count special-cause rules.
 
@@ -263,6 +293,9 @@ def xmr(
         display convention: the special-cause rules and the assurance use the unclipped
         limits; for values inside the bounds clipping cannot change a rule (no value can
         lie beyond a limit that was clipped to the bound).
+    reasons:
+        Why the process changed at each point of ``rebase_at`` (same order and length), kept
+        in ``result.phase_reasons`` for the chart's annotations and the words.
 
     Warns (``UserWarning``) when a period has fewer than 12 points: its limits are trial
     limits. The same messages are kept in ``result.warnings``.
@@ -274,7 +307,8 @@ def xmr(
 
     y = series.to_numpy()
     size = y.size
-    starts = [0, *_rebase_positions(series.index, list(rebase_at), size), size]
+    positions, phase_reasons = _phase_starts(series.index, rebase_at, reasons, size)
+    starts = [0, *positions, size]
     group = np.zeros(size, dtype=int)
     mean, lpl, upl = np.empty(size), np.empty(size), np.empty(size)
     special: list[str | None] = [None] * size
@@ -324,7 +358,26 @@ def xmr(
         target=target_f,
         rebase_group=tuple(int(g) for g in group),
         warnings=tuple(messages),
+        phase_reasons=phase_reasons,
     )
+
+
+def _phase_starts(index: pd.Index, rebase_at: Sequence[object], reasons: Sequence[str],
+                  size: int) -> tuple[list[int], tuple[str, ...]]:
+    """The sorted positions where phases start and the reason for each."""
+    items = list(rebase_at)
+    if isinstance(reasons, str | bytes) or not isinstance(reasons, Iterable):
+        raise ValueError("reasons must be a sequence of strings, one per rebase point")
+    texts = [str(r) for r in reasons]
+    if texts and len(texts) != len(items):
+        raise ValueError(f"reasons must give one reason per rebase point: {len(items)} "
+                         f"rebase point(s), {len(texts)} reason(s)")
+    by_position: dict[int, str] = {}
+    for item, reason in zip(items, texts or [""] * len(items), strict=True):
+        pos = _rebase_positions(index, [item], size)[0]
+        by_position[pos] = "; ".join(r for r in (by_position.get(pos, ""), reason) if r)
+    positions = sorted(by_position)
+    return positions, tuple(by_position[p] for p in positions)
 
 
 def _check_arguments(improvement: object, target: object, screen_outliers: object,
