@@ -71,7 +71,8 @@ def test_summary_counts_add_up_to_the_indicators_on_the_card(run: Path) -> None:
     summary = _table(run, "scorecard_summary").set_index("Result")["Indicators"]
     kinds = ["Special-cause improvement", "Special-cause concern",
              "Special-cause variation (no better or worse direction)",
-             "Common-cause variation only"]
+             "Common-cause variation only", "Not stable (most months special cause)",
+             "Shown as a line (rolling or running total)"]
     assert summary[kinds].sum() == summary["Indicators assessed"]
     card = _table(run, "scorecard")
     assert summary["Indicators assessed"] + summary["Context only (not counted)"] \

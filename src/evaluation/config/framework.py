@@ -93,6 +93,13 @@ class Framework(BaseModel):
         changes = self.indicator(indicator_id).rebase_at
         return [c.month for c in changes], [c.reason for c in changes]
 
+    def spc_options(self, indicator_id: str) -> dict[str, Any]:
+        """Keyword arguments for an XmR chart of the indicator: its recorded process changes
+        (``rebase_at``, ``reasons``) and its target (None without one)."""
+        months, reasons = self.changes(indicator_id)
+        return {"rebase_at": months, "reasons": reasons,
+                "target": self.indicator(indicator_id).target}
+
 
 _MODELS: dict[str, type[BaseModel]] = {"indicators": Indicator, "objectives": Objective}
 _NESTED: dict[str, type[BaseModel]] = {"rebase_at": ProcessChange}

@@ -394,14 +394,16 @@ FY_LABELS: dict[str, str] = {
 # --------------------------------------------------------------------------- SPC
 def kpi_xmr(
     monthly: pd.DataFrame, line: str, measure: str, target: float | None = None,
-    end: str | None = None, rebase_at: Sequence[str] = (),
+    end: str | None = None, rebase_at: Sequence[str] = (), reasons: Sequence[str] = (),
 ) -> XmRResult:
     """XmR chart of one monthly measure of one line (``call_handling_monthly``).
 
     ``measure`` is ``within_target_share``, ``abandonment_rate``, ``transfer_share`` or
     ``mean_secondary_wait_s``; months with no value (e.g. no transfers) are left out. ``end``
     (a date) drops later months. ``rebase_at`` lists months ("YYYY-MM") where a known change
-    to the process started: the mean and limits are recalculated from there. The limits of a
+    to the process started (the framework's recorded process changes, with ``reasons``): the
+    mean and limits are recalculated from there; changes outside the series are left out. The
+    limits of a
     share are clipped to 0–100% (``bounds`` of :func:`evaluation.methods.spc.xmr`).
     """
     if measure not in _MEASURES:
@@ -413,11 +415,15 @@ def kpi_xmr(
     series = m.set_index("month")[measure].dropna().astype(float)
     if series.empty:
         raise ValueError(f"no {measure} values for line {line}")
-    rebase = [pd.Timestamp(str(r)[:7] + "-01") for r in rebase_at]
-    rebase = [r for r in rebase if series.index[0] < r <= series.index[-1]]
+    why = list(reasons) or [""] * len(rebase_at)
+    if len(why) != len(rebase_at):
+        raise ValueError("reasons must give one reason per month of rebase_at")
+    changes = [(pd.Timestamp(str(r)[:7] + "-01"), w) for r, w in zip(rebase_at, why, strict=True)]
+    changes = [(r, w) for r, w in changes if series.index[0] < r <= series.index[-1]]
     bounds = (0.0, 1.0) if _MEASURES[measure]["unit"] == "share" else (None, None)
     return xmr(series, improvement=_MEASURES[measure]["improvement"],  # type: ignore[arg-type]
-               target=target, rebase_at=rebase, bounds=bounds)
+               target=target, rebase_at=[r for r, _ in changes],
+               reasons=[w for _, w in changes], bounds=bounds)
 
 
 def xmr_table(result: XmRResult) -> pd.DataFrame:

@@ -23,6 +23,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -104,6 +105,7 @@ class Sources:
 
 
 MeasureFunction = Callable[[Sources], pd.Series]
+SeriesKind = Literal["monthly", "rolling", "cumulative"]
 
 
 @dataclass(frozen=True)
@@ -114,17 +116,23 @@ class Measure:
     description: str
     compute: MeasureFunction
     context: bool = False
+    series: SeriesKind = "monthly"
+    """``monthly``: each point is its own month (XmR applies); ``rolling``: each point is a
+    12-month window, so neighbours share 11 months of data; ``cumulative``: a running total
+    or a stock carried from month to month. Only monthly series get XmR limits and icons;
+    the others are drawn as lines (their points are not independent)."""
 
 
 MEASURES: dict[str, Measure] = {}
 """Every source measure a framework may name."""
 
 
-def register(name: str, description: str, context: bool = False
-             ) -> Callable[[MeasureFunction], MeasureFunction]:
-    """Register ``function`` as the source measure ``name``."""
+def register(name: str, description: str, context: bool = False,
+             series: SeriesKind = "monthly") -> Callable[[MeasureFunction], MeasureFunction]:
+    """Register ``function`` as the source measure ``name`` (``series``: see
+    :attr:`Measure.series`)."""
     def wrap(function: MeasureFunction) -> MeasureFunction:
-        MEASURES[name] = Measure(name, description, function, context)
+        MEASURES[name] = Measure(name, description, function, context, series)
         return function
     return wrap
 
@@ -247,7 +255,8 @@ def _victim_satisfaction(src: Sources) -> pd.Series:
 
 
 @register("england_wales_satisfaction",
-          "England and Wales victims satisfied with the whole experience, 12 months (0–1)")
+          "England and Wales victims satisfied with the whole experience, 12 months (0–1)",
+          series="rolling")
 def _england_wales(src: Sources) -> pd.Series:
     return comparator_rate(src.load("satisfaction_comparators"))
 
@@ -294,7 +303,8 @@ def _communications_column(src: Sources, column: str) -> pd.Series:
     return m.set_index("month")[column]
 
 
-@register("newsletter_subscribers", "Newsletter subscribers at the end of the month")
+@register("newsletter_subscribers", "Newsletter subscribers at the end of the month",
+          series="cumulative")
 def _newsletter(src: Sources) -> pd.Series:
     return _communications_column(src, "newsletter_subscribers")
 
@@ -320,13 +330,15 @@ def _specials(src: Sources) -> pd.Series:
 
 
 @register("public_confidence_local_concerns",
-          "Public agreeing the police deal with local concerns, rolling 12 months (0–1)")
+          "Public agreeing the police deal with local concerns, rolling 12 months (0–1)",
+          series="rolling")
 def _local_concerns(src: Sources) -> pd.Series:
     return confidence_rate(src.load("public_confidence"), "police deal with local concerns")
 
 
 @register("public_confidence_service_delivery",
-          "Public satisfied with police service delivery, rolling 12 months (0–1)")
+          "Public satisfied with police service delivery, rolling 12 months (0–1)",
+          series="rolling")
 def _service_delivery(src: Sources) -> pd.Series:
     return confidence_rate(src.load("public_confidence"), "satisfaction with service delivery")
 
@@ -362,6 +374,7 @@ class Assessment:
     context: bool
     span: str = ""  # the window's months in words, e.g. "April 2017 to March 2019"
     unavailable: str | None = None  # why the source could not be used, if it could not
+    series: SeriesKind = "monthly"  # rolling and cumulative series get no XmR chart
 
     @property
     def latest_period(self) -> pd.Period | None:
@@ -398,11 +411,14 @@ def _latest_group_size(result: XmRResult) -> int:
 
 
 def assess(indicator: Indicator, objective: Objective, series: pd.Series, period_end: str,
-           months: int = 24, target: float | None = None, context: bool = False) -> Assessment:
+           months: int = 24, target: float | None = None, context: bool = False,
+           kind: SeriesKind = "monthly") -> Assessment:
     """XmR over the last ``months`` months up to the month of ``period_end`` (the verdict is
     written from it by :func:`evaluation.report.chapters.scorecard.verdict`).
 
-    A context measure whose data end before the period uses all its months as they are.
+    A context measure whose data end before the period uses all its months as they are. A
+    rolling or cumulative series (``kind``) gets no XmR chart: its points are not separate
+    periods, so runs and limits would mislead.
     """
     if isinstance(months, bool) or not isinstance(months, int) or months < 2:
         raise ValueError(f"months must be a whole number of at least 2, got {months!r}")
@@ -415,7 +431,7 @@ def assess(indicator: Indicator, objective: Objective, series: pd.Series, period
     span = (f"{month_name(window.index[0])} to {month_name(window.index[-1])}"
             if len(window) else f"up to {month_name(end)}")
     result = None
-    if len(window) >= 2:
+    if len(window) >= 2 and kind == "monthly":
         values = pd.Series(window.to_numpy(), index=window.index.to_timestamp())
         changes = [(pd.Period(c.month, "M").to_timestamp(), c.reason)
                    for c in indicator.rebase_at]
@@ -427,7 +443,8 @@ def assess(indicator: Indicator, objective: Objective, series: pd.Series, period
                          rebase_at=[r for r, _ in changes],
                          reasons=[why for _, why in changes])
     return Assessment(indicator=indicator, objective=objective, window=window, result=result,
-                      target=target, change=change_on_year(upto), context=context, span=span)
+                      target=target, change=change_on_year(upto), context=context, span=span,
+                      series=kind)
 
 
 def assess_framework(framework: Framework, sources: Sources, period_end: str,
@@ -450,7 +467,7 @@ def assess_framework(framework: Framework, sources: Sources, period_end: str,
                 unavailable=reason))
             continue
         out.append(assess(ind, objective, series, period_end, months=months, target=target,
-                          context=measure.context))
+                          context=measure.context, kind=measure.series))
     return out
 
 
@@ -461,6 +478,7 @@ def _is(table: pd.DataFrame, column: str, value: str) -> pd.Series:
 SUMMARY_ROWS: tuple[str, ...] = (
     "Indicators assessed", "Special-cause improvement", "Special-cause concern",
     "Special-cause variation (no better or worse direction)", "Common-cause variation only",
+    "Not stable (most months special cause)", "Shown as a line (rolling or running total)",
     "Assessed with a target", "Consistently meet the target", "Consistently miss the target",
     "Hit and miss the target at random", "Context only (not counted)", "No data",
 )
@@ -477,6 +495,8 @@ def summary_table(table: pd.DataFrame) -> pd.DataFrame:
         int(_is(counted, "latest_variation", "concern").sum()),
         int(_is(counted, "latest_variation", "neutral").sum()),
         int(_is(counted, "latest_variation", "common cause").sum()),
+        int(_is(counted, "latest_variation", "not stable").sum()),
+        int(_is(counted, "latest_variation", "line only").sum()),
         int((counted["assurance_result"].astype(str) != "").sum()),
         int(_is(counted, "assurance_result", "pass").sum()),
         int(_is(counted, "assurance_result", "fail").sum()),

@@ -103,14 +103,22 @@ class XmRResult:
 
     @property
     def mostly_special_cause(self) -> bool:
-        """True when more than half the points of the latest phase are special cause.
+        """True when more than half the points of the latest phase are special cause by a
+        rule other than a shift (outside the limits, in a trend, or two of three near a
+        limit).
 
         One set of limits then does not describe the phase: the process changed within it
         (a change that is not recorded as a phase) or is drifting. Such a chart is not
         reported as a finding (see :func:`evaluation.report.narrative.xmr_sentence`).
+
+        Shifts are not counted: one point far outside the limits pulls the mean so far that
+        every other point sits on one side of it, a shift the outlier itself creates; there
+        the outlier is the signal and the chart keeps its verdict.
         """
         last = self.phases().iloc[-1]
-        return bool(last["special_points"] * 2 > last["points"])
+        part = self.points.loc[last["start"]:]
+        strong = int(part["special_cause"].isin(("outside limits", "trend", "two of three")).sum())
+        return bool(strong * 2 > last["points"])
 
     @property
     def latest_variation(self) -> str:

@@ -195,16 +195,22 @@ def spc_alt_text(
     adjective = {"month": "monthly", "week": "weekly", "day": "daily", "quarter": "quarterly",
                  "year": "yearly"}.get(period, f"per-{period}")
     low, high = int(points["value"].to_numpy().argmin()), int(points["value"].to_numpy().argmax())
+    unstable = bool(getattr(result, "mostly_special_cause", False))
     parts = [
+        f"{title}. Line chart of {n} {adjective} points; mean of the latest phase "
+        f"{fmt(last['mean'])}" if unstable else
         f"{title}. XmR chart of {n} {adjective} points; mean {fmt(last['mean'])}; "
         f"process limits {fmt(last['lpl'])} to {fmt(last['upl'])}",
         f"values from {fmt(points['value'].iloc[low])} ({labels[low]}) to "
         f"{fmt(points['value'].iloc[high])} ({labels[high]})",
+        f"the latest point is {labels[-1]}, {fmt(last['value'])}" if unstable else
         f"the latest point ({labels[-1]}, {fmt(last['value'])}) shows "
         f"{result.latest_variation} variation",  # type: ignore[attr-defined]
     ]
-    below = [labels[i] for i in range(n) if points["value"].iloc[i] < points["lpl"].iloc[i]]
-    above = [labels[i] for i in range(n) if points["value"].iloc[i] > points["upl"].iloc[i]]
+    below = [] if unstable else [labels[i] for i in range(n)
+                                 if points["value"].iloc[i] < points["lpl"].iloc[i]]
+    above = [] if unstable else [labels[i] for i in range(n)
+                                 if points["value"].iloc[i] > points["upl"].iloc[i]]
     if below:
         parts.append(
             f"{_count_words(len(below), 'point')} below the lower process limit "
@@ -219,9 +225,9 @@ def spc_alt_text(
                         ("shift", "in a run of 7 points on one side of the mean"),
                         ("two of three", "in two of three points near a process limit")):
         count = int((points["special_cause"] == rule).sum())
-        if count:
+        if count and not unstable:
             parts.append(f"{_count_words(count, 'point')} {words}")
-    if not (below or above) and points["special_cause"].isna().all():
+    if not unstable and not (below or above) and points["special_cause"].isna().all():
         parts.append("no special-cause variation")
     target = result.target  # type: ignore[attr-defined]
     if target is not None:
@@ -230,6 +236,15 @@ def spc_alt_text(
         parts.append(f"target {fmt(target)}: {verdict}")
     if result.trial_limits:  # type: ignore[attr-defined]
         parts.append("fewer than 12 points, so the limits are trial limits")
+    phases = result.phases() if hasattr(result, "phases") else pd.DataFrame()  # type: ignore[attr-defined]
+    if len(phases) > 1:
+        changes = [f"{_point_label(r['start'], 0, period)} ({r['reason'] or 'process changed'})"
+                   for _, r in phases.iloc[1:].iterrows()]
+        parts.append(f"limits recalculated at {_count_words(len(changes), 'recorded change')}: "
+                     f"{_list_words(changes)}")
+    if getattr(result, "mostly_special_cause", False):
+        parts.append("most points of the latest phase are special cause, so the chart is drawn "
+                     "without limits or icons")
     return "; ".join(parts) + "."
 
 
@@ -266,12 +281,50 @@ def spc_chart(
     points: pd.DataFrame = result.points  # type: ignore[attr-defined]
     apply_house_style()
     fig, ax = plt.subplots()
-    x = points.index
+    xs = _chart_x(points.index)
+    unstable = bool(getattr(result, "mostly_special_cause", False))
+    ax.plot(xs, points["value"], color=OKABE_ITO["grey"], lw=1.2, zorder=1,
+            label="Value" if unstable else None)
+    if unstable:
+        ax.scatter(xs, points["value"], color=OKABE_ITO["grey"], marker="o", s=24, zorder=3)
+    else:
+        _draw_limits(ax, xs, points, result)
+    target = result.target  # type: ignore[attr-defined]
+    if target is not None:
+        ax.axhline(target, color=OKABE_ITO["vermillion"], lw=1.4, ls=":", label="Target")
+    if not unstable:
+        _draw_points(ax, xs, points)
+    changes = _draw_phase_changes(ax, xs, result)
+    finish_axes(ax, title, xlabel, ylabel)
+    formatter = {"percent": percent, "thousands": thousands}.get(y_format)
+    if formatter is not None:
+        ax.yaxis.set_major_formatter(formatter)
+    ax.text(1.02, 0.0, _icon_caption(result, unstable), transform=ax.transAxes, fontsize=8,
+            va="bottom", ha="left", color="black", linespacing=1.4)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+    if isinstance(xs, pd.DatetimeIndex):
+        fig.autofmt_xdate()
+    if changes:
+        fig.text(0.01, 0.005, changes, fontsize=7, ha="left", va="bottom", color="black")
+        fig.tight_layout(rect=(0, 0.04 + 0.035 * changes.count("\n"), 1, 1))
+    else:
+        fig.tight_layout()
+    text = alt_text or spc_alt_text(result, title, period=period, value_format=value_format)
+    return Chart(figure=fig, title=title, alt_text=text)
+
+
+def _chart_x(index: pd.Index) -> pd.Index:
+    """The x values of a chart: dates for a Period or Datetime index, 1..n for a RangeIndex."""
+    x = index
     if not isinstance(x, pd.DatetimeIndex):
-        x = pd.Index(range(1, len(points) + 1)) if isinstance(x, pd.RangeIndex) else x
-    xs = x.to_timestamp() if isinstance(x, pd.PeriodIndex) else x
-    groups = pd.Series(result.rebase_group, index=points.index)  # type: ignore[attr-defined]
-    ax.plot(xs, points["value"], color=OKABE_ITO["grey"], lw=1.2, zorder=1)
+        x = pd.Index(range(1, len(index) + 1)) if isinstance(x, pd.RangeIndex) else x
+    return x.to_timestamp() if isinstance(x, pd.PeriodIndex) else x
+
+
+def _draw_limits(ax: plt.Axes, xs: pd.Index, points: pd.DataFrame, result: object) -> None:
+    """The mean and process limits of each phase."""
+    groups = pd.Series(result.rebase_group or (0,) * len(points),  # type: ignore[attr-defined]
+                       index=points.index)
     first = True
     for g in sorted(set(groups)):
         mask = (groups == g).to_numpy()
@@ -282,9 +335,10 @@ def spc_chart(
                 label="Process limits" if first else None)
         ax.plot(xg, points["lpl"][mask], color=OKABE_ITO["grey"], lw=1.2, ls="--")
         first = False
-    target = result.target  # type: ignore[attr-defined]
-    if target is not None:
-        ax.axhline(target, color=OKABE_ITO["vermillion"], lw=1.4, ls=":", label="Target")
+
+
+def _draw_points(ax: plt.Axes, xs: pd.Index, points: pd.DataFrame) -> None:
+    """Each point coloured by its variation; special cause as an up or down triangle."""
     names = {"common cause": "Common cause", "improvement": "Improvement", "concern": "Concern",
              "neutral": "Special cause (neutral)"}
     high = (points["value"] > points["mean"]).to_numpy()
@@ -302,27 +356,45 @@ def spc_chart(
                            zorder=4, edgecolor="black", linewidth=0.6,
                            label=names[variation] if marker == "^" or not (mask & high).any()
                            else None)
-    finish_axes(ax, title, xlabel, ylabel)
-    formatter = {"percent": percent, "thousands": thousands}.get(y_format)
-    if formatter is not None:
-        ax.yaxis.set_major_formatter(formatter)
+
+
+def _draw_phase_changes(ax: plt.Axes, xs: pd.Index, result: object) -> str:
+    """A numbered dotted line at each recorded process change; returns the key to print
+    under the chart ('Limits restart at recorded changes: (1) Nov 2015: ...')."""
+    phases = result.phases() if hasattr(result, "phases") else pd.DataFrame()  # type: ignore[attr-defined]
+    if len(phases) < 2:
+        return ""
+    positions = {label: i for i, label in enumerate(result.points.index)}  # type: ignore[attr-defined]
+    lines = []
+    for k in range(1, len(phases)):
+        row = phases.iloc[k]
+        x = xs[positions[row["start"]]]
+        ax.axvline(x, color="black", lw=0.8, ls=":", zorder=0)
+        ax.annotate(f"({k})", xy=(x, 1.0), xycoords=("data", "axes fraction"), fontsize=7,
+                    ha="center", va="bottom")
+        when = (row["start"].strftime("%b %Y") if hasattr(row["start"], "strftime")
+                else str(row["start"]))
+        lines.append(f"({k}) {when}: {row['reason'] or 'process changed'}")
+    import textwrap
+
+    text = "Limits restart at recorded changes: " + "; ".join(lines)
+    return textwrap.fill(text, width=140)
+
+
+def _icon_caption(result: object, unstable: bool) -> str:
+    """The variation and assurance icons with their words, or why there are none."""
+    import textwrap
+
+    if unstable:
+        return textwrap.fill("Most months of the latest phase are special cause: not a "
+                             "stable process, so no limits or icons", width=30)
     icons = [variation_icon(result)]
     a_icon = assurance_icon(result)
     if a_icon is not None:
         icons.append(a_icon)
-    import textwrap
-
-    caption = "\n".join(
+    return "\n".join(
         textwrap.fill(f"{i.glyph} {i.label}", width=30, subsequent_indent="   ") for i in icons
     )
-    ax.text(1.02, 0.0, caption, transform=ax.transAxes, fontsize=8, va="bottom", ha="left",
-            color="black", linespacing=1.4)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
-    if isinstance(xs, pd.DatetimeIndex):
-        fig.autofmt_xdate()
-    fig.tight_layout()
-    text = alt_text or spc_alt_text(result, title, period=period, value_format=value_format)
-    return Chart(figure=fig, title=title, alt_text=text)
 
 
 def _log_ticks(low: float, high: float) -> list[float]:

@@ -19,7 +19,9 @@ from evaluation.methods.periods import month_name
 from evaluation.methods.spc import XmRResult
 from evaluation.report.formatting import fmt_p
 
-__all__ = ["trend_sentence", "variation_words", "xmr_sentence"]
+__all__ = ["assurance_words", "phases_sentence", "trend_sentence", "unstable_sentence",
+           "variation_words",
+           "xmr_sentence"]
 
 MAX_MONTHS_LISTED = 3
 
@@ -42,6 +44,20 @@ def variation_words(variation: str, rule: object = None) -> str:
     return f"special-cause variation{rule_text}, neither better nor worse"
 
 
+ASSURANCE_WORDS = {"pass": "consistently meets the target",
+                   "fail": "consistently misses the target",
+                   "inconsistent": "may meet or miss the target at random"}
+
+
+def assurance_words(assurance: str) -> str:
+    """Making Data Count assurance in words.
+
+    >>> assurance_words("fail")
+    'consistently misses the target'
+    """
+    return ASSURANCE_WORDS[assurance]
+
+
 def _months(index: pd.Index) -> str:
     names = [month_name(m) for m in index[:MAX_MONTHS_LISTED]]
     more = len(index) - MAX_MONTHS_LISTED
@@ -49,15 +65,21 @@ def _months(index: pd.Index) -> str:
 
 
 def _special_causes(points: pd.DataFrame) -> str:
-    """'outside limits (December 2024; above the mean); shift (...)' for the flagged months."""
+    """'outside limits (December 2024; above the mean); trend (...; falling)' for the flagged
+    months: each rule with its direction (a trend's direction, not its side of the mean)."""
     special = points.loc[points["special_cause"].notna()]
     parts = []
     for cause in dict.fromkeys(special["special_cause"]):
         months = special.index[special["special_cause"] == cause]
-        sides = {"above" if v > m else "below"
-                 for v, m in zip(special.loc[months, "value"], special.loc[months, "mean"],
-                                 strict=True)}
-        parts.append(f"{cause} ({_months(months)}; {' and '.join(sorted(sides))} the mean)")
+        if cause == "trend":
+            ways = {str(s).split()[0] for s in special.loc[months, "signal"]}
+            how = " and ".join(sorted(ways))
+        else:
+            sides = {"above" if v > m else "below"
+                     for v, m in zip(special.loc[months, "value"],
+                                     special.loc[months, "mean"], strict=True)}
+            how = f"{' and '.join(sorted(sides))} the mean"
+        parts.append(f"{cause} ({_months(months)}; {how})")
     return "; ".join(parts)
 
 
@@ -68,27 +90,27 @@ def xmr_sentence(result: XmRResult, measure: str, fmt: Callable[[float], str],
     ``measure`` opens the sentence ("The digital share of public contacts"); ``fmt`` writes
     one value (e.g. :func:`evaluation.report.formatting.fmt_pct`); ``per`` follows the mean
     (" a month" for counts). The sentences give the window, the mean and process limits of the
-    latest phase, where the limits were recalculated at a process change, the latest month's
-    variation, every earlier special cause with its months, and whether the limits are still
-    trial limits.
+    latest phase, where the limits were recalculated at a recorded process change and why,
+    the latest month's variation with the rule and its direction, every earlier special
+    cause with its months, and whether the limits are still trial limits. When most points
+    of the latest phase are special cause it says that instead (:func:`unstable_sentence`).
     """
     pts = result.points
     last = pts.iloc[-1]
     n = len(pts)
-    groups = pd.Series(result.rebase_group or (0,) * n, index=pts.index)
-    phase = groups == groups.iloc[-1]
-    phase_start = pts.index[phase][0]
+    phases = result.phases()
+    latest = phases.iloc[-1]
+    phase_start = latest["start"]
     # the mean and limits are those of the latest phase: say which months they describe
-    text = (f"{measure} averaged {fmt(last['mean'])}{per} over the {int(phase.sum())} months "
-            f"from {month_name(phase_start)} to {month_name(pts.index[-1])}, with process "
-            f"limits of {fmt(last['lpl'])} to {fmt(last['upl'])}.")
-    if groups.iloc[-1] > 0:
-        before = pts.loc[groups == groups.iloc[-1] - 1].iloc[-1]
-        text += (f" The limits were recalculated from {month_name(phase_start)}, when the "
-                 f"process changed; the mean before was {fmt(before['mean'])}{per}. The chart "
-                 f"shows {n} months from {month_name(pts.index[0])}.")
+    text = (f"{measure} averaged {fmt(last['mean'])}{per} over the {int(latest['points'])} "
+            f"months from {month_name(phase_start)} to {month_name(pts.index[-1])}")
+    if result.mostly_special_cause:
+        return text + ". " + unstable_sentence(result, fmt, per)
+    text += f", with process limits of {fmt(last['lpl'])} to {fmt(last['upl'])}."
+    if len(phases) > 1:
+        text += " " + phases_sentence(result, fmt, per)
     text += (f" The latest month, {month_name(pts.index[-1])}, was {fmt(last['value'])}: "
-             f"{variation_words(result.latest_variation, last['special_cause'])}.")
+             f"{variation_words(result.latest_variation, _rule(last))}.")
     special = pts.loc[pts["special_cause"].notna()]
     if special.empty:
         text += " No month in the window shows special-cause variation."
@@ -98,13 +120,72 @@ def xmr_sentence(result: XmRResult, measure: str, fmt: Callable[[float], str],
                            if k in kinds)
         text += (f" {len(special)} of the {n} months show special-cause variation ({counts}): "
                  f"{_special_causes(pts)}.")
-        if len(special) * 2 > n:
-            text += (" When most months are special cause, the process has probably changed "
-                     "and the limits need a new phase from that change.")
+    if result.assurance is not None and result.target is not None:
+        text += (f" Against the target of {fmt(result.target)}, the process "
+                 f"{assurance_words(result.assurance)} (the target lies "
+                 + {"pass": "beyond the limits on the side of improvement",
+                    "fail": "beyond the limits on the side of concern",
+                    "inconsistent": "between the process limits"}[result.assurance] + ").")
     if result.trial_limits:
-        text += (f" With only {n} points the limits are trial limits and will settle as more "
-                 "months are added.")
+        text += (f" With only {int(latest['points'])} points in the phase the limits are trial "
+                 "limits and will settle as more months are added.")
     return text
+
+
+def _rule(point: pd.Series) -> object:
+    """The rule that flagged a point, with a trend's direction: 'trend, falling'."""
+    cause = point["special_cause"]
+    if cause == "trend":
+        return f"trend, {str(point['signal']).split()[0]}"
+    return cause
+
+
+def phases_sentence(result: XmRResult, fmt: Callable[[float], str], per: str = "") -> str:
+    """Where the limits were recalculated and why, e.g. 'The limits were recalculated from
+    November 2015, when ten new call handlers started; the mean before was 7.5 minutes. The
+    chart shows 84 months from April 2012.' (several changes are joined with 'and from')."""
+    pts = result.points
+    phases = result.phases()
+    parts = []
+    for k in range(1, len(phases)):
+        row, before = phases.iloc[k], phases.iloc[k - 1]
+        mean_before = pts.loc[before["end"], "mean"]
+        why = row["reason"] or "the process changed"
+        parts.append(f"from {month_name(row['start'])}, when {why}; the mean before was "
+                     f"{fmt(mean_before)}{per}")
+    return (f"The limits were recalculated {' and '.join(parts)}. The chart shows {len(pts)} "
+            f"months from {month_name(pts.index[0])}.")
+
+
+def unstable_sentence(result: XmRResult, fmt: Callable[[float], str], per: str = "") -> str:
+    """The words for a phase where most points are special cause: one set of limits does
+    not describe it, so no variation icon or assurance is reported, and the reader is pointed
+    to the missing phase. The special causes and which way they point are still given.
+
+    A methodologist would not publish "special-cause concern in the latest month" for 23 of
+    24 months: the limits come from a process that was not stable, so what the chart shows
+    is that the level moved, which way and by how much.
+    """
+    pts = result.points
+    latest = result.phases().iloc[-1]
+    part = pts.loc[latest["start"]:]
+    first, last = part.iloc[0], part.iloc[-1]
+    special = part.loc[part["special_cause"].notna()]
+    kinds = special["variation"].value_counts()
+    counts = ", ".join(f"{int(kinds[k])} {k}" for k in ("improvement", "concern", "neutral")
+                       if k in kinds)
+    move = ("rose" if last["value"] > first["value"] else
+            "fell" if last["value"] < first["value"] else "ended where it started")
+    frm = "" if move.startswith("ended") else (
+        f" from {fmt(first['value'])}{per} in {month_name(part.index[0])} to "
+        f"{fmt(last['value'])}{per} in {month_name(part.index[-1])}")
+    return (f"{len(special)} of the {int(latest['points'])} months show special-cause "
+            f"variation ({counts}): {_special_causes(part)}. With most months special cause, "
+            "one set of limits does not describe them: the process was not stable over the "
+            f"phase. It {move}{frm}. Either it changed at a point that is not recorded "
+            "(record the change and its reason in the framework's rebase_at, and the limits "
+            "restart there) or it drifted throughout; the chart is drawn without limits and no "
+            "variation or assurance icon is given.")
 
 
 def trend_sentence(trend: str, p_value: float, slope: str | None = None,

@@ -72,7 +72,12 @@ def test_headcount_xmr_flags_a_falling_series_and_fails_the_target() -> None:
     text = volunteers_chapter.specials_sentence(summary, result)
     assert "there were 220 Special Constables, 80 short of the target of 300 (-24 on 244" in text
     assert "of the 24 months show special-cause variation" in text
-    assert "special-cause concern" in text
+    # a steady fall: every month special cause, so the limits do not describe the process
+    # (issue 12) and the words say so, with the direction, instead of an assurance icon
+    assert "24 of the 24 months show special-cause variation" in text
+    assert "one set of limits does not describe them" in text
+    assert "It fell from 266 in January 2017 to 220 in December 2018" in text
+    assert "trend (October 2017, November 2017, December 2017 and 3 more; falling)" in text
     assert "will not be met" in text
 
 

@@ -25,6 +25,7 @@ from evaluation.measures.scorecard import (
 )
 from evaluation.methods.periods import month_name
 from evaluation.methods.spc import XmRResult
+from evaluation.report import narrative
 from evaluation.report.charts import (
     OKABE_ITO,
     VARIATION_COLOURS,
@@ -74,7 +75,29 @@ def verdict(a: Assessment) -> str:
     """The scorecard's verdict on one assessed indicator, in a sentence."""
     if a.unavailable is not None:
         return f"Not available: the source data could not be used ({a.unavailable})."
+    if a.series != "monthly" and len(a.window):
+        return line_verdict(a)
     return write_verdict(a.indicator, a.result, a.target, context=a.context, span=a.span)
+
+
+def line_verdict(a: Assessment) -> str:
+    """The verdict on a rolling or cumulative series: the latest value and its change on a
+    year earlier, with why there is no SPC verdict."""
+    why = {"rolling": "a rolling 12-month series (neighbouring months share 11 months of "
+                      "data)",
+           "cumulative": "a running total (each month carries the months before)"}[a.series]
+    change = fmt_change_in(a.change, a.indicator.unit)
+    text = (f"Shown as a line: {format_value(a.latest_value, a.indicator.unit)} in "
+            f"{month_name(a.latest_period)}"
+            + ("" if change == "–" else f", {change} on a year earlier")
+            + f"; {why}, so no SPC limits or icons apply")
+    if a.target is not None:
+        met = (a.latest_value >= a.target) == (a.indicator.improvement == "increase")
+        text += (f"; the latest value {'meets' if met else 'does not meet'} the target "
+                 f"({fmt_target(a.target, a.indicator.unit)})")
+    if a.context:
+        text = f"Context only ({a.span}): " + text[0].lower() + text[1:]
+    return text + "."
 
 
 def write_verdict(indicator: Indicator, result: XmRResult | None, target: float | None,
@@ -89,6 +112,21 @@ def write_verdict(indicator: Indicator, result: XmRResult | None, target: float 
     points = result.points
     variation = result.latest_variation
     cause = points["special_cause"].iloc[-1]
+    if result.mostly_special_cause:
+        phase = result.phases().iloc[-1]
+        part = points.loc[phase["start"]:]
+        move = "rose" if part["value"].iloc[-1] > part["value"].iloc[0] else "fell"
+        text = (f"Not stable: {int(phase['special_points'])} of the {int(phase['points'])} "
+                f"months since {month_name(phase['start'])} are special cause, so the limits "
+                f"do not describe the process (it {move} from "
+                f"{format_value(part['value'].iloc[0], indicator.unit)} to "
+                f"{format_value(part['value'].iloc[-1], indicator.unit)}); no SPC verdict "
+                "until the change behind it is recorded")
+        if target is not None and indicator.improvement != "neutral":
+            text += "; " + _months_against_target(part["value"], target, indicator)
+        if context:
+            text = f"Context only ({span}): " + text[0].lower() + text[1:]
+        return text + "."
     if variation == "common cause":
         special = points["special_cause"].dropna()
         if special.empty:
@@ -99,24 +137,39 @@ def write_verdict(indicator: Indicator, result: XmRResult | None, target: float 
             text = (f"No signal now: the latest month is common-cause variation, but "
                     f"{len(special)} of the {len(points)} months {verb} special cause "
                     f"({', '.join(kinds)})")
-            if set(kinds) & {"shift", "trend"}:
+            if set(special) & {"shift", "trend"}:
                 text += ", so the level has moved within the window"
     else:
         direction = {"high": "higher", "low": "lower"}.get(result.latest_side, "")
         kind = "variation" if variation == "neutral" else variation
         text = f"{_LEADS[variation]}: special-cause {kind} ({cause}, {direction} values)"
+        if cause == "trend":  # a trend is classed by its direction, not its side of the mean
+            way = str(points["signal"].iloc[-1]).split()[0]
+            text = f"{_LEADS[variation]}: special-cause {kind} (trend, {way} values)"
     if target is not None and result.assurance is not None:
         shown = fmt_target(target, indicator.unit)
         what = f"{shown}: {indicator.target_name}" if indicator.target_name else shown
-        phrase = {"pass": "consistently meets the target",
-                  "fail": "consistently misses the target",
-                  "inconsistent": "may meet or miss the target at random"}[result.assurance]
+        phrase = narrative.assurance_words(result.assurance)
         text += f"; {phrase} ({what})"
     if _latest_group_size(result) < 12:
         text += "; fewer than 12 months, so the limits are provisional"
     if context:
         text = f"Context only ({span}): " + text[0].lower() + text[1:]
     return text + "."
+
+
+def _months_against_target(values: pd.Series, target: float, indicator: Indicator) -> str:
+    """Without limits to judge assurance, the plain count: 'consistently misses the target
+    (300: aim): every month of the phase is below it' or 'meets the target in 5 of 24 months'."""
+    better = values >= target if indicator.improvement == "increase" else values <= target
+    shown = fmt_target(target, indicator.unit)
+    what = f"{shown}: {indicator.target_name}" if indicator.target_name else shown
+    side = "below" if indicator.improvement == "increase" else "above"
+    if not better.any():
+        return f"consistently misses the target ({what}): every month of the phase is {side} it"
+    if better.all():
+        return f"consistently meets the target ({what}): every month of the phase meets it"
+    return f"meets the target ({what}) in {int(better.sum())} of its {len(values)} months"
 
 
 # =========================================================================== tables
@@ -133,6 +186,7 @@ def scorecard_table(assessments: Sequence[Assessment]) -> pd.DataFrame:
     for a in assessments:
         r = a.result
         last = r.points.iloc[-1] if r is not None else None
+        status = _status(a)
         rows.append({
             "objective": a.objective.name,
             "indicator": a.indicator.name,
@@ -140,8 +194,11 @@ def scorecard_table(assessments: Sequence[Assessment]) -> pd.DataFrame:
             "latest_value": a.latest_value,
             "unit": a.indicator.unit,
             "change": a.change,
-            "variation": _icon_text(variation_icon(r)) if r is not None else "–",
-            "assurance": (_icon_text(assurance_icon(r)) if r is not None and a.target is not None
+            "variation": (_STATUS_TEXT[status] if status in _STATUS_TEXT
+                          else _icon_text(variation_icon(r)) if r is not None else "–"),
+            "assurance": ("–" if status in _STATUS_TEXT and a.target is not None
+                          else _icon_text(assurance_icon(r)) if r is not None
+                          and a.target is not None
                           else "No target" if a.target is None else "–"),
             "verdict": verdict(a),
             "id": a.indicator.id,
@@ -153,10 +210,24 @@ def scorecard_table(assessments: Sequence[Assessment]) -> pd.DataFrame:
             "lower_limit": float(last["lpl"]) if last is not None else math.nan,
             "upper_limit": float(last["upl"]) if last is not None else math.nan,
             "context": a.context,
-            "latest_variation": r.latest_variation if r is not None else "",
-            "assurance_result": (r.assurance or "") if r is not None else "",
+            "latest_variation": status,
+            "assurance_result": ((r.assurance or "") if r is not None
+                                 and status not in _STATUS_TEXT else ""),
         })
     return pd.DataFrame(rows)
+
+
+_STATUS_TEXT = {"not stable": "Not stable (most months special cause)",
+                "line only": "Line only (no SPC)"}
+
+
+def _status(a: Assessment) -> str:
+    """The scorecard's variation class of an indicator: one of the SPC variations, 'not
+    stable' (most months of the latest phase special cause), 'line only' (a rolling or
+    cumulative series) or '' (no data)."""
+    if a.result is None:
+        return "line only" if a.series != "monthly" and len(a.window) else ""
+    return "not stable" if a.result.mostly_special_cause else a.result.latest_variation
 
 
 def display_table(table: pd.DataFrame) -> pd.DataFrame:
@@ -181,7 +252,8 @@ BOARD_ASSURANCE = {"pass": "\u2714P meets target", "fail": "\u2718F misses targe
 
 
 BOARD_VARIATION = {"improvement": "improving", "concern": "concern",
-                   "neutral": "changed", "common cause": "stable"}
+                   "neutral": "changed", "common cause": "stable",
+                   "not stable": "not stable", "line only": "line only"}
 
 
 def board_table(table: pd.DataFrame) -> pd.DataFrame:
@@ -218,6 +290,17 @@ def variation_finding(summary: pd.DataFrame) -> str:
     parts.append(f"{_n(summary, 'Common-cause variation only')} only common-cause variation")
     text = (f"Of the {total} indicators assessed on the objectives scorecard, "
             + ", ".join(parts[:-1]) + f" and {parts[-1]} in their latest month")
+    unstable = _n(summary, "Not stable (most months special cause)")
+    lines = _n(summary, "Shown as a line (rolling or running total)")
+    others = []
+    if unstable:
+        others.append(f"{unstable} {'is' if unstable == 1 else 'are'} not stable (most months "
+                      "special cause, so no SPC verdict)")
+    if lines:
+        others.append(f"{lines} {'is' if lines == 1 else 'are'} rolling or running series "
+                      "shown as lines without SPC")
+    if others:
+        text += "; " + " and ".join(others)
     context = _n(summary, "Context only (not counted)")
     if context:
         text += f" ({context} more, from real data for a different period, is context only)"
@@ -267,6 +350,7 @@ def overall_verdict(table: pd.DataFrame) -> str:
     counted = table.loc[~table["context"].astype(bool) & (table["months"] > 0)]
     improving = counted.loc[_is(counted, "latest_variation", "improvement")]
     concern = counted.loc[_is(counted, "latest_variation", "concern")]
+    unstable = counted.loc[_is(counted, "latest_variation", "not stable")]
     failing = counted.loc[_is(counted, "assurance_result", "fail")]
     worry = pd.concat([concern, failing]).drop_duplicates("id")
     if counted.empty:
@@ -287,6 +371,9 @@ def overall_verdict(table: pd.DataFrame) -> str:
             text += f"{_names(concern)} {_verb(concern, 'show')} special-cause concern; "
         if len(failing):
             text += f"{_names(failing)} consistently {_verb(failing, 'miss')} the target; "
+        if len(unstable):
+            text += (f"{_names(unstable)} {'is' if len(unstable) == 1 else 'are'} not stable "
+                     "(most months special cause); ")
         balance = ("improvement outweighs concern" if len(improving) > len(worry)
                    else "concern outweighs improvement" if len(worry) > len(improving)
                    else "improvement and concern are evenly balanced")

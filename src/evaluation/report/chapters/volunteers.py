@@ -38,7 +38,14 @@ def specials_sentence(summary: pd.DataFrame, result: XmRResult) -> str:
                "pass": " The force consistently meets the target of {t}.",
                "inconsistent": " The target of {t} lies within the process limits: it will "
                                "be met in some months and missed in others."}
-    if result.assurance in verdict:
+    if result.mostly_special_cause:
+        # no assurance from limits that do not describe the process: say where it is heading
+        phase = result.points.loc[result.phases().iloc[-1]["start"]:, "value"]
+        away = (phase.iloc[-1] < phase.iloc[0]) == (phase.iloc[-1] < now["Target"])
+        if away and phase.iloc[-1] != now["Target"]:
+            text += (f" On the present trend the target of {fmt_int(now['Target'])} will not be "
+                     "met without a change in recruitment or retention.")
+    elif result.assurance in verdict:
         text += verdict[result.assurance].format(t=fmt_int(now["Target"]))
     return text
 
