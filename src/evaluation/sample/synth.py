@@ -133,7 +133,6 @@ from __future__ import annotations
 
 import logging
 import math
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -144,15 +143,29 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from evaluation.data import loaders
+from evaluation.sample.common import (
+    END,
+    NOT_SATISFIED,
+    OPCC_START,
+    SATISFIED,
+    START,
+    TOWNS,
+    lerp,
+    logit,
+    month_range,
+    rng_for,
+    split_exact,
+    write_csv,
+)
+
+# the unit tests call these helpers as synth._name
+_split_exact = split_exact
 
 log = logging.getLogger(__name__)
 
 __all__ = ["DATASETS", "generate_sample", "main", "write_call_logs"]
 
-START = pd.Period("2012-04", freq="M")
-END = pd.Period("2019-03", freq="M")
 SATISFACTION_START = pd.Period("2010-04", freq="M")
-OPCC_START = pd.Period("2012-12", freq="M")  # first full month of the Commissioner
 EXTRA_HANDLERS = pd.Period("2015-11", freq="M")  # ten extra call handlers start
 LOG_SLICE = (pd.Period("2015-10", freq="M"), pd.Period("2016-03", freq="M"))
 EXTRACT_DATE = np.datetime64("2019-03-31")
@@ -163,24 +176,6 @@ DATASETS = tuple(d for d in loaders.DATASETS if d not in (
     "call_logs", "policeuk_street", "policeuk_outcomes", "grants_360giving"))
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-TOWNS: dict[str, str] = {
-    "Cambridge": "Cambridge",
-    "Ely": "East Cambridgeshire",
-    "Soham": "East Cambridgeshire",
-    "Littleport": "East Cambridgeshire",
-    "Wisbech": "Fenland",
-    "March": "Fenland",
-    "Chatteris": "Fenland",
-    "Whittlesey": "Fenland",
-    "Huntingdon": "Huntingdonshire",
-    "St Neots": "Huntingdonshire",
-    "St Ives": "Huntingdonshire",
-    "Ramsey": "Huntingdonshire",
-    "Peterborough": "Peterborough",
-    "Cambourne": "South Cambridgeshire",
-    "Sawston": "South Cambridgeshire",
-    "Histon": "South Cambridgeshire",
-}
 CONTACT_POINT_START: dict[str, str] = {
     "Peterborough": "2015-01",
     "St Neots": "2015-03",
@@ -191,45 +186,7 @@ CONTACT_POINT_START: dict[str, str] = {
     "St Ives": "2015-11",
     "Cambourne": "2015-12",
 }
-SATISFIED = ("completely satisfied", "very satisfied", "fairly satisfied")
-NOT_SATISFIED = (
-    "neither satisfied nor dissatisfied",
-    "fairly dissatisfied",
-    "very dissatisfied",
-    "completely dissatisfied",
-)
 QUESTIONS = ("ease_of_contact", "actions_taken", "kept_informed", "treatment", "whole_experience")
-
-
-# --------------------------------------------------------------------------- helpers
-def _rng(seed: int, name: str) -> np.random.Generator:
-    """An independent, reproducible generator for one dataset."""
-    return np.random.default_rng(np.random.SeedSequence([seed, zlib.crc32(name.encode())]))
-
-
-def _months(start: pd.Period, end: pd.Period) -> pd.PeriodIndex:
-    return pd.period_range(start, end, freq="M")
-
-
-def _path(month: pd.Period, anchors: dict[str, float]) -> float:
-    """Linear interpolation of a monthly path between ``{"YYYY-MM": value}`` anchors."""
-    keys = [pd.Period(k, freq="M").ordinal for k in anchors]
-    return float(np.interp(month.ordinal, keys, list(anchors.values())))
-
-
-def _split_exact(rng: np.random.Generator, total: int, weights: np.ndarray) -> np.ndarray:
-    """Split ``total`` into parts proportional to ``weights`` on average, summing exactly."""
-    w = np.asarray(weights, dtype=float)
-    return rng.multinomial(total, w / w.sum())
-
-
-def _write_csv(df: pd.DataFrame, path: Path) -> Path:
-    df.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
-    return path
-
-
-def _logit(p: np.ndarray | float) -> np.ndarray | float:
-    return np.log(p / (1 - p))
 
 
 # --------------------------------------------------------------------------- calls
@@ -318,12 +275,12 @@ def _required_agents(calls_per_hour: float, aht_s: float, target_s: float, level
 
 
 def _monthly_expected(model: _LineModel, month: pd.Period) -> float:
-    return _path(month, model.daily) * month.days_in_month * _SEASONAL[month.month - 1]
+    return lerp(month, model.daily) * month.days_in_month * _SEASONAL[month.month - 1]
 
 
 def _rota(model: _LineModel) -> tuple[np.ndarray, np.ndarray]:
     """Rostered handlers and requirement by weekday x hour for a typical 2015/16 week."""
-    weekly = np.mean([_monthly_expected(model, m) for m in _months(pd.Period("2015-04", "M"),
+    weekly = np.mean([_monthly_expected(model, m) for m in month_range(pd.Period("2015-04", "M"),
                                                                    pd.Period("2016-03", "M"))])
     weekly = weekly * 12 / 52.18
     demand = _week_profile(model.line) * weekly
@@ -361,22 +318,22 @@ def _fte(line: str, month: pd.Period) -> float:
 
 def _secondary_plan(month: pd.Period) -> tuple[float, float]:
     """(transfer probability, mean secondary wait in seconds) for 101 in a month."""
-    p = _path(month, {"2012-04": 0.44, "2015-04": 0.50, "2019-03": 0.50})
+    p = lerp(month, {"2012-04": 0.44, "2015-04": 0.50, "2019-03": 0.50})
     if month < EXTRA_HANDLERS:
-        wait = _path(month, {"2012-04": 400.0, "2014-06": 430.0, "2015-10": 450.0})
+        wait = lerp(month, {"2012-04": 400.0, "2014-06": 430.0, "2015-10": 450.0})
     else:
-        wait = _path(month, {"2015-11": 210.0, "2016-12": 215.0, "2017-12": 235.0,
+        wait = lerp(month, {"2015-11": 210.0, "2016-12": 215.0, "2017-12": 235.0,
                              "2019-03": 250.0})
     return p, wait
 
 
 def _service_targets(rng: np.random.Generator, model: _LineModel) -> dict[pd.Period, float]:
     """Planned monthly service level; noise is de-meaned within 2015/16 (calibration year)."""
-    months = _months(START, END)
+    months = month_range(START, END)
     noise = rng.normal(0.0, 0.005, len(months))
     fy = (months >= pd.Period("2015-04", "M")) & (months <= pd.Period("2016-03", "M"))
     noise[fy] -= noise[fy].mean()
-    return {m: min(0.985, _path(m, model.service_level) + e) for m, e in zip(months, noise,
+    return {m: min(0.985, lerp(m, model.service_level) + e) for m, e in zip(months, noise,
                                                                              strict=True)}
 
 
@@ -557,7 +514,7 @@ def _calls(seed: int, out_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, Path]:
     kept: list[tuple[pd.Period, _MonthCalls]] = []
     rota_rows: list[dict[str, object]] = []
     for model in _LINES:
-        rng = _rng(seed, f"calls-{model.line}")
+        rng = rng_for(seed, f"calls-{model.line}")
         targets = _service_targets(rng, model)
         ratio = _load_ratio(model)
         rota, _ = _rota(model)
@@ -565,7 +522,7 @@ def _calls(seed: int, out_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, Path]:
             for h in range(24):
                 rota_rows.append({"line": model.line, "weekday": day, "hour": h,
                                   "handlers_on_shift": float(rota[d, h])})
-        for month in _months(START, END):
+        for month in month_range(START, END):
             calls = _simulate_month(rng, model, month, targets[month], ratio)
             rows.append(_aggregate(calls, month, model))
             if LOG_SLICE[0] <= month <= LOG_SLICE[1]:
@@ -594,9 +551,9 @@ def _stream_chunks(
     n_calls: int, seed: int, start: str, chunk_rows: int,
 ) -> Iterator[pa.Table]:
     """Yield call-level tables of at most ``chunk_rows`` rows, continuing in time."""
-    rng = _rng(seed, "stream")
+    rng = rng_for(seed, "stream")
     model_101, model_999 = _LINES[1], _LINES[0]
-    prof = {m.line: _week_profile(m.line) * _path(pd.Period("2016-01", "M"), m.daily) * 7
+    prof = {m.line: _week_profile(m.line) * lerp(pd.Period("2016-01", "M"), m.daily) * 7
             for m in (model_101, model_999)}
     total = (prof["101"] + prof["999"]).reshape(-1)  # calls an hour, hour of week
     share_999 = prof["999"].reshape(-1) / total
@@ -660,33 +617,33 @@ def write_call_logs(
 # --------------------------------------------------------------------------- public contact
 def _public_contact(seed: int, monthly_calls: pd.DataFrame) -> pd.DataFrame:
     """Contacts by channel and month; 999/101 equal calls offered."""
-    rng = _rng(seed, "public_contact")
-    months = _months(START, END)
+    rng = rng_for(seed, "public_contact")
+    months = month_range(START, END)
     rows: list[dict[str, object]] = [
         {"month": r.month, "channel": r.line, "contacts": int(r.offered)}
         for r in monthly_calls.itertuples()
     ]
     online: dict[pd.Period, int] = {}
-    for m in _months(pd.Period("2015-07", "M"), pd.Period("2015-12", "M")):
-        online[m] = int(rng.poisson(_path(m, {"2015-07": 8, "2015-12": 20})))
-    q1_2016 = _months(pd.Period("2016-01", "M"), pd.Period("2016-03", "M"))
-    online.update(zip(q1_2016, _split_exact(rng, 72, np.array([0.31, 0.33, 0.36])), strict=True))
-    for m in _months(pd.Period("2016-04", "M"), pd.Period("2017-12", "M")):
-        mean = _path(m, {"2016-04": 26, "2017-09": 75}) if m < pd.Period("2017-10", "M") else (
-            _path(m, {"2017-10": 190, "2017-12": 260}))
+    for m in month_range(pd.Period("2015-07", "M"), pd.Period("2015-12", "M")):
+        online[m] = int(rng.poisson(lerp(m, {"2015-07": 8, "2015-12": 20})))
+    q1_2016 = month_range(pd.Period("2016-01", "M"), pd.Period("2016-03", "M"))
+    online.update(zip(q1_2016, split_exact(rng, 72, np.array([0.31, 0.33, 0.36])), strict=True))
+    for m in month_range(pd.Period("2016-04", "M"), pd.Period("2017-12", "M")):
+        mean = lerp(m, {"2016-04": 26, "2017-09": 75}) if m < pd.Period("2017-10", "M") else (
+            lerp(m, {"2017-10": 190, "2017-12": 260}))
         online[m] = int(rng.poisson(mean))
     web: dict[pd.Period, int] = {}
-    for m in _months(pd.Period("2017-10", "M"), pd.Period("2017-12", "M")):
-        web[m] = int(rng.poisson(_path(m, {"2017-10": 900, "2017-12": 1250})))
+    for m in month_range(pd.Period("2017-10", "M"), pd.Period("2017-12", "M")):
+        web[m] = int(rng.poisson(lerp(m, {"2017-10": 900, "2017-12": 1250})))
     appendix_online = (887, 1529, 1572, 1673)  # 2019 letter, Appendix 1
     appendix_web = (3966, 3472, 3816, 3882)
     for q in range(4):
-        qm = _months(pd.Period(f"2018-{3 * q + 1:02d}", "M"), pd.Period(f"2018-{3 * q + 3:02d}",
+        qm = month_range(pd.Period(f"2018-{3 * q + 1:02d}", "M"), pd.Period(f"2018-{3 * q + 3:02d}",
                                                                         "M"))
         days = np.array([m.days_in_month for m in qm], dtype=float)
-        online.update(zip(qm, _split_exact(rng, appendix_online[q], days), strict=True))
-        web.update(zip(qm, _split_exact(rng, appendix_web[q], days), strict=True))
-    for m in _months(pd.Period("2019-01", "M"), END):
+        online.update(zip(qm, split_exact(rng, appendix_online[q], days), strict=True))
+        web.update(zip(qm, split_exact(rng, appendix_web[q], days), strict=True))
+    for m in month_range(pd.Period("2019-01", "M"), END):
         online[m] = int(rng.poisson(600))
         web[m] = int(rng.poisson(1330))
     for m in months:
@@ -695,12 +652,12 @@ def _public_contact(seed: int, monthly_calls: pd.DataFrame) -> pd.DataFrame:
         if m in web:
             rows.append({"month": str(m), "channel": "web chat", "contacts": web[m]})
         rows.append({"month": str(m), "channel": "email", "contacts": int(rng.poisson(
-            _path(m, {"2012-04": 1500, "2016-04": 2300, "2019-03": 2900})))})
+            lerp(m, {"2012-04": 1500, "2016-04": 2300, "2019-03": 2900})))})
         rows.append({"month": str(m), "channel": "front counter", "contacts": int(rng.poisson(
-            _path(m, {"2012-04": 6200, "2015-06": 4800, "2019-03": 2900})))})
+            lerp(m, {"2012-04": 6200, "2015-06": 4800, "2019-03": 2900})))})
         if m >= pd.Period("2014-01", "M"):
             rows.append({"month": str(m), "channel": "social media", "contacts": int(
-                rng.poisson(_path(m, {"2014-01": 90, "2017-10": 420, "2019-03": 650})))})
+                rng.poisson(lerp(m, {"2014-01": 90, "2017-10": 420, "2019-03": 650})))})
     order = {c: i for i, c in enumerate(
         ["999", "101", "online report", "web chat", "email", "front counter", "social media"])}
     df = pd.DataFrame(rows)
@@ -748,18 +705,18 @@ def _force_exact(score: np.ndarray, eligible: np.ndarray, k: int, sat: np.ndarra
 
 def _victim_satisfaction(seed: int) -> pd.DataFrame:
     """One row per survey response, April 2010 - March 2019."""
-    rng = _rng(seed, "victim_satisfaction")
-    months = _months(SATISFACTION_START, END)
+    rng = rng_for(seed, "victim_satisfaction")
+    months = month_range(SATISFACTION_START, END)
     calib = (pd.Period("2014-04", "M"), pd.Period("2015-03", "M"))
     counts = np.array([rng.poisson(85) for _ in months])
     in_calib = np.array([calib[0] <= m <= calib[1] for m in months])
-    counts[in_calib] = _split_exact(rng, 1000, np.ones(in_calib.sum()))
+    counts[in_calib] = split_exact(rng, 1000, np.ones(in_calib.sum()))
     month = np.repeat(np.array([str(m) for m in months], dtype=object), counts)
     n = month.size
     group, g_eff = _pick(rng, {k: v for k, v in _GROUPS.items()}, n)
     eth, e_eff = _pick(rng, _ETHNICITY, n)
     age, a_eff = _pick(rng, _AGE, n)
-    base = np.repeat(np.array([_logit(_path(m, _SAT_TREND)) for m in months]), counts)
+    base = np.repeat(np.array([logit(lerp(m, _SAT_TREND)) for m in months]), counts)
     centre = 0.45 * 0.22 + 0.05 * 0.25 - 0.45 * 0.20 - 0.10 * 0.10 - 0.55 * 0.03
     centre += sum(p * e for p, e in _AGE.values()) + sum(p * e for p, e in _ETHNICITY.values())
     score = base + g_eff + e_eff + a_eff - centre + rng.logistic(size=n)
@@ -792,8 +749,8 @@ def _victim_satisfaction(seed: int) -> pd.DataFrame:
 
 def _satisfaction_comparators(seed: int) -> pd.DataFrame:
     """England and Wales and seven fictional peer forces, quarterly 12-month windows."""
-    rng = _rng(seed, "satisfaction_comparators")
-    ends = [p for p in _months(pd.Period("2011-03", "M"), END) if p.month in (3, 6, 9, 12)]
+    rng = rng_for(seed, "satisfaction_comparators")
+    ends = [p for p in month_range(pd.Period("2011-03", "M"), END) if p.month in (3, 6, 9, 12)]
     offsets = {"ease_of_contact": (0.110, 0.985), "actions_taken": (-0.040, 0.955),
                "kept_informed": (-0.100, 0.92), "treatment": (0.085, 0.985),
                "whole_experience": (0.0, 1.0)}
@@ -801,7 +758,7 @@ def _satisfaction_comparators(seed: int) -> pd.DataFrame:
                 "2019-03": 0.812}
     rows: list[dict[str, object]] = []
     for end in ends:
-        base = _path(end, national)
+        base = lerp(end, national)
         size = int(rng.normal(60000, 1500))
         for q, (off, share) in offsets.items():
             resp = int(round(size * share))
@@ -815,9 +772,9 @@ def _satisfaction_comparators(seed: int) -> pd.DataFrame:
     sizes = rng.integers(900, 2400, len(peers))
     for name, eff, size in zip(peers, effects, sizes, strict=True):
         for end in ends:
-            base = _path(end, national)
+            base = lerp(end, national)
             for q, (off, share) in offsets.items():
-                p = 1 / (1 + np.exp(-(_logit(min(base + off, 0.99)) + eff)))
+                p = 1 / (1 + np.exp(-(logit(min(base + off, 0.99)) + eff)))
                 resp = int(rng.poisson(size * share))
                 rows.append({"area": name, "period_end": str(end), "question": q,
                              "respondents": resp, "satisfied": int(rng.binomial(resp, p))})
@@ -826,8 +783,8 @@ def _satisfaction_comparators(seed: int) -> pd.DataFrame:
 
 def _public_confidence(seed: int) -> pd.DataFrame:
     """Rolling 12-month public confidence measures from December 2012."""
-    rng = _rng(seed, "public_confidence")
-    months = _months(pd.Period("2012-01", "M"), END)
+    rng = rng_for(seed, "public_confidence")
+    months = month_range(pd.Period("2012-01", "M"), END)
     per_month = 250
     measures = {
         "police deal with local concerns": (
@@ -839,7 +796,7 @@ def _public_confidence(seed: int) -> pd.DataFrame:
     }
     rows: list[dict[str, object]] = []
     for measure, (trend, targets) in measures.items():
-        agree = np.array([rng.binomial(per_month, _path(m, trend)) for m in months])
+        agree = np.array([rng.binomial(per_month, lerp(m, trend)) for m in months])
         for end, target in targets.items():
             stop = months.get_loc(pd.Period(end, "M"))
             window = slice(stop - 11, stop + 1)
@@ -861,10 +818,10 @@ def _public_confidence(seed: int) -> pd.DataFrame:
 # --------------------------------------------------------------------------- victims' hub
 def _victims_hub(seed: int) -> pd.DataFrame:
     """Monthly Victims' Hub funnel from launch in October 2014."""
-    rng = _rng(seed, "victims_hub")
+    rng = rng_for(seed, "victims_hub")
     rows = []
-    for m in _months(pd.Period("2014-10", "M"), END):
-        mean = _path(m, {"2014-10": 480, "2014-12": 700, "2016-06": 720, "2019-03": 780})
+    for m in month_range(pd.Period("2014-10", "M"), END):
+        mean = lerp(m, {"2014-10": 480, "2014-12": 700, "2016-06": 720, "2019-03": 780})
         referred = int(rng.poisson(mean))
         contacted, not_contactable, _pending = rng.multinomial(referred, [0.76, 0.20, 0.04])
         supported, declined, _other = rng.multinomial(contacted, [0.75, 0.16, 0.09])
@@ -890,7 +847,7 @@ def _split_amount(rng: np.random.Generator, total: int, n: int, unit: int, low: 
 
 def _grants(seed: int) -> pd.DataFrame:
     """Grant register with fictional (synthetic) recipients."""
-    rng = _rng(seed, "grants")
+    rng = rng_for(seed, "grants")
     towns = list(TOWNS)
     rows: list[dict[str, object]] = []
 
@@ -964,11 +921,11 @@ _CHANNELS = ("email", "letter", "phone", "web form", "social media")
 
 def _correspondence(seed: int) -> pd.DataFrame:
     """One row per item received by the OPCC."""
-    rng = _rng(seed, "correspondence")
+    rng = rng_for(seed, "correspondence")
     frames = []
-    for m in _months(OPCC_START, END):
+    for m in month_range(OPCC_START, END):
         n = 121 + int(rng.poisson(25))
-        call = _path(m, {"2012-12": 0.20, "2013-12": 0.14, "2015-06": 0.07, "2019-03": 0.05})
+        call = lerp(m, {"2012-12": 0.20, "2013-12": 0.14, "2015-06": 0.07, "2019-03": 0.05})
         w = np.array([0.20, 0.10, 0.20, call, 0.07, 0.12, 0.31 - call + 0.05])
         topic = np.array(_TOPICS, dtype=object)[rng.choice(7, n, p=w / w.sum())]
         channel = np.array(_CHANNELS, dtype=object)[rng.choice(5, n, p=[0.55, 0.15, 0.10, 0.15,
@@ -1006,13 +963,13 @@ _ACTIVITY = {  # activity_type: (weight, {mode: p}, attendees (mean) or None)
 
 def _engagement(seed: int) -> pd.DataFrame:
     """Engagement diary across the five modes, with Police Contact Points from 2015."""
-    rng = _rng(seed, "engagement_activities")
+    rng = rng_for(seed, "engagement_activities")
     types = list(_ACTIVITY)
     weights = np.array([v[0] for v in _ACTIVITY.values()])
     towns = list(TOWNS)
     town_w = np.array([4 if t in ("Peterborough", "Cambridge") else 1 for t in towns], float)
     rows: list[dict[str, object]] = []
-    for m in _months(OPCC_START, END):
+    for m in month_range(OPCC_START, END):
         start = m.start_time
         for _ in range(int(rng.poisson(24))):
             kind = types[int(rng.choice(len(types), p=weights / weights.sum()))]
@@ -1040,8 +997,8 @@ def _engagement(seed: int) -> pd.DataFrame:
 # --------------------------------------------------------------------------- communications
 def _communications(seed: int) -> pd.DataFrame:
     """Monthly communications measures."""
-    rng = _rng(seed, "communications")
-    months = _months(OPCC_START, END)
+    rng = rng_for(seed, "communications")
+    months = month_range(OPCC_START, END)
     rows = []
     growth = (20_000 / 600) ** (1 / (pd.Period("2019-01", "M").ordinal - OPCC_START.ordinal))
     for m in months:
@@ -1061,7 +1018,7 @@ def _communications(seed: int) -> pd.DataFrame:
             "media_mentions_neutral": int(rng.poisson(22)),
             "media_mentions_negative": int(rng.poisson(6)),
             "media_interviews": int(rng.poisson(5)),
-            "social_media_reach": int(rng.poisson(_path(m, {"2012-12": 4000, "2016-06": 40000,
+            "social_media_reach": int(rng.poisson(lerp(m, {"2012-12": 4000, "2016-06": 40000,
                                                             "2019-03": 140000}))),
             "survey_responses": surveys,
         })
@@ -1071,13 +1028,13 @@ def _communications(seed: int) -> pd.DataFrame:
 # --------------------------------------------------------------------------- volunteers
 def _volunteers(seed: int) -> pd.DataFrame:
     """Monthly Special Constables, cadet units and Speedwatch schemes."""
-    rng = _rng(seed, "volunteers")
+    rng = rng_for(seed, "volunteers")
     rows = []
-    for m in _months(START, END):
-        specials = int(round(_path(m, {"2012-04": 262, "2014-04": 301, "2015-01": 296,
+    for m in month_range(START, END):
+        specials = int(round(lerp(m, {"2012-04": 262, "2014-04": 301, "2015-01": 296,
                                        "2016-02": 284, "2017-06": 255, "2019-03": 228})
                              + rng.normal(0, 1.5)))
-        hours = _path(m, {"2012-04": 19.5, "2015-06": 21.4, "2016-03": 21.5, "2019-03": 20.5})
+        hours = lerp(m, {"2012-04": 19.5, "2015-06": 21.4, "2016-03": 21.5, "2019-03": 20.5})
         cadets = 0 if m < pd.Period("2015-06", "M") else int(min(6, 1 + (
             m.ordinal - pd.Period("2015-06", "M").ordinal) // 3)) if m < pd.Period(
             "2016-04", "M") else int(min(7, 4 + (m.ordinal - pd.Period("2016-04", "M").ordinal)
@@ -1085,7 +1042,7 @@ def _volunteers(seed: int) -> pd.DataFrame:
         rows.append({"month": str(m), "special_constables": specials,
                      "special_hours": int(round(specials * (hours + rng.normal(0, 0.2)))),
                      "cadet_units": cadets,
-                     "speedwatch_schemes": int(round(_path(m, {"2012-04": 38, "2016-02": 62,
+                     "speedwatch_schemes": int(round(lerp(m, {"2012-04": 38, "2016-02": 62,
                                                                "2019-03": 88})))})
     return pd.DataFrame(rows)
 
@@ -1307,7 +1264,7 @@ def generate_sample(out_dir: Path, seed: int = 2016) -> dict[str, Path]:
         "communications": _communications(seed),
         "volunteers": _volunteers(seed),
     }
-    paths = {name: _write_csv(df, out_dir / f"{name}.csv") for name, df in frames.items()}
+    paths = {name: write_csv(df, out_dir / f"{name}.csv") for name, df in frames.items()}
     paths["call_logs"] = logs
     readme = out_dir / "README.md"
     log_rows = pq.ParquetFile(logs).metadata.num_rows
