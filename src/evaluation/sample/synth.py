@@ -160,6 +160,7 @@ from evaluation.sample.satisfaction import (
     satisfaction_comparators,
     victim_satisfaction,
 )
+from evaluation.sample.victims_hub import victims_hub
 
 # the unit tests call these helpers as synth._name
 _split_exact = split_exact
@@ -210,22 +211,6 @@ def write_call_logs(
             writer.write_table(table, row_group_size=chunk_rows)
     log.info("wrote %d synthetic calls to %s", n_calls, path)
     return path
-
-
-# --------------------------------------------------------------------------- victims' hub
-def _victims_hub(seed: int) -> pd.DataFrame:
-    """Monthly Victims' Hub funnel from launch in October 2014."""
-    rng = rng_for(seed, "victims_hub")
-    rows = []
-    for m in month_range(pd.Period("2014-10", "M"), END):
-        mean = lerp(m, {"2014-10": 480, "2014-12": 700, "2016-06": 720, "2019-03": 780})
-        referred = int(rng.poisson(mean))
-        contacted, not_contactable, _pending = rng.multinomial(referred, [0.76, 0.20, 0.04])
-        supported, declined, _other = rng.multinomial(contacted, [0.75, 0.16, 0.09])
-        rows.append({"month": str(m), "referred": referred, "contacted": int(contacted),
-                     "not_contactable": int(not_contactable), "supported": int(supported),
-                     "declined": int(declined)})
-    return pd.DataFrame(rows)
 
 
 # --------------------------------------------------------------------------- grants
@@ -654,7 +639,7 @@ def generate_sample(out_dir: Path, seed: int = 2016) -> dict[str, Path]:
         "victim_satisfaction": victim_satisfaction(seed),
         "satisfaction_comparators": satisfaction_comparators(seed),
         "public_confidence": public_confidence(seed),
-        "victims_hub": _victims_hub(seed),
+        "victims_hub": victims_hub(seed),
         "grants": _grants(seed),
         "correspondence": _correspondence(seed),
         "engagement_activities": _engagement(seed),
