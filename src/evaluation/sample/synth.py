@@ -132,10 +132,8 @@ Volunteers (``volunteers``), monthly April 2012 - March 2019: special constables
 from __future__ import annotations
 
 import logging
-import math
 from pathlib import Path
 
-import pandas as pd
 import pyarrow.parquet as pq
 
 from evaluation.data import loaders
@@ -150,6 +148,7 @@ from evaluation.sample.common import (
 from evaluation.sample.engagement import communications, correspondence, engagement, volunteers
 from evaluation.sample.grants import grants
 from evaluation.sample.public_contact import public_contact
+from evaluation.sample.readme import readme_text
 from evaluation.sample.satisfaction import (
     public_confidence,
     satisfaction_comparators,
@@ -195,198 +194,6 @@ def write_call_logs(
     return path
 
 
-# --------------------------------------------------------------------------- README
-_FILES = {
-    "public_contact": "Contacts a month by channel, April 2012 - March 2019; 999 and 101 equal "
-                      "calls offered; online reports from July 2015, web chat from October 2017.",
-    "call_handling_monthly": "999 and 101 calls a month, aggregated from the simulated "
-                             "call-level records (all of them, not only the bundled slice).",
-    "call_logs.parquet": "One row per call, October 2015 - March 2016 only (spans the ten extra "
-                         "handlers of November 2015); zstd-compressed Parquet.",
-    "call_handler_rota": "Handlers on shift by line, weekday and hour in a typical 2015/16 week "
-                         "(101: primary handlers only).",
-    "victim_satisfaction": "One row per victim survey response, April 2010 - March 2019, five "
-                           "questions on the seven-point scale, ethnicity and age band.",
-    "satisfaction_comparators": "England and Wales and seven fictional peer forces "
-                                "(\"Peer force A\" ... \"G\"), 12-month windows ending each "
-                                "quarter 2011-03 to 2019-03.",
-    "public_confidence": "Rolling 12-month public confidence survey results, December 2012 - "
-                         "March 2019.",
-    "victims_hub": "Victims' Hub funnel a month, October 2014 - March 2019.",
-    "grants": "Grant register; every recipient is fictional and marked \"(synthetic)\".",
-    "correspondence": "One row per item of correspondence to the OPCC, December 2012 - "
-                      "March 2019.",
-    "engagement_activities": "The Commissioner's engagement diary across the five modes, "
-                             "December 2012 - March 2019.",
-    "communications": "Newsletter, media, social media and survey measures a month, December "
-                      "2012 - March 2019.",
-    "volunteers": "Special Constables (headcount and hours), cadet units and Speedwatch "
-                  "schemes a month, April 2012 - March 2019.",
-}
-
-
-def _calibration(frames: dict[str, pd.DataFrame]) -> list[tuple[str, str, str]]:
-    """(target, source, value achieved) rows, computed from the generated frames."""
-    calls = frames["call_handling_monthly"]
-    c101 = calls[calls["line"] == "101"]
-    fy = c101[(c101["month"] >= "2015-04") & (c101["month"] <= "2016-03")]
-    after = c101[(c101["month"] >= "2015-11") & (c101["month"] <= "2016-03")]
-    before = c101[(c101["month"] >= "2015-04") & (c101["month"] <= "2015-10")]
-    fte = c101.set_index("month")["call_handlers_fte"]
-    year = calls["month"].str[:4]
-    contact = frames["public_contact"]
-    c2018 = contact[contact["month"].str[:4] == "2018"]
-    quarter = (c2018["month"].str[5:7].astype(int) - 1) // 3
-
-    def quarters(channel: str) -> str:
-        q = c2018[c2018["channel"] == channel].groupby(quarter)["contacts"].sum()
-        return ", ".join(f"{v:,}" for v in q)
-
-    q1 = contact[(contact["channel"] == "online report")
-                 & contact["month"].isin(["2016-01", "2016-02", "2016-03"])]["contacts"].sum()
-    chat_start = contact.loc[contact["channel"] == "web chat", "month"].min()
-    vs = frames["victim_satisfaction"]
-    sat = vs["whole_experience"].isin(SATISFIED)
-
-    def rate(first: str, last: str, group: str | None = None) -> tuple[int, int]:
-        keep = (vs["interview_month"] >= first) & (vs["interview_month"] <= last)
-        keep &= vs["whole_experience"] != ""
-        if group:
-            keep &= vs["crime_group"] == group
-        return int(sat[keep].sum()), int(keep.sum())
-
-    s1, n1 = rate("2010-04", "2011-03")
-    s2, n2 = rate("2014-04", "2015-03")
-    sb, nb = rate("2015-01", "2015-12", "burglary")
-    pooled = (s1 + s2) / (n1 + n2)
-    z = (s2 / n2 - s1 / n1) / math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
-    comp = frames["satisfaction_comparators"]
-    ew = comp[(comp["area"] == "England and Wales") & (comp["period_end"] == "2015-03")
-              & (comp["question"] == "whole_experience")].iloc[0]
-    pc = frames["public_confidence"].set_index(["period_end", "measure"])
-    conf = (100 * pc["agreeing"] / pc["respondents"]).round(1)
-    hub = frames["victims_hub"]
-    hub = hub[hub["month"] <= "2016-01"].sum(numeric_only=True)
-    grants = frames["grants"]
-    early = grants[grants["award_date"] <= "2016-02-29"]
-    youth = early[early["fund"] == "Youth Fund"]
-    csp = early[early["fund"] == "Community Safety Partnership"]
-    corr = frames["correspondence"]["received_date"].str[:7].value_counts()
-    vol = frames["volunteers"]
-    vol = vol[(vol["month"] >= "2016-01") & (vol["month"] <= "2016-03")]
-    comms = frames["communications"].set_index("month")
-    pcp = frames["engagement_activities"]
-    pcp = pcp[pcp["activity_type"] == "police contact point"]
-    sl = fy["answered_within_target"].sum() / fy["answered"].sum()
-    mean_after = (after["mean_secondary_wait_s"] * after["transferred_to_secondary"]).sum() / (
-        after["transferred_to_secondary"].sum())
-    return [
-        ("~30,000 101 calls a month", "2016 paper 8.1",
-         f"{fy['offered'].mean():,.0f} a month in 2015/16"),
-        ("94% of 101 calls answered within 30 s", "2016 paper 8.2",
-         f"{100 * sl:.2f}% of answered calls, 2015/16"),
-        ("50% of 101 calls transferred to a secondary handler", "2016 paper 8.2",
-         f"{100 * fy['transferred_to_secondary'].sum() / fy['answered'].sum():.1f}% in 2015/16"),
-        ("secondary pick-up about 3.5 minutes after 10 extra handlers", "2016 paper 8.2",
-         f"{mean_after / 60:.2f} min Nov 2015 - Mar 2016 (before: "
-         f"{before['mean_secondary_wait_s'].min() / 60:.1f}-"
-         f"{before['mean_secondary_wait_s'].max() / 60:.1f} min); FTE "
-         f"{fte['2015-10']:.0f} -> {fte['2015-11']:.0f}"),
-        ("over 435,000 calls to 999 and 101 in 2016", "2019 letter",
-         f"{calls.loc[year == '2016', 'offered'].sum():,}"),
-        ("over 447,000 calls to 999 and 101 in 2017", "2019 letter",
-         f"{calls.loc[year == '2017', 'offered'].sum():,}"),
-        ("2018 online reports by quarter 887, 1,529, 1,572, 1,673", "2019 letter, Appendix 1",
-         quarters("online report")),
-        ("2018 web chats by quarter 3,966, 3,472, 3,816, 3,882", "2019 letter, Appendix 1",
-         quarters("web chat")),
-        ("72 online reports in Q1 2016", "2019 letter", f"{q1}"),
-        ("web chat from the new website, October 2017", "2019 letter", f"first month {chat_start}"),
-        ("victims satisfied with whole experience, 12 months to Mar 2015: 86.5%",
-         "2016 paper 11.4", f"{s2:,} / {n2:,} = {100 * s2 / n2:.1f}%"),
-        ("England and Wales, same window: 83.8%", "2016 paper 11.4",
-         f"{ew['satisfied']:,} / {ew['respondents']:,} = "
-         f"{100 * ew['satisfied'] / ew['respondents']:.1f}%"),
-        ("burglary victims satisfied, 12 months to Dec 2015: 91%", "2016 paper 7.5",
-         f"{sb} / {nb} = {100 * sb / nb:.1f}%"),
-        ("significant rise since 12 months to Mar 2011", "2016 paper 11.5",
-         f"{100 * s1 / n1:.1f}% -> {100 * s2 / n2:.1f}%, z = {z:.2f}, "
-         f"p = {math.erfc(abs(z) / math.sqrt(2)):.4f}"),
-        ("police deal with local concerns 68.2% (Dec 2012) -> 73.7% (Dec 2015)",
-         "2016 paper 11.7",
-         f"{conf[('2012-12', 'police deal with local concerns')]}% -> "
-         f"{conf[('2015-12', 'police deal with local concerns')]}%"),
-        ("satisfaction with service delivery 85.6% -> 85.8%", "2016 paper 11.7",
-         f"{conf[('2012-12', 'satisfaction with service delivery')]}% -> "
-         f"{conf[('2015-12', 'satisfaction with service delivery')]}%"),
-        ("Victims' Hub since Oct 2014: over 10,000 referred, 8,000 contacted, 2,000 not "
-         "contactable, 6,000 supported, 1,000 declined", "2016 paper 7.9",
-         f"{hub['referred']:,}, {hub['contacted']:,}, {hub['not_contactable']:,}, "
-         f"{hub['supported']:,}, {hub['declined']:,} (Oct 2014 - Jan 2016)"),
-        ("Youth Fund: over £55,000, 37 projects, over 1,800 young people", "2016 paper 10.2",
-         f"£{youth['amount_gbp'].sum():,}, {len(youth)} projects, "
-         f"{int(youth['participants'].sum()):,} young people"),
-        ("over £760,000 of grants to Community Safety Partnerships", "2016 paper 9.2",
-         f"£{csp['amount_gbp'].sum():,}"),
-        ("in excess of 120 items of correspondence a month", "2016 paper 6.1",
-         f"minimum {corr.min()} a month"),
-        ("Special Constables: target 300, over 280, over 21 hours each a month",
-         "2016 paper 10.6",
-         f"{vol['special_constables'].min()}-{vol['special_constables'].max()} in Jan-Mar 2016, "
-         f"{(vol['special_hours'] / vol['special_constables']).mean():.1f} hours each"),
-        ("Police Contact Points in eight towns", "2016 paper 7.4",
-         f"{pcp['place'].nunique()} towns, first {pcp['date'].min()}"),
-        ("newsletter shared with 20,000; precept survey 1,990 responses", "2019 letter",
-         f"{comms.loc['2019-01', 'newsletter_subscribers']:,} subscribers and "
-         f"{comms.loc['2019-01', 'survey_responses']:,} survey responses in Jan 2019"),
-    ]
-
-
-def _readme(frames: dict[str, pd.DataFrame], seed: int, log_rows: int) -> str:
-    """data/sample/README.md: what each file is and the calibration achieved."""
-    lines = [
-        "# SYNTHETIC sample data — not real figures",
-        "",
-        "Every file in this folder was made up by a computer. It describes a fictional police "
-        "force that resembles Cambridgeshire (April 2012 - March 2019; victim satisfaction from "
-        "April 2010) and is calibrated so that the figures published in the two source papers "
-        "come out of it. Do not quote any of it as a fact about any real force, person or "
-        "organisation. The modelling assumptions are documented in the docstring of "
-        "`src/evaluation/synth.py`; column definitions are in `docs/data.md`.",
-        "",
-        "Regenerate (same seed, byte-identical files):",
-        "",
-        "```",
-        f"evaluation synth --out data/sample --seed {seed}",
-        "```",
-        "",
-        "## Files",
-        "",
-        "| File | Rows | Contents |",
-        "|---|---:|---|",
-    ]
-    for name, text in _FILES.items():
-        file = name if name.endswith(".parquet") else f"{name}.csv"
-        rows = f"{len(frames[name]):,}" if name in frames else f"{log_rows:,}"
-        lines.append(f"| `{file}` | {rows} | {text} |")
-    lines += [
-        "",
-        "Larger call logs for benchmarks: "
-        "`evaluation.sample.synth.write_call_logs(path, n_calls)`.",
-        "",
-        "## Calibration",
-        "",
-        "Sources: \"2016 paper\" = report to the Business Coordination Board, 25 February 2016 "
-        "(paragraph); \"2019 letter\" = the Commissioner's letter to the Police and Crime "
-        "Panel, 22 January 2019. `tests/unit/test_sample_calibration.py` checks each row.",
-        "",
-        "| Target | Source | Achieved in this sample |",
-        "|---|---|---|",
-    ]
-    lines += [f"| {t} | {s} | {v} |" for t, s, v in _calibration(frames)]
-    return "\n".join(lines) + "\n"
-
-
 # --------------------------------------------------------------------------- entry points
 def generate_sample(out_dir: Path, seed: int = 2016) -> dict[str, Path]:
     """Write every SYNTHETIC sample dataset to ``out_dir``; return dataset name -> path.
@@ -416,7 +223,7 @@ def generate_sample(out_dir: Path, seed: int = 2016) -> dict[str, Path]:
     paths["call_logs"] = logs
     readme = out_dir / "README.md"
     log_rows = pq.ParquetFile(logs).metadata.num_rows
-    readme.write_text(_readme(frames, seed, log_rows), encoding="utf-8", newline="\n")
+    readme.write_text(readme_text(frames, seed, log_rows), encoding="utf-8", newline="\n")
     paths["README"] = readme
     log.info("wrote %d synthetic datasets to %s (seed %d)", len(paths), out_dir, seed)
     return paths
