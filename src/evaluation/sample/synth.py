@@ -14,6 +14,13 @@ Determinism
     with ``\\n`` line endings and fixed rounding; Parquet with fixed compression and no
     timestamps in its metadata.
 
+Modules
+    This module is the entry point (``generate_sample``, ``write_call_logs``, ``main``); the
+    model is in ``calls``, ``public_contact``, ``satisfaction`` (victim satisfaction, the
+    comparators, public confidence), ``victims_hub``, ``grants`` and ``engagement``
+    (correspondence, engagement, communications, volunteers), drawing with the helpers of
+    ``common``; ``calibration`` and ``readme`` write the README beside the sample.
+
 Calls (``call_logs`` -> ``call_handling_monthly``, ``call_handler_rota``, ``public_contact``)
     * Volumes: expected calls a day per line are interpolated linearly between mid-year anchors
       (101: 935 a day in 2012 rising to 1,015 in 2017, falling to 950 in 2019 as online
