@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("evaluation.run.pipeline")  # the run's one logger, as before the split
 
 HIDDEN_CELL_TAGS = ("parameters", "injected-parameters")
 
