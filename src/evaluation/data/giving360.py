@@ -80,6 +80,26 @@ def _grants_360(
         return None, problems
     file = str(path)
     present = set(raw.frame.columns)
+    problems += _column_warnings(typed, present, file)
+    fund, fund_problems = _funds(typed, present, file)
+    problems += fund_problems
+    grants = _as_grants(typed, fund)
+    relaxed = SCHEMAS["grants"].update_columns(
+        {c: {"nullable": True} for c in ("district", "start_date", "end_date")})
+    problems += checks.cross_field_checks("grants", grants, file)
+    if validated is None or any(p.severity == "error" for p in problems):
+        return None, problems
+    out, more = _pandera_problems(relaxed, grants, file, set())
+    problems += more
+    if out is None:
+        return None, problems
+    return _finish(out, relaxed.columns), problems
+
+
+def _column_warnings(typed: pd.DataFrame, present: set[str], file: str) -> list[Problem]:
+    """Award Years that are not the award's financial year, shared Grant references, and the
+    optional columns that are absent (what is then left blank)."""
+    problems: list[Problem] = []
     if "Award Year" in present:
         problems += _award_year_warnings(typed, file)
     if "Grant reference" in present:
@@ -93,21 +113,34 @@ def _grants_360(
     if "Beneficiary Location:Name" not in present:
         problems.append(Problem(file, "no Beneficiary Location:Name column: district left blank",
                                 column="Beneficiary Location:Name", severity="warning"))
-    if "Grant Programme:Title" in present:
-        funds = typed["Grant Programme:Title"].map(
-            lambda t: ("Other", False) if pd.isna(t) else _fund(str(t)))
-        fund = funds.map(lambda f: f[0])
-        inexact = typed["Grant Programme:Title"].notna() & ~funds.map(lambda f: f[1])
-        for title in sorted(set(typed.loc[inexact, "Grant Programme:Title"])):
-            mapped = _fund(title)[0]
-            problems.append(Problem(file, f"Grant Programme '{title}' mapped to fund '{mapped}'",
-                                    column="Grant Programme:Title", severity="warning"))
-    else:
-        fund = pd.Series("Other", index=typed.index)
+    return problems
+
+
+def _funds(typed: pd.DataFrame, present: set[str], file: str
+           ) -> tuple[pd.Series, list[Problem]]:
+    """Each grant's contract fund from its Grant Programme, and a warning for each programme
+    title mapped other than exactly (or for no programme column: every fund 'Other')."""
+    problems: list[Problem] = []
+    if "Grant Programme:Title" not in present:
         problems.append(Problem(file, "no Grant Programme:Title column: fund set to 'Other'",
                                 column="Grant Programme:Title", severity="warning"))
+        return pd.Series("Other", index=typed.index), problems
+    funds = typed["Grant Programme:Title"].map(
+        lambda t: ("Other", False) if pd.isna(t) else _fund(str(t)))
+    fund = funds.map(lambda f: f[0])
+    inexact = typed["Grant Programme:Title"].notna() & ~funds.map(lambda f: f[1])
+    for title in sorted(set(typed.loc[inexact, "Grant Programme:Title"])):
+        mapped = _fund(title)[0]
+        problems.append(Problem(file, f"Grant Programme '{title}' mapped to fund '{mapped}'",
+                                column="Grant Programme:Title", severity="warning"))
+    return fund, problems
+
+
+def _as_grants(typed: pd.DataFrame, fund: pd.Series) -> pd.DataFrame:
+    """The 360Giving columns in the ``grants`` contract's shape (no participants or
+    outcomes: 360Giving does not record them)."""
     na = pd.Series(pd.NA, index=typed.index)
-    grants = pd.DataFrame({
+    return pd.DataFrame({
         "grant_id": typed["Identifier"],
         "fund": fund.astype("string"),
         "recipient": typed["Recipient Org:Name"],
@@ -122,16 +155,6 @@ def _grants_360(
         "outcome_target": pd.Series(np.nan, index=typed.index, dtype="float64"),
         "outcome_achieved": pd.Series(np.nan, index=typed.index, dtype="float64"),
     }, index=typed.index)
-    relaxed = SCHEMAS["grants"].update_columns(
-        {c: {"nullable": True} for c in ("district", "start_date", "end_date")})
-    problems += checks.cross_field_checks("grants", grants, file)
-    if validated is None or any(p.severity == "error" for p in problems):
-        return None, problems
-    out, more = _pandera_problems(relaxed, grants, file, set())
-    problems += more
-    if out is None:
-        return None, problems
-    return _finish(out, relaxed.columns), problems
 
 
 def load_360giving(

@@ -12,7 +12,7 @@ import itertools
 import logging
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,11 +22,11 @@ import pandas as pd
 import pandera.pandas as pa
 
 from evaluation.data import checks, read_log
+from evaluation.data.parsing import is_blank
 from evaluation.data.reading import (
     _binary_file,
     _finish,
     _frame_from_rows,
-    _is_blank,
     _looks_binary,
     _not_utf8,
     _pick_header,
@@ -112,7 +112,7 @@ def _chunks(path: Path, dataset: str, schema: pa.DataFrameSchema, encoding: str,
         reader = csv.reader(fh)
         rows: list[list[object]] = list(itertools.islice(reader, STREAM_ROWS))
         h = _pick_header(rows, expected)
-        if h is None or not any(not _is_blank(c) for r in rows for c in r):
+        if h is None or not any(not is_blank(c) for r in rows for c in r):
             yield [Problem(file, "file is empty", expected="a header row and records")]
             return
         header, offset = rows[h], 0
@@ -159,47 +159,21 @@ def _stream_table(
     read_log.record(path)
     schema = _schema_for(dataset)
     file = str(path)
-    with open(path, "rb") as fh:
-        gz = fh.read(2) == b"\x1f\x8b"
-    try:
-        with _open_binary(path, gz) as fh:  # a corrupt gzip fails here: one message, below
-            head = fh.read(8192)
-        if _looks_binary(head):
-            return None, [_binary_file(file)]
-        encoding, problems = _stream_encoding(path, file, gz)
-    except (OSError, EOFError, zlib.error) as exc:
-        return None, [Problem(file, f"could not decompress the gzip file ({exc})")]
+    opened = _open_stream(path, file)
+    if isinstance(opened, list):
+        return None, opened
+    gz, encoding, problems = opened
     validate = {"period_start": period_start, "period_end": period_end, "today": today,
                 "lenient": lenient}
     key = [k for k in schema.metadata.get("key", ()) if k in schema.columns]
     months = [n for n, c in schema.columns.items() if kind_of(c) == "month"]
-    kept: list[pd.DataFrame] = []
-    hashes: list[np.ndarray] = []
-    numbers: list[np.ndarray] = []
-    failed, records, header_row = False, 0, 1
-    seen: set[str] = set()
+    tally = _Tally(problems)
     try:
         for chunk in _chunks(path, dataset, schema, encoding, gz, **validate):
             if isinstance(chunk, list):
                 return None, problems + chunk
-            header_row = chunk.raw.header_row
-            records += len(chunk.raw.frame)
-            for p in chunk.problems:  # file-level remarks (extra columns ...) once
-                if p.row is None or p.row == header_row:
-                    text = p.format()
-                    if text in seen:
-                        continue
-                    seen.add(text)
-                problems.append(p)
-            if chunk.typed is not None and key:
-                hashes.append(pd.util.hash_pandas_object(chunk.typed[key], index=False)
-                              .to_numpy())
-                numbers.append(chunk.typed.index.to_numpy())
-            if chunk.validated is None and len(chunk.raw.frame):
-                failed = True
-            elif keep and chunk.validated is not None and not failed:
-                kept.append(chunk.validated[list(schema.columns)])
-        repeated = _repeated_rows(hashes, numbers)
+            tally.add(chunk, key, keep, list(schema.columns))
+        repeated = _repeated_rows(tally.hashes, tally.numbers)
         if repeated:
             parts = [c.typed.loc[c.typed.index.isin(repeated), key]
                      for c in _chunks(path, dataset, schema, encoding, gz, **validate)
@@ -207,11 +181,61 @@ def _stream_table(
             problems += checks.duplicate_keys(pd.concat(parts), key, file, months=months)
     except csv.Error as exc:
         return None, [*problems, Problem(file, f"not a readable CSV file ({exc})")]
-    if records == 0:
+    if tally.records == 0:
         problems.append(Problem(file, "file has a header row but no records",
-                                row=header_row + 1,
+                                row=tally.header_row + 1,
                                 expected="at least one record below the header"))
     problems.sort(key=lambda p: p.row or 0)
-    if failed or not keep or any(p.severity == "error" for p in problems):
+    if tally.failed or not keep or any(p.severity == "error" for p in problems):
         return None, problems
-    return _finish(pd.concat(kept), schema.columns), problems
+    return _finish(pd.concat(tally.kept), schema.columns), problems
+
+
+def _open_stream(path: Path, file: str) -> tuple[bool, str, list[Problem]] | list[Problem]:
+    """(gzipped?, encoding, the encoding warning) of a large CSV file, or the one problem
+    that stops it being read: binary data, or a corrupt gzip file."""
+    with open(path, "rb") as fh:
+        gz = fh.read(2) == b"\x1f\x8b"
+    try:
+        with _open_binary(path, gz) as fh:  # a corrupt gzip fails here: one message, below
+            head = fh.read(8192)
+        if _looks_binary(head):
+            return [_binary_file(file)]
+        encoding, problems = _stream_encoding(path, file, gz)
+    except (OSError, EOFError, zlib.error) as exc:
+        return [Problem(file, f"could not decompress the gzip file ({exc})")]
+    return gz, encoding, problems
+
+
+@dataclass
+class _Tally:
+    """What the chunks of one file add up to so far; ``problems`` is the file's list."""
+
+    problems: list[Problem]
+    kept: list[pd.DataFrame] = field(default_factory=list)
+    hashes: list[np.ndarray] = field(default_factory=list)
+    numbers: list[np.ndarray] = field(default_factory=list)
+    failed: bool = False
+    records: int = 0
+    header_row: int = 1
+    seen: set[str] = field(default_factory=set)
+
+    def add(self, chunk: _Chunk, key: list[str], keep: bool, columns: list[str]) -> None:
+        """Count a chunk: its problems (file-level remarks once), its key hashes, its rows."""
+        self.header_row = chunk.raw.header_row
+        self.records += len(chunk.raw.frame)
+        for p in chunk.problems:  # file-level remarks (extra columns ...) once
+            if p.row is None or p.row == self.header_row:
+                text = p.format()
+                if text in self.seen:
+                    continue
+                self.seen.add(text)
+            self.problems.append(p)
+        if chunk.typed is not None and key:
+            self.hashes.append(pd.util.hash_pandas_object(chunk.typed[key], index=False)
+                               .to_numpy())
+            self.numbers.append(chunk.typed.index.to_numpy())
+        if chunk.validated is None and len(chunk.raw.frame):
+            self.failed = True
+        elif keep and chunk.validated is not None and not self.failed:
+            self.kept.append(chunk.validated[columns])

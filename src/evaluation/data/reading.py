@@ -1,6 +1,7 @@
 """Reading one file and checking it against its data contract: the cells of a CSV, CSV.GZ,
-XLSX or Parquet file, typed column by column, with every problem collected (file, spreadsheet
-row, column, value, what was expected). :mod:`evaluation.data.loaders` is the public API."""
+XLSX or Parquet file, typed column by column (:mod:`evaluation.data.parsing`), with every
+problem collected (file, spreadsheet row, column, value, what was expected).
+:mod:`evaluation.data.loaders` is the public API."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from evaluation.data import checks, read_log
+from evaluation.data.parsing import EXPECTED, MESSAGE, cell_text, is_blank, parse_column
 from evaluation.data.schemas import SCHEMAS, kind_of
 from evaluation.errors import DataValidationError, EvaluationError, Problem, ProblemReport
 
@@ -57,49 +59,6 @@ SUPPORTING_DATASETS: tuple[str, ...] = ("percentage_mix",)
 _HEADER_SCAN_ROWS = 30
 
 
-_EXPECTED = {
-    "int": "a whole number",
-    "float": "a number",
-    "bool": "true or false (also 1/0, yes/no)",
-    "month": "a month as YYYY-MM",
-    "date": "a date as YYYY-MM-DD",
-    "datetime": "a date and time as YYYY-MM-DD HH:MM:SS (local time, no zone)",
-}
-
-
-_MESSAGE = {
-    "int": "not a whole number",
-    "float": "not a number",
-    "bool": "not true or false",
-    "month": "unparseable month",
-    "date": "unparseable date",
-    "datetime": "unparseable date-time",
-}
-
-
-_TRUE = {"true", "1", "yes", "y", "t"}
-
-
-_FALSE = {"false", "0", "no", "n", "f"}
-
-
-_INT_RE = r"^[+-]?(?:\d{1,15}|\d{1,3}(?:,\d{3}){1,4})(?:\.0*)?$"
-
-
-_FLOAT_RE = r"^[+-]?(?:\d+(?:\.\d*)?|\d{1,3}(?:,\d{3})+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?$"
-
-
-_MONTH_RE = r"^\d{4}-\d{2}(?:-01(?:[ T]00:00(?::00)?)?)?$"
-
-
-_DATE_RE = (
-    r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
-)
-
-
-_DATETIME_RE = r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?$"
-
-
 def file_sha256(path: str | Path) -> str:
     """SHA-256 of a file's bytes (hex), read in chunks."""
     digest = hashlib.sha256()
@@ -122,14 +81,6 @@ class _Raw:
 def _norm(name: object) -> str:
     text = str(name).replace("\ufeff", "").strip().lower().replace(":0:", ":")
     return re.sub(r"[\s\-]+", "_", text)
-
-
-def _is_blank(cell: object) -> bool:
-    if cell is None:
-        return True
-    if isinstance(cell, float) and np.isnan(cell):
-        return True
-    return isinstance(cell, str) and cell.strip() == ""
 
 
 def _decode(data: bytes, file: str) -> tuple[str, list[Problem]]:
@@ -220,7 +171,7 @@ def _xlsx_rows(path: Path, file: str, dataset: str) -> tuple[list[list[object]] 
         return None, [Problem(file, f"could not read the worksheet ({type(exc).__name__}: {exc})")]
     finally:
         book.close()
-    if not any(not _is_blank(c) for r in rows for c in r):
+    if not any(not is_blank(c) for r in rows for c in r):
         return None, [Problem(file, "file is empty", expected="a header row and records")]
     return rows, []
 
@@ -230,12 +181,12 @@ def _pick_header(rows: list[list[object]], expected: Sequence[str]) -> int | Non
     wanted = {_norm(c) for c in expected}
     best, best_score = None, 0
     for i, row in enumerate(rows[:_HEADER_SCAN_ROWS]):
-        score = sum(1 for c in row if not _is_blank(c) and _norm(c) in wanted)
+        score = sum(1 for c in row if not is_blank(c) and _norm(c) in wanted)
         if score > best_score:
             best, best_score = i, score
     if best is not None:
         return best
-    return next((i for i, r in enumerate(rows) if any(not _is_blank(c) for c in r)), None)
+    return next((i for i, r in enumerate(rows) if any(not is_blank(c) for c in r)), None)
 
 
 def _frame_from_rows(
@@ -251,13 +202,13 @@ def _frame_from_rows(
         return None, [Problem(file, "file is empty", expected="a header row and records")]
     header = rows[h]
     header_row = h + 1 if header_row is None else header_row
-    skipped = [i + 1 for i in range(h) if any(not _is_blank(c) for c in rows[i])]
+    skipped = [i + 1 for i in range(h) if any(not is_blank(c) for c in rows[i])]
     if skipped:
         problems.append(
             Problem(file, f"skipped {len(skipped)} line(s) above the header (a title?); the "
                     f"header is row {header_row}", row=header_row, severity="warning")
         )
-    names = ["" if _is_blank(c) else str(c).replace("\ufeff", "").strip() for c in header]
+    names = ["" if is_blank(c) else str(c).replace("\ufeff", "").strip() for c in header]
     width = len(names)
     while width and names[width - 1] == "":
         width -= 1
@@ -265,10 +216,10 @@ def _frame_from_rows(
     index: list[int] = []
     for i in range(h + 1, len(rows)):
         row = list(rows[i])
-        if all(_is_blank(c) for c in row):
+        if all(is_blank(c) for c in row):
             continue
         extra = row[width:]
-        if len(row) < width or any(not _is_blank(c) for c in extra):
+        if len(row) < width or any(not is_blank(c) for c in extra):
             problems.append(
                 Problem(file, f"row has {len(row)} cells but the header has {width}",
                         row=i + 1 + row_offset, expected=f"{width} cells per row")
@@ -350,7 +301,7 @@ def _match_columns(raw: _Raw, schema: pa.DataFrameSchema, *, warn_extra: bool) -
         target = canon.get(_norm(name))
         if target is None:
             if name == "":
-                if any(not _is_blank(c) for c in raw.frame.iloc[:, pos].tolist()):
+                if any(not is_blank(c) for c in raw.frame.iloc[:, pos].tolist()):
                     problems.append(Problem(file, f"column {pos + 1} has values but no name; "
                                             "ignored", row=raw.header_row, severity="warning"))
             else:
@@ -386,109 +337,11 @@ def _match_columns(raw: _Raw, schema: pa.DataFrameSchema, *, warn_extra: bool) -
     return problems
 
 
-def _cell_text(value: object) -> str:
-    if _is_blank(value):
-        return ""
-    if isinstance(value, bool | np.bool_):
-        return "true" if value else "false"
-    if isinstance(value, float | np.floating):
-        if not np.isfinite(value):
-            return str(value)
-        return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(
-            float(value))
-    if isinstance(value, pd.Timestamp):
-        if pd.isna(value):
-            return ""
-        if value == value.normalize():
-            return value.strftime("%Y-%m-%d")
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    return str(value).strip()
-
-
-def _as_text(values: pd.Series) -> pd.Series:
-    """Cells as stripped text; blank cells become <NA>."""
-    if isinstance(values.dtype, pd.StringDtype):
-        text = values.astype("string").str.strip()
-    else:
-        text = values.map(_cell_text).astype("string")
-    return text.mask(text == "")
-
-
-def _to_ns(values: pd.Series) -> pd.Series:
-    """datetime64[ns]; timestamps outside its range (years 1678-2261) become NaT."""
-    years = values.dt.year
-    return values.where((years > 1677) & (years < 2262)).astype("datetime64[ns]")
-
-
-def _parse(values: pd.Series, kind: str) -> tuple[pd.Series, pd.Series]:
-    """(typed values, mask of cells that were filled in but could not be read)."""
-    dtype = values.dtype
-    if kind in ("month", "date", "datetime") and pd.api.types.is_datetime64_any_dtype(dtype):
-        out = values
-        bad = pd.Series(False, index=values.index)
-        if getattr(dtype, "tz", None) is not None:
-            return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]"), values.notna()
-        out = _to_ns(out)
-        bad = values.notna() & out.isna()
-        if kind == "month":
-            bad |= out.notna() & (out != out.dt.to_period("M").dt.to_timestamp())
-            out = out.mask(bad)
-        elif kind == "date":
-            out = out.dt.normalize()
-        return out, bad
-    if kind in ("int", "float") and pd.api.types.is_numeric_dtype(dtype) and not (
-        pd.api.types.is_bool_dtype(dtype)
-    ):
-        num = values.astype("Float64")
-        bad = ~np.isfinite(num.fillna(0).astype(float))
-        if kind == "int":
-            bad |= (num.fillna(0) % 1 != 0) | (num.abs() >= 1e15).fillna(False)
-            return num.mask(bad).round().astype("Int64"), bad.astype(bool)
-        return num.mask(bad).astype("float64"), bad.astype(bool)
-    if kind == "bool" and pd.api.types.is_bool_dtype(dtype):
-        return values.astype("boolean"), pd.Series(False, index=values.index)
-    text = _as_text(values)
-    filled = text.notna()
-    if kind == "text":
-        return text, pd.Series(False, index=values.index)
-    if kind == "bool":
-        low = text.str.lower()
-        out = pd.Series(pd.NA, index=values.index, dtype="boolean")
-        out[low.isin(list(_TRUE)).fillna(False).astype(bool)] = True
-        out[low.isin(list(_FALSE)).fillna(False).astype(bool)] = False
-        return out, (filled & out.isna()).astype(bool)
-    if kind == "int":
-        ok = text.str.fullmatch(_INT_RE).fillna(False).astype(bool)
-        digits = text.where(ok).str.replace(",", "", regex=False).str.replace(
-            r"\.0*$", "", regex=True)
-        out = pd.to_numeric(digits, errors="coerce").astype("Int64")
-        return out, (filled & out.isna()).astype(bool)
-    if kind == "float":
-        ok = text.str.fullmatch(_FLOAT_RE).fillna(False).astype(bool)
-        num = pd.to_numeric(text.where(ok).str.replace(",", "", regex=False), errors="coerce")
-        num = pd.Series(num, index=values.index, dtype="float64")
-        num = num.where(np.isfinite(num))
-        return num, (filled & num.isna()).astype(bool)
-    if kind == "month":
-        ok = text.str.fullmatch(_MONTH_RE).fillna(False).astype(bool)
-        out = pd.to_datetime(text.where(ok).str.slice(0, 7) + "-01", format="%Y-%m-%d",
-                             errors="coerce")
-    elif kind == "date":
-        ok = text.str.fullmatch(_DATE_RE).fillna(False).astype(bool)
-        out = pd.to_datetime(text.where(ok).str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
-    else:
-        ok = text.str.fullmatch(_DATETIME_RE).fillna(False).astype(bool)
-        out = pd.to_datetime(text.where(ok).str.replace("T", " ", regex=False), format="ISO8601",
-                             errors="coerce")
-    out = _to_ns(pd.Series(out, index=values.index))
-    return out, (filled & out.isna()).astype(bool)
-
-
 def _cell_problems(raw_values: pd.Series, bad: pd.Series, *, file: str, column: str,
                    message: str, expected: str) -> list[Problem]:
     frame = pd.DataFrame({"v": raw_values})
     return checks.flag_rows(frame, bad, file=file, column=column, message=message,
-                            expected=expected, describe=lambda r: _cell_text(r["v"]))
+                            expected=expected, describe=lambda r: cell_text(r["v"]))
 
 
 _SKIPPED_CHECKS = ("not_nullable", "coerce_dtype", "dtype(", "field_uniqueness",
@@ -551,20 +404,36 @@ def _validate(
     problems += _match_columns(raw, schema, warn_extra=warn_extra)
     if any(p.severity == "error" for p in problems):
         return None, None, problems
+    df, cell_problems, already = _typed_frame(raw, schema)
+    problems += cell_problems
+    validated, value_problems = _pandera_problems(schema, df, raw.file, already)
+    problems += value_problems
+    problems += _table_problems(df, dataset, schema, raw.file, period_start=period_start,
+                                period_end=period_end, today=today, lenient=lenient,
+                                check_keys=check_keys)
+    problems.sort(key=lambda p: p.row or 0)
+    return validated, df, problems
+
+
+def _typed_frame(raw: _Raw, schema: pa.DataFrameSchema
+                 ) -> tuple[pd.DataFrame, list[Problem], set[tuple[int, str]]]:
+    """Every contract column typed (absent optional ones all <NA>), the unreadable and missing
+    cells as problems, and the (row, column) of each, which the value checks then skip."""
     file = raw.file
+    problems: list[Problem] = []
     typed: dict[str, pd.Series] = {}
     already: set[tuple[int, str]] = set()
     for name, col in schema.columns.items():
         kind = kind_of(col)
         if name not in raw.frame.columns:
             empty = pd.Series(pd.NA, index=raw.frame.index, dtype="object")
-            typed[name] = _parse(empty.astype("string"), kind)[0]
+            typed[name] = parse_column(empty.astype("string"), kind)[0]
             continue
-        values, bad = _parse(raw.frame[name], kind)
+        values, bad = parse_column(raw.frame[name], kind)
         if bad.any():
             problems += _cell_problems(raw.frame[name], bad, file=file, column=name,
-                                       message=_MESSAGE[kind],
-                                       expected=f"{_EXPECTED[kind]}, e.g. "
+                                       message=MESSAGE[kind],
+                                       expected=f"{EXPECTED[kind]}, e.g. "
                                        f"{col.metadata['example']}")
             already |= {(int(r), name) for r in raw.frame.index[bad.to_numpy()]}
         if not col.nullable:
@@ -572,13 +441,19 @@ def _validate(
             if missing.any():
                 problems += checks.flag_rows(
                     raw.frame, missing, file=file, column=name, message="missing value",
-                    expected=f"{_EXPECTED.get(kind, 'a value')}, e.g. {col.metadata['example']}",
+                    expected=f"{EXPECTED.get(kind, 'a value')}, e.g. {col.metadata['example']}",
                 )
                 already |= {(int(r), name) for r in raw.frame.index[missing.to_numpy()]}
         typed[name] = values
-    df = pd.DataFrame(typed, index=raw.frame.index)
-    validated, value_problems = _pandera_problems(schema, df, file, already)
-    problems += value_problems
+    return pd.DataFrame(typed, index=raw.frame.index), problems, already
+
+
+def _table_problems(df: pd.DataFrame, dataset: str, schema: pa.DataFrameSchema, file: str, *,
+                    period_start: date | None, period_end: date | None, today: date,
+                    lenient: bool, check_keys: bool) -> list[Problem]:
+    """The checks across rows and fields: duplicate keys, the dataset's cross-field rules
+    (warnings when ``lenient``), dates in the future and records outside the period."""
+    problems: list[Problem] = []
     meta = schema.metadata
     months = [n for n, c in schema.columns.items() if kind_of(c) == "month"]
     if check_keys:  # a chunk of a large file: the keys are checked across chunks instead
@@ -596,8 +471,7 @@ def _validate(
     if pcol:
         problems += checks.outside_period(df, pcol, kind_of(schema.columns[pcol]), file,
                                           period_start, period_end)
-    problems.sort(key=lambda p: p.row or 0)
-    return validated, df, problems
+    return problems
 
 
 class RowNumbers:

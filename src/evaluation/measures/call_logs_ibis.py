@@ -72,16 +72,22 @@ def kpi_expression(
     check the lines first). ``exact_quantiles=False`` uses the engine's approximate
     percentiles, for engines without exact ones (BigQuery, Trino).
     """
-    import ibis
-
     targets = _targets(target_s)
     within_s = _check_within(callback_within_s)
+    keys = [str(k) for k in by]
+    agg = _aggregate(_call_rows(calls, targets, keys), keys, within_s, exact_quantiles)
+    return _with_shares(agg).drop("sec_wait_q").order_by([*keys, "month", "line"])
+
+
+def _call_rows(calls: ibis.Table, targets: Mapping[str, int], keys: list[str]) -> ibis.Table:
+    """One row per call: its month, line and target, and the waits and delays in seconds."""
+    import ibis
+
     line = calls.line.cast("string")
     target = (ibis.cases(*[(line == name, value) for name, value in targets.items()])
               if targets else ibis.null("int64")).cast("int64")
     requested = calls.callback_requested.fill_null(False)
-    keys = [str(k) for k in by]
-    rows = calls.select(
+    return calls.select(
         *keys,
         month=calls.received_at.truncate("M"),
         line=line,
@@ -95,14 +101,18 @@ def kpi_expression(
         callback_made_at=calls.callback_made_at,
         cb_delay_s=_seconds(calls.callback_made_at, calls.received_at),
     )
-    r = rows
+
+
+def _aggregate(r: ibis.Table, keys: list[str], within_s: float, exact_quantiles: bool
+               ) -> ibis.Table:
+    """The counts, means and percentiles of each month and line (and ``keys``)."""
 
     def pct(col: ibis.Value, q: float | list[float], where: ibis.Value | None = None
             ) -> ibis.Value:
         return col.quantile(q, where=where) if exact_quantiles else col.approx_quantile(
             q, where=where)
 
-    agg = r.group_by([*keys, "month", "line"]).aggregate(
+    return r.group_by([*keys, "month", "line"]).aggregate(
         target_s=r.target_s.max(),
         offered=r.count(),
         answered=r.answered_at.count(),
@@ -120,10 +130,15 @@ def kpi_expression(
         callback_median_s=pct(r.cb_delay_s, 0.5, where=r.cb_requested),
     )
 
+
+def _with_shares(agg: ibis.Table) -> ibis.Table:
+    """The two secondary-wait percentiles unpacked, and the shares and rates (null when the
+    denominator is 0)."""
+
     def ratio(num: ibis.Value, den: ibis.Value) -> ibis.Value:
         return num.cast("float64") / den.cast("float64").nullif(0.0)
 
-    out = agg.mutate(
+    return agg.mutate(
         secondary_wait_median_s=agg.sec_wait_q[0],
         secondary_wait_p90_s=agg.sec_wait_q[1],
         within_target_share=ratio(agg.answered_within_target, agg.answered),
@@ -132,7 +147,6 @@ def kpi_expression(
         transfer_share=ratio(agg.transferred_to_secondary, agg.answered),
         callback_within_share=ratio(agg.callbacks_within, agg.callbacks_requested),
     )
-    return out.drop("sec_wait_q").order_by([*keys, "month", "line"])
 
 
 def monthly_kpis_ibis(

@@ -421,29 +421,17 @@ def group_rates(
         )
     monthly = monthly_counts(responses, [question])
     _, start, end = _window(monthly, question, period_end, months)
-    months_of = _month_series(responses["interview_month"])
-    inside = responses.loc[((months_of >= start) & (months_of <= end)).to_numpy()]
-    answered, satisfied = _answer_flags(inside[question], question)
-    raw = inside[by].astype("string").str.strip()
-    groups = raw.where(raw.notna() & (raw != ""), NOT_RECORDED).fillna(NOT_RECORDED)
-    frame = pd.DataFrame({"group": groups.to_numpy(), "respondents": answered.to_numpy(int),
-                          "satisfied": satisfied.to_numpy(int)})
-    counts = frame.groupby("group")[["respondents", "satisfied"]].sum()
-    known = list(order if order is not None else DIMENSION_ORDER.get(by, ()))
-    names = [g for g in known if g in counts.index]
-    names += sorted(g for g in counts.index if g not in names and g != NOT_RECORDED)
-    if NOT_RECORDED in counts.index:
-        names.append(NOT_RECORDED)
+    counts = _group_counts(responses, by, question, start, end)
+    label = window_label(end, months)
     total_n, total_x = int(counts["respondents"].sum()), int(counts["satisfied"].sum())
     rows = []
-    for name in names:
+    for name in _group_names(counts, by, order):
         n, x = int(counts.at[name, "respondents"]), int(counts.at[name, "satisfied"])
-        rest_n, rest_x = total_n - n, total_x - x
-        row: dict[str, Any] = {"group": name, "window": window_label(end, months),
-                               "respondents": n, "satisfied": x, "not_satisfied": n - x,
+        row: dict[str, Any] = {"group": name, "window": label, "respondents": n,
+                               "satisfied": x, "not_satisfied": n - x,
                                **_rate_row(x, n, confidence), "confidence": confidence}
-        if n > 0 and rest_n > 0:
-            row.update(_comparison_columns(x, n, rest_x, rest_n, confidence,
+        if n > 0 and total_n - n > 0:
+            row.update(_comparison_columns(x, n, total_x - x, total_n - n, confidence,
                                            "significantly above other respondents",
                                            "significantly below other respondents",
                                            "not significantly different from other "
@@ -451,13 +439,37 @@ def group_rates(
         else:
             row.update(_empty_comparison())
         rows.append(row)
-    rows.append({"group": ALL_RESPONDENTS, "window": window_label(end, months),
+    rows.append({"group": ALL_RESPONDENTS, "window": label,
                  "respondents": total_n, "satisfied": total_x,
                  "not_satisfied": total_n - total_x, **_rate_row(total_x, total_n, confidence),
                  "confidence": confidence, **_empty_comparison()})
     out = pd.DataFrame(rows)
     out.insert(0, "question", _question_name(question))
     return out
+
+
+def _group_counts(responses: pd.DataFrame, by: str, question: str, start: pd.Period,
+                  end: pd.Period) -> pd.DataFrame:
+    """Respondents and satisfied per value of ``by`` in the window (blank: "Not recorded")."""
+    months_of = _month_series(responses["interview_month"])
+    inside = responses.loc[((months_of >= start) & (months_of <= end)).to_numpy()]
+    answered, satisfied = _answer_flags(inside[question], question)
+    raw = inside[by].astype("string").str.strip()
+    groups = raw.where(raw.notna() & (raw != ""), NOT_RECORDED).fillna(NOT_RECORDED)
+    frame = pd.DataFrame({"group": groups.to_numpy(), "respondents": answered.to_numpy(int),
+                          "satisfied": satisfied.to_numpy(int)})
+    return frame.groupby("group")[["respondents", "satisfied"]].sum()
+
+
+def _group_names(counts: pd.DataFrame, by: str, order: Sequence[str] | None) -> list[str]:
+    """The groups present: in ``order`` (default the contract's), the rest alphabetically,
+    "Not recorded" last."""
+    known = list(order if order is not None else DIMENSION_ORDER.get(by, ()))
+    names = [g for g in known if g in counts.index]
+    names += sorted(g for g in counts.index if g not in names and g != NOT_RECORDED)
+    if NOT_RECORDED in counts.index:
+        names.append(NOT_RECORDED)
+    return names
 
 
 _GROUP_COUNTS = ("respondents", "satisfied", "not_satisfied")

@@ -81,6 +81,34 @@ def mann_kendall(
     ``z`` uses the continuity correction ``(S - sign(S)) / sqrt(var_s)``; ``p_value`` is
     two-sided.
     """
+    x = _checked_values(values, period, alpha)
+    s, var_s, pairs, slopes, n_total = _season_sums(_seasons(x, period))
+    minimum = "at least 2 non-missing values in one season" if period else "at least 3 values"
+    if pairs == 0 or (period is None and n_total < 3):
+        raise ValueError(f"the Mann-Kendall test needs {minimum}")
+    if var_s <= 0:
+        raise ValueError("all values are tied: the Mann-Kendall variance is zero")
+
+    z = _mk_z(s, var_s)
+    p_value = float(2 * stats.norm.sf(abs(z)))
+    trend = ("increasing" if z > 0 else "decreasing") if p_value < alpha else "no trend"
+    return MannKendallResult(
+        s=s,
+        var_s=var_s,
+        z=z,
+        p_value=p_value,
+        tau=s / pairs,
+        sen_slope=float(np.median(np.concatenate(slopes))),
+        n=n_total,
+        period=None if period is None else int(period),
+        trend=trend,
+        alpha=float(alpha),
+    )
+
+
+def _checked_values(values: Iterable[float] | pd.Series, period: int | None,
+                    alpha: float) -> np.ndarray:
+    """The observations as a 1-D float array, after checking them, ``period`` and ``alpha``."""
     if isinstance(values, pd.DataFrame):
         raise ValueError("values must be a single series of numbers, not a DataFrame")
     try:
@@ -100,15 +128,22 @@ def mann_kendall(
         isinstance(period, bool) or not isinstance(period, int | np.integer) or period < 2
     ):
         raise ValueError(f"period must be a whole number of at least 2, got {period!r}")
+    return x
 
-    positions = np.arange(x.size, dtype=float)
+
+def _seasons(x: np.ndarray, period: int | None) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(values, time positions) of each season: the whole series when ``period`` is None,
+    else every ``period``-th value, timed by its cycle."""
     if period is None:
-        groups = [(x, positions)]
-    else:
-        groups = [
-            (x[k::period], np.arange(x[k::period].size, dtype=float)) for k in range(period)
-        ]
+        return [(x, np.arange(x.size, dtype=float))]
+    return [(x[k::period], np.arange(x[k::period].size, dtype=float)) for k in range(period)]
 
+
+def _season_sums(groups: list[tuple[np.ndarray, np.ndarray]]
+                 ) -> tuple[float, float, float, list[np.ndarray], int]:
+    """(S, var(S), number of pairs, each season's pairwise slopes, non-missing values), summed
+    over the seasons; missing values are dropped, seasons of fewer than 2 values add nothing
+    but their count."""
     s = var_s = pairs = 0.0
     slopes: list[np.ndarray] = []
     n_total = 0
@@ -122,30 +157,13 @@ def mann_kendall(
         var_s += _mk_var(gx)
         pairs += gx.size * (gx.size - 1) / 2
         slopes.append(_pairwise_slopes(gx, gt))
+    return s, var_s, pairs, slopes, n_total
 
-    minimum = "at least 2 non-missing values in one season" if period else "at least 3 values"
-    if pairs == 0 or (period is None and n_total < 3):
-        raise ValueError(f"the Mann-Kendall test needs {minimum}")
-    if var_s <= 0:
-        raise ValueError("all values are tied: the Mann-Kendall variance is zero")
 
+def _mk_z(s: float, var_s: float) -> float:
+    """The normal score with the continuity correction, (S - sign(S)) / sqrt(var(S))."""
     if s > 0:
-        z = (s - 1) / math.sqrt(var_s)
-    elif s < 0:
-        z = (s + 1) / math.sqrt(var_s)
-    else:
-        z = 0.0
-    p_value = float(2 * stats.norm.sf(abs(z)))
-    trend = ("increasing" if z > 0 else "decreasing") if p_value < alpha else "no trend"
-    return MannKendallResult(
-        s=s,
-        var_s=var_s,
-        z=z,
-        p_value=p_value,
-        tau=s / pairs,
-        sen_slope=float(np.median(np.concatenate(slopes))),
-        n=n_total,
-        period=None if period is None else int(period),
-        trend=trend,
-        alpha=float(alpha),
-    )
+        return (s - 1) / math.sqrt(var_s)
+    if s < 0:
+        return (s + 1) / math.sqrt(var_s)
+    return 0.0

@@ -33,11 +33,10 @@ from pathlib import Path
 from typing import Any
 
 from evaluation.errors import EvaluationError, ParameterError
+from evaluation.run.manifest import TOOL, ManifestError, read_manifest
 
 log = logging.getLogger(__name__)
 
-TOOL = "opcc-evaluation"
-"""Written into every manifest: how a later run knows a folder is a pack of this tool."""
 STAGING_MARKER = ".evaluation-staging"
 DRAFT_SUFFIX = ".draft"
 
@@ -47,11 +46,12 @@ class OutputError(EvaluationError):
 
 
 def _manifest(folder: Path) -> dict[str, Any] | None:
+    """The folder's manifest if it names this tool, else None (missing or unreadable too)."""
     try:
-        data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = read_manifest(folder)
+    except ManifestError:
         return None
-    return data if isinstance(data, dict) and data.get("tool") == TOOL else None
+    return data if data.get("tool") == TOOL else None
 
 
 def is_pack(folder: Path) -> bool:

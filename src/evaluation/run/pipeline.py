@@ -11,16 +11,7 @@ from __future__ import annotations
 import difflib
 import json
 import logging
-import multiprocessing
-import multiprocessing.util
-import os
-import platform
-import subprocess
-import sys
-import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,33 +19,21 @@ from typing import Any
 
 from evaluation import __version__
 from evaluation.config.params import ReportParams, load_params
-from evaluation.data.reading import file_sha256
 from evaluation.errors import EvaluationError, ParameterError
 from evaluation.run import outdir
+from evaluation.run.manifest import (
+    MANIFEST,
+    base_manifest,
+    hash_inputs,
+    provenance_lines,
+    read_previous,
+    sha256_file,
+    write_manifest,
+)
 from evaluation.run.preflight import check_inputs, check_section_types
+from evaluation.run.sections import SectionOutcome, SectionPlan, execute_sections, export_html
 
 log = logging.getLogger(__name__)
-
-HIDDEN_CELL_TAGS = ("parameters", "injected-parameters")
-
-
-@dataclass(frozen=True)
-class SectionPlan:
-    """One notebook to run, with exactly the parameters it declares."""
-
-    section: str
-    notebook: Path
-    parameters: dict[str, Any]
-
-
-@dataclass
-class SectionOutcome:
-    section: str
-    status: str  # "ok" or "failed"
-    seconds: float
-    error: str | None = None
-    failed_cell: int | None = None
-    cached: bool = False
 
 
 @dataclass
@@ -74,10 +53,6 @@ class RunSummary:
     @property
     def failed(self) -> list[SectionOutcome]:
         return [o for o in self.outcomes if o.status != "ok"]
-
-
-sha256_file = file_sha256
-"""SHA-256 of a file's bytes, read in blocks (the loaders' own, so inputs hash one way)."""
 
 
 def declared_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
@@ -148,205 +123,6 @@ def plan_sections(
     return plans
 
 
-# One kernel per worker process, reused from section to section: starting a kernel and
-# importing pandas, matplotlib and the package costs ~4 s, more than many sections take.
-_WORKER_KERNEL: Any = None
-
-RESET_CODE = (
-    "%reset -f\n"
-    "import matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt\n"
-    "import evaluation.data.read_log as _reads\n_reads.reset()\ndel _reads\n"
-)
-
-
-def _shutdown_worker_kernel() -> None:
-    global _WORKER_KERNEL
-    if _WORKER_KERNEL is not None:
-        try:
-            _WORKER_KERNEL.shutdown_kernel(now=True)
-        except Exception:  # the kernel may already be gone
-            log.debug("kernel already stopped", exc_info=True)
-        _WORKER_KERNEL = None
-
-
-def _worker_kernel(cwd: Path) -> Any:
-    """This worker's kernel (started on first use), its namespace reset for a new section."""
-    global _WORKER_KERNEL
-    from jupyter_client.manager import KernelManager
-
-    if _WORKER_KERNEL is None or not _WORKER_KERNEL.is_alive():
-        _shutdown_worker_kernel()
-        km = KernelManager(kernel_name="python3")
-        # the kernel's own start-up notices (e.g. about its local TCP transport) are not the
-        # user's business; errors in cells still reach the executed notebook and the manifest
-        km.start_kernel(cwd=str(cwd), extra_arguments=["--IPKernelApp.log_level=ERROR"])
-        _WORKER_KERNEL = km
-        multiprocessing.util.Finalize(None, _shutdown_worker_kernel, exitpriority=10)
-        return km
-    client = _WORKER_KERNEL.blocking_client()
-    client.start_channels()
-    try:
-        client.wait_for_ready(timeout=60)
-        client.execute_interactive(RESET_CODE, timeout=60, store_history=False)
-    finally:
-        client.stop_channels()
-    return _WORKER_KERNEL
-
-
-def _execute_section(plan: SectionPlan, executed: Path, output_dir: Path,
-                     reuse_kernel: bool = True) -> SectionOutcome:
-    """Run one notebook with papermill (in a worker process), in the worker's kernel."""
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
-    from evaluation.data.read_log import ENV_FLAG
-
-    start = time.perf_counter()
-    parameters = dict(plan.parameters)
-    if "output_dir" in parameters:
-        parameters["output_dir"] = str(output_dir)
-    os.environ[ENV_FLAG] = "1"  # the kernel inherits it: note the files the section reads
-    for attempt in (1, 2):
-        try:
-            extra = {"km": _worker_kernel(plan.notebook.parent)} if reuse_kernel else {}
-            papermill.execute_notebook(
-                str(plan.notebook), str(executed), parameters=parameters,
-                kernel_name="python3", cwd=str(plan.notebook.parent), progress_bar=False,
-                log_output=False, **extra,
-            )
-        except PapermillExecutionError as exc:
-            return SectionOutcome(plan.section, "failed", time.perf_counter() - start,
-                                  f"{exc.ename}: {exc.evalue}", exc.exec_count)
-        except Exception as exc:  # kernel died or failed to start, notebook unreadable ...
-            if reuse_kernel:
-                _shutdown_worker_kernel()
-            if attempt == 1 and "kernel" in str(exc).lower():
-                log.warning("section %s: %s; trying once more", plan.section, exc)
-                continue
-            return SectionOutcome(plan.section, "failed", time.perf_counter() - start,
-                                  f"{type(exc).__name__}: {exc}")
-        break
-    return SectionOutcome(plan.section, "ok", time.perf_counter() - start)
-
-
-def _worker_init() -> None:
-    """In each worker: leave Ctrl-C to the parent (which stops the run), stop this worker's
-    kernel on SIGTERM, and die with the parent (Linux), so no worker or kernel is orphaned."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-    def _terminate(signum: int, frame: object) -> None:
-        _shutdown_worker_kernel()
-        os._exit(128 + signum)
-
-    signal.signal(signal.SIGTERM, _terminate)
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            libc = ctypes.CDLL(None, use_errno=True)
-            pr_set_pdeathsig = 1
-            libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
-            if os.getppid() == 1:  # the parent died before prctl took effect
-                os._exit(1)
-        except (OSError, AttributeError):
-            log.debug("could not tie the worker's life to its parent", exc_info=True)
-
-
-def _stop_pool(pool: ProcessPoolExecutor) -> None:
-    """Stop every worker at once (each stops its kernel on SIGTERM); queued sections are
-    cancelled, not run."""
-    processes = list(getattr(pool, "_processes", {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for proc in processes:
-        if proc.is_alive():
-            proc.terminate()
-    deadline = time.monotonic() + 10
-    for proc in processes:
-        proc.join(max(0.1, deadline - time.monotonic()))
-        if proc.is_alive():
-            proc.kill()
-
-
-def execute_sections(
-    plans: list[SectionPlan],
-    run_dir: Path,
-    workers: int,
-    expected_seconds: dict[str, float] | None = None,
-    on_done: Callable[[SectionOutcome], None] | None = None,
-    reuse_kernels: bool = True,
-) -> list[SectionOutcome]:
-    """Run the notebooks in parallel worker processes; one failure never stops the others.
-
-    The longest sections (by ``expected_seconds``, e.g. their last run) start first, which
-    shortens the whole run; ``on_done`` is called in this process as each section finishes
-    (the pipeline exports its HTML while the others are still running).
-    """
-    executed_dir = run_dir / "executed"
-    executed_dir.mkdir(parents=True, exist_ok=True)
-    workers = max(1, min(workers, len(plans)))
-    expected = expected_seconds or {}
-    order = sorted(plans, key=lambda p: -expected.get(p.section, 0.0))
-    ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    outcomes: dict[str, SectionOutcome] = {}
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init)
-    try:
-        futures = {
-            pool.submit(_execute_section, p, executed_dir / p.notebook.name, run_dir,
-                        reuse_kernels): p
-            for p in order
-        }
-        for future in as_completed(futures):
-            try:
-                outcome = future.result()
-            except BrokenProcessPool as exc:
-                plan = futures[future]
-                outcome = SectionOutcome(plan.section, "failed", 0.0,
-                                         f"its worker process stopped ({exc})")
-            outcomes[outcome.section] = outcome
-            if outcome.status == "ok":
-                log.info("section %s ran in %.1f s", outcome.section, outcome.seconds)
-            else:
-                log.error("section %s FAILED: %s", outcome.section, outcome.error)
-            if on_done is not None:
-                on_done(outcome)
-    except BaseException:
-        _stop_pool(pool)
-        raise
-    pool.shutdown(wait=True)
-    return [outcomes[p.section] for p in plans]
-
-
-def export_html(executed: Path, out: Path) -> None:
-    """Executed notebook → HTML with code, prompts and parameter cells hidden."""
-    import nbformat
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
-
-    nb = nbformat.read(str(executed), as_version=4)
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
-    exporter.register_preprocessor(
-        TagRemovePreprocessor(remove_cell_tags=set(HIDDEN_CELL_TAGS), enabled=True), enabled=True
-    )
-    body, _ = exporter.from_notebook_node(nb)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(body, encoding="utf-8")
-
-
-def _git_commit() -> dict[str, Any]:
-    src = Path(__file__).resolve().parents[1]
-    try:
-        head = subprocess.run(["git", "-C", str(src), "rev-parse", "HEAD"], capture_output=True,
-                              text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(src), "status", "--porcelain", "--", "."],
-                               capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return {"commit": None, "dirty": None}
-    return {"commit": head, "dirty": bool(dirty)}
-
-
 def input_files(params: ReportParams, params_files: list[Path]) -> list[Path]:
     """Every file a run reads: parameters, notebooks, every file in the data folders and every
     file a section parameter names (e.g. a 360Giving file outside the data folders)."""
@@ -397,73 +173,11 @@ def protected_inputs(params: ReportParams, params_files: list[Path]) -> dict[Pat
     return out
 
 
-def hash_inputs(files: list[Path]) -> dict[str, str]:
-    return {str(p): sha256_file(p) for p in files}
-
-
 def hash_outputs(run_dir: Path) -> dict[str, str]:
     """SHA-256 of every file of a pack (relative path → hash), except its manifest."""
     return {str(p.relative_to(run_dir)): sha256_file(p) for p in sorted(run_dir.rglob("*"))
-            if p.is_file() and p.name != "manifest.json"
+            if p.is_file() and p.name != MANIFEST
             and p.name != outdir.STAGING_MARKER}
-
-
-def _provenance_lines(manifest: dict[str, Any]) -> list[str]:
-    """The manifest in plain words, for the paper's provenance appendix."""
-    code = manifest["code"]
-    commit = code.get("commit") or "unknown (not a git checkout)"
-    dirty = " with uncommitted changes" if code.get("dirty") else ""
-    params = manifest["params"]
-    lines = [
-        f"Produced by the evaluation package version {code['version']} (git commit "
-        f"{commit}{dirty}) on {manifest['started'][:10]}, with Python {code['python']}.",
-        f"Run '{params['run_name']}' for the period {params['period_start']} to "
-        f"{params['period_end']}; parameters from "
-        + " and ".join(f"`{Path(p).name}`" for p in manifest["params_files"]) + ".",
-    ]
-    folders: dict[str, list[str]] = {}
-    for path in manifest["inputs"]:
-        p = Path(path)
-        key = next((str(Path(*p.parts[i:-1])) for i in range(len(p.parts))
-                    if p.parts[i] in ("data", "params", "notebooks")), str(p.parent))
-        folders.setdefault(key, []).append(p.name)
-    for folder, names in sorted(folders.items()):
-        shown = ", ".join(f"`{n}`" for n in sorted(names)[:6])
-        more = f" and {len(names) - 6} more" if len(names) > 6 else ""
-        lines.append(f"`{folder}/`: {len(names)} file(s): {shown}{more}.")
-    lines.append(
-        f"All {len(manifest['inputs'])} input files are listed with their SHA-256 hashes in "
-        "manifest.json beside this paper; `evaluation verify <run folder>` recomputes them and "
-        "says whether this paper still matches its inputs and code."
-    )
-    return lines
-
-
-def _read_previous(previous: str | Path | None) -> Path | None:
-    """The ``--previous`` run folder, checked now (not after the whole run)."""
-    if previous is None:
-        return None
-    folder = Path(previous).resolve()
-    manifest = folder / "manifest.json"
-    if not manifest.is_file():
-        raise ParameterError(f"--previous {previous}: no manifest.json there; give the folder "
-                             "of an earlier run, e.g. reports/2019-q3.")
-    try:
-        data = json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ParameterError(f"--previous {previous}: manifest.json cannot be read ({exc}); "
-                             "give the folder of a complete earlier run.") from None
-    if not isinstance(data, dict) or data.get("status") != "complete":
-        status = data.get("status") if isinstance(data, dict) else "unknown"
-        raise ParameterError(f"--previous {previous}: not a complete run (status {status}); "
-                             "compare with the last complete paper.")
-    from evaluation.report.previous import check_previous
-
-    problem = check_previous(folder, data)
-    if problem:
-        raise ParameterError(f"--previous {previous}: {problem}; give the folder of a complete "
-                             "earlier run of this tool.")
-    return folder
 
 
 def run_report(
@@ -488,7 +202,7 @@ def run_report(
     params = load_params(params_path, defaults_file)
     defaults_path = Path(defaults_file) if defaults_file else params_path.parent / "defaults.yaml"
     final = (Path(out_dir) if out_dir else Path("reports") / params.run_name).resolve()
-    previous_dir = _read_previous(previous)
+    previous_dir = read_previous(previous)
     check_notebooks(params)
     check_framework(params)
     protected = protected_inputs(params, [defaults_path, params_path])
@@ -604,7 +318,8 @@ def _run_in(run: _Run, plans: list[SectionPlan], files: list[Path],
             inputs[read] = sha256_file(Path(read))
     paper_key = digest(keys, sorted(data_inputs.items()), params.model_dump_json(), code_hash,
                        _previous_key(previous_dir))
-    manifest = _base_manifest(run, started, inputs, code_hash)
+    manifest = base_manifest(run.params.model_dump_json(), [defaults_path, params_path],
+                             previous_dir, started, inputs, run.warnings, code_hash)
     return _assemble(run, manifest, ordered, cache if reuse else None, paper_key)
 
 
@@ -632,26 +347,7 @@ def _inputs_used(record: Path, data_inputs: dict[str, str]) -> dict[str, str]:
 def _previous_key(previous_dir: Path | None) -> str | None:
     if previous_dir is None:
         return None
-    return sha256_file(previous_dir / "manifest.json")
-
-
-def _base_manifest(run: _Run, started: datetime, inputs: dict[str, str], code_hash: str
-                   ) -> dict[str, Any]:
-    """The manifest's record of the run before the paper exists."""
-    return {
-        "tool": outdir.TOOL,
-        "status": "complete",
-        "started": started.isoformat(timespec="seconds"),
-        "finished": None,
-        "code": {"version": __version__, **_git_commit(), "python": platform.python_version(),
-                 "fingerprint": code_hash},
-        "params": json.loads(run.params.model_dump_json()),
-        "params_files": [str(run.defaults_path.resolve()), str(run.params_path.resolve())],
-        "previous": str(run.previous_dir) if run.previous_dir else None,
-        "inputs": inputs,
-        "input_warnings": list(run.warnings),
-        "sections": [],
-    }
+    return sha256_file(previous_dir / MANIFEST)
 
 
 def _section_records(staging: Path, outcomes: list[SectionOutcome]) -> list[Any]:
@@ -685,7 +381,7 @@ def _render(run: _Run, manifest: dict[str, Any], records: list[Any],
         return "cache"
     reasons = [f"section {o.section} failed ({o.error})" for o in outcomes if o.status != "ok"]
     changes = changes_since(run.previous_dir, staging) if run.previous_dir else None
-    markdown = build_markdown(params, records, _provenance_lines(manifest),
+    markdown = build_markdown(params, records, provenance_lines(manifest),
                               draft_reasons=reasons if draft else None, changes=changes,
                               input_warnings=run.warnings)
     paper_md = staging / "paper.md"
@@ -717,8 +413,7 @@ def _assemble(run: _Run, manifest: dict[str, Any], outcomes: list[SectionOutcome
                            "pdf": str(pdf_out.relative_to(staging))}
     manifest["output_files"] = hash_outputs(staging)
     try:
-        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2),
-                                               encoding="utf-8")
+        write_manifest(staging, manifest)
     except OSError as exc:
         raise outdir.unwritable(staging.parent, exc) from None
     where = outdir.publish(staging, run.final, complete=not draft)

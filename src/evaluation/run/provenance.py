@@ -8,36 +8,36 @@ changed, went missing or appeared since the paper was made.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from evaluation import __version__
 from evaluation.errors import EvaluationError
+from evaluation.run.manifest import MANIFEST, ManifestError, git_commit, read_manifest, sha256_file
 
 
 def _read_manifest(run_dir: Path) -> dict[str, Any]:
-    manifest_path = run_dir / "manifest.json"
-    if not manifest_path.is_file():
-        raise EvaluationError(f"No manifest.json in {run_dir}: is this a run folder?")
     try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise EvaluationError(f"{manifest_path} cannot be read as a manifest ({exc}); the pack "
-                              "cannot be verified. Run the report again.") from None
+        manifest: Any = read_manifest(run_dir)
+    except ManifestError as exc:
+        if exc.problem == "missing":
+            raise EvaluationError(f"No manifest.json in {run_dir}: is this a run "
+                                  "folder?") from None
+        if exc.problem == "unreadable":
+            raise EvaluationError(f"{exc.path} cannot be read as a manifest ({exc.reason}); "
+                                  "the pack cannot be verified. Run the report again.") from None
+        manifest = None
     needed = {"inputs": dict, "code": dict, "status": str}
     if not isinstance(manifest, dict) or any(
             not isinstance(manifest.get(k), t) for k, t in needed.items()) or not isinstance(
             manifest.get("output_files", {}), dict | type(None)):
-        raise EvaluationError(f"{manifest_path} is not a manifest of this tool (it needs "
+        raise EvaluationError(f"{run_dir / MANIFEST} is not a manifest of this tool (it needs "
                               "inputs and code as mappings and a status); the pack cannot be "
                               "verified.")
     return manifest
 
 
 def _input_problems(manifest: dict[str, Any]) -> list[str]:
-    from evaluation.run.pipeline import sha256_file
-
     lines = []
     for path, digest in manifest["inputs"].items():
         p = Path(path)
@@ -68,7 +68,6 @@ def _output_problems(run_dir: Path, manifest: dict[str, Any]) -> list[str]:
 
 def _code_problems(manifest: dict[str, Any], allow_dirty: bool) -> list[str]:
     from evaluation.run.cache import code_fingerprint
-    from evaluation.run.pipeline import _git_commit
 
     code = manifest["code"]
     lines = []
@@ -82,7 +81,7 @@ def _code_problems(manifest: dict[str, Any], allow_dirty: bool) -> list[str]:
     elif fingerprint != code_fingerprint():
         lines.append("CHANGED code: the package's source files differ from those that made "
                      "the paper (committed or not).")
-    now = _git_commit()
+    now = git_commit()
     if code.get("commit") and now.get("commit") and now["commit"] != code["commit"]:
         lines.append(f"Code commit differs: paper made at {code['commit'][:12]}, "
                      f"now {now['commit'][:12]}.")

@@ -242,76 +242,97 @@ def data_quality_notes(register: pd.DataFrame) -> list[str]:
     n = len(register)
     if n == 0:
         return ["The register holds no grants for this period."]
-
-    def col(name: str) -> pd.Series:
-        if name in register.columns:
-            return register[name]
-        return pd.Series(pd.NA, index=register.index)
-
-    def count(mask: pd.Series) -> int:
-        return int(mask.fillna(False).astype(bool).sum())
-
-    def plural(k: int) -> str:
-        return _n(k, "grant")
-
-    def v(k: int, one: str, many: str) -> str:
-        return one if k == 1 else many
-
-    try:
-        missing_cols = [c for c in COLUMNS if c not in register.columns]
-        if missing_cols:
-            notes.append(f"The register has no {', '.join(missing_cols)} column(s).")
-        ids = col("grant_id")
-        dup = count(ids.notna() & ids.duplicated(keep=False))
-        if dup:
-            notes.append(f"{plural(dup)} {v(dup, 'shares', 'share')} a grant id with another "
-                         "grant; they are counted separately, which may double-count spend.")
-        amount = pd.to_numeric(col("amount_gbp"), errors="coerce")
-        if k := count(amount == 0):
-            notes.append(f"{plural(k)} {v(k, 'has', 'have')} an amount of £0.")
-        if k := count(amount.isna()):
-            notes.append(f"{plural(k)} {v(k, 'has', 'have')} no amount recorded.")
-        start, end = pd.to_datetime(col("start_date")), pd.to_datetime(col("end_date"))
-        if k := count(end < start):
-            notes.append(f"{plural(k)} {v(k, 'ends before it starts', 'end before they start')}.")
-        if k := count(pd.to_datetime(col("award_date")).isna()):
-            notes.append(f"{plural(k)} {v(k, 'has', 'have')} no award date and "
-                         f"{v(k, 'drops', 'drop')} out of every period.")
-        if k := count(start.isna() | end.isna()):
-            notes.append(f"{plural(k)} {v(k, 'has', 'have')} no planned start or end date.")
-        part = pd.to_numeric(col("participants"), errors="coerce")
-        comp = pd.to_numeric(col("completers"), errors="coerce")
-        if k := count(part.isna()):
-            funds = col("fund").loc[part.isna()].astype("string").fillna("no fund")
-            by = ", ".join(f"{f} {c}" for f, c in funds.value_counts().sort_index().items())
-            notes.append(f"{plural(k)} of {fmt_int(n)} {v(k, 'records', 'record')} no "
-                         f"participants ({by}); they are left out of participation and cost "
-                         "per participant.")
-        if k := count(part.notna() & comp.isna()):
-            notes.append(f"{plural(k)} {v(k, 'records', 'record')} participants but not "
-                         "completers.")
-        if k := count(comp > part):
-            notes.append(f"{plural(k)} {v(k, 'records', 'record')} more completers than "
-                         "participants.")
-        if k := count(part == 0):
-            notes.append(f"{plural(k)} {v(k, 'records', 'record')} zero participants.")
-        if k := count(col("district").isna()):
-            notes.append(f"{plural(k)} {v(k, 'has', 'have')} no district.")
-        target, achieved = col("outcome_target"), col("outcome_achieved")
-        if k := count(target.isna() | achieved.isna()):
-            notes.append(f"{plural(k)} {v(k, 'has', 'have')} no outcome target or no result.")
-        for p in register.attrs.get("problems", []):
-            if any(word in p.message for word in ("duplicate key", "ends before it starts",
-                                                   "more completers")):
-                continue  # already said above
-            where = f" (row {p.row})" if p.row and "(rows" not in p.message else ""
-            notes.append(f"From the file check: {p.message}{where}.")
+    try:  # each adds its sentences as it goes: a failure keeps those already made
+        for add in (_id_and_amount_notes, _date_notes, _participant_notes,
+                    _outcome_and_file_notes):
+            add(register, notes)
     except Exception as exc:  # noqa: BLE001 - notes must never stop a section
         log.exception("data-quality notes incomplete")
         notes.append(f"The data-quality check could not finish ({type(exc).__name__}).")
     if not notes:
         notes.append(f"No gaps or inconsistencies were found in the {fmt_int(n)} grants.")
     return notes
+
+
+def _col(register: pd.DataFrame, name: str) -> pd.Series:
+    """The register's column, or all <NA> when it has none."""
+    if name in register.columns:
+        return register[name]
+    return pd.Series(pd.NA, index=register.index)
+
+
+def _count(mask: pd.Series) -> int:
+    return int(mask.fillna(False).astype(bool).sum())
+
+
+def _v(k: int, one: str, many: str) -> str:
+    return one if k == 1 else many
+
+
+def _id_and_amount_notes(register: pd.DataFrame, notes: list[str]) -> None:
+    """Missing columns, shared grant ids, and amounts of £0 or none."""
+    missing_cols = [c for c in COLUMNS if c not in register.columns]
+    if missing_cols:
+        notes.append(f"The register has no {', '.join(missing_cols)} column(s).")
+    ids = _col(register, "grant_id")
+    dup = _count(ids.notna() & ids.duplicated(keep=False))
+    if dup:
+        notes.append(f"{_n(dup, 'grant')} {_v(dup, 'shares', 'share')} a grant id with another "
+                     "grant; they are counted separately, which may double-count spend.")
+    amount = pd.to_numeric(_col(register, "amount_gbp"), errors="coerce")
+    if k := _count(amount == 0):
+        notes.append(f"{_n(k, 'grant')} {_v(k, 'has', 'have')} an amount of £0.")
+    if k := _count(amount.isna()):
+        notes.append(f"{_n(k, 'grant')} {_v(k, 'has', 'have')} no amount recorded.")
+
+
+def _date_notes(register: pd.DataFrame, notes: list[str]) -> None:
+    """Grants that end before they start, and missing award or planned dates."""
+    start = pd.to_datetime(_col(register, "start_date"))
+    end = pd.to_datetime(_col(register, "end_date"))
+    if k := _count(end < start):
+        notes.append(f"{_n(k, 'grant')} "
+                     f"{_v(k, 'ends before it starts', 'end before they start')}.")
+    if k := _count(pd.to_datetime(_col(register, "award_date")).isna()):
+        notes.append(f"{_n(k, 'grant')} {_v(k, 'has', 'have')} no award date and "
+                     f"{_v(k, 'drops', 'drop')} out of every period.")
+    if k := _count(start.isna() | end.isna()):
+        notes.append(f"{_n(k, 'grant')} {_v(k, 'has', 'have')} no planned start or end date.")
+
+
+def _participant_notes(register: pd.DataFrame, notes: list[str]) -> None:
+    """Participants or completers missing, more completers than participants, or none."""
+    part = pd.to_numeric(_col(register, "participants"), errors="coerce")
+    comp = pd.to_numeric(_col(register, "completers"), errors="coerce")
+    if k := _count(part.isna()):
+        funds = _col(register, "fund").loc[part.isna()].astype("string").fillna("no fund")
+        by = ", ".join(f"{f} {c}" for f, c in funds.value_counts().sort_index().items())
+        notes.append(f"{_n(k, 'grant')} of {fmt_int(len(register))} "
+                     f"{_v(k, 'records', 'record')} no participants ({by}); they are left out "
+                     "of participation and cost per participant.")
+    if k := _count(part.notna() & comp.isna()):
+        notes.append(f"{_n(k, 'grant')} {_v(k, 'records', 'record')} participants but not "
+                     "completers.")
+    if k := _count(comp > part):
+        notes.append(f"{_n(k, 'grant')} {_v(k, 'records', 'record')} more completers than "
+                     "participants.")
+    if k := _count(part == 0):
+        notes.append(f"{_n(k, 'grant')} {_v(k, 'records', 'record')} zero participants.")
+
+
+def _outcome_and_file_notes(register: pd.DataFrame, notes: list[str]) -> None:
+    """Missing districts and outcomes, and the file check's warnings not already said."""
+    if k := _count(_col(register, "district").isna()):
+        notes.append(f"{_n(k, 'grant')} {_v(k, 'has', 'have')} no district.")
+    target, achieved = _col(register, "outcome_target"), _col(register, "outcome_achieved")
+    if k := _count(target.isna() | achieved.isna()):
+        notes.append(f"{_n(k, 'grant')} {_v(k, 'has', 'have')} no outcome target or no result.")
+    for p in register.attrs.get("problems", []):
+        if any(word in p.message for word in ("duplicate key", "ends before it starts",
+                                               "more completers")):
+            continue  # already said above
+        where = f" (row {p.row})" if p.row and "(rows" not in p.message else ""
+        notes.append(f"From the file check: {p.message}{where}.")
 
 
 PUBLISHED_2016: tuple[PublishedCheck, ...] = (

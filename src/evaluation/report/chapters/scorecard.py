@@ -414,10 +414,6 @@ def sparkline_grid(assessments: Sequence[Assessment], columns: int = 4,
     """Small XmR charts, one per indicator: values (points coloured and shaped by variation),
     mean (black), process limits (grey dashed), target (vermillion dotted) and the variation
     glyph in the panel title, so the meaning never rests on colour alone."""
-    from matplotlib.ticker import MaxNLocator, PercentFormatter
-
-    from evaluation.report.charts import thousands
-
     shown = [a for a in assessments if a.result is not None]
     if not shown:
         raise EvaluationError("No indicator has data to chart.")
@@ -425,40 +421,65 @@ def sparkline_grid(assessments: Sequence[Assessment], columns: int = 4,
     apply_house_style()
     fig, axes = plt.subplots(rows, columns, figsize=(3.2 * columns, 2.5 * rows), squeeze=False)
     for ax, a in zip(axes.flat, shown, strict=False):
-        p = a.result.points  # type: ignore[union-attr]
-        x = p.index
-        ax.plot(x, p["value"], color=OKABE_ITO["grey"], lw=1)
-        ax.plot(x, p["mean"], color="black", lw=0.9)
-        ax.plot(x, p["upl"], color=OKABE_ITO["grey"], lw=0.9, ls="--")
-        ax.plot(x, p["lpl"], color=OKABE_ITO["grey"], lw=0.9, ls="--")
-        if a.target is not None:
-            ax.axhline(a.target, color=OKABE_ITO["vermillion"], lw=1.1, ls=":")
-        high = (p["value"] > p["mean"]).to_numpy()
-        for variation, colour in VARIATION_COLOURS.items():
-            mask = (p["variation"] == variation).to_numpy()
-            if variation == "common cause":
-                ax.scatter(x[mask], p["value"][mask], color=colour, s=8, zorder=3)
-                continue
-            for sub, marker in ((mask & high, "^"), (mask & ~high, "v")):
-                if sub.any():
-                    ax.scatter(x[sub], p["value"][sub], color=colour, marker=marker, s=22,
-                               zorder=4, edgecolor="black", linewidth=0.4)
-        icon = variation_icon(a.result)
-        ax.set_title("\n".join(textwrap.wrap(f"{icon.glyph} {a.indicator.name}", 34)),
-                     fontsize=8, loc="left")
-        if a.indicator.unit == "percent":
-            ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=None))
-        elif a.indicator.unit in ("count", "gbp"):
-            ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
-            ax.yaxis.set_major_formatter(thousands)
-        ax.tick_params(labelsize=7)
-        ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %y"))
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
+        _sparkline(ax, a)
     for ax in list(axes.flat)[len(shown):]:
         ax.axis("off")
-    legend = [
+    fig.legend(handles=_sparkline_legend(), loc="lower center", ncol=4, fontsize=7,
+               frameon=False, bbox_to_anchor=(0.5, -0.02))
+    fig.suptitle(title, fontsize=11, x=0.01, ha="left")
+    fig.tight_layout(rect=(0, 0.05, 1, 0.97))
+    return Chart(figure=fig, title=title, alt_text=_alt_text(shown, title))
+
+
+def _sparkline(ax: Any, a: Assessment) -> None:
+    """One indicator's small XmR chart, its title led by the variation glyph."""
+    from matplotlib.ticker import MaxNLocator, PercentFormatter
+
+    from evaluation.report.charts import thousands
+
+    p = a.result.points  # type: ignore[union-attr]
+    x = p.index
+    ax.plot(x, p["value"], color=OKABE_ITO["grey"], lw=1)
+    ax.plot(x, p["mean"], color="black", lw=0.9)
+    ax.plot(x, p["upl"], color=OKABE_ITO["grey"], lw=0.9, ls="--")
+    ax.plot(x, p["lpl"], color=OKABE_ITO["grey"], lw=0.9, ls="--")
+    if a.target is not None:
+        ax.axhline(a.target, color=OKABE_ITO["vermillion"], lw=1.1, ls=":")
+    _variation_points(ax, p)
+    icon = variation_icon(a.result)
+    ax.set_title("\n".join(textwrap.wrap(f"{icon.glyph} {a.indicator.name}", 34)),
+                 fontsize=8, loc="left")
+    if a.indicator.unit == "percent":
+        ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=None))
+    elif a.indicator.unit in ("count", "gbp"):
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+        ax.yaxis.set_major_formatter(thousands)
+    ax.tick_params(labelsize=7)
+    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %y"))
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def _variation_points(ax: Any, p: pd.DataFrame) -> None:
+    """The points coloured by variation; special causes as triangles pointing to the side of
+    the mean they fall on."""
+    x = p.index
+    high = (p["value"] > p["mean"]).to_numpy()
+    for variation, colour in VARIATION_COLOURS.items():
+        mask = (p["variation"] == variation).to_numpy()
+        if variation == "common cause":
+            ax.scatter(x[mask], p["value"][mask], color=colour, s=8, zorder=3)
+            continue
+        for sub, marker in ((mask & high, "^"), (mask & ~high, "v")):
+            if sub.any():
+                ax.scatter(x[sub], p["value"][sub], color=colour, marker=marker, s=22,
+                           zorder=4, edgecolor="black", linewidth=0.4)
+
+
+def _sparkline_legend() -> list[Any]:
+    """The grid's one legend: the variation markers and the lines."""
+    return [
         plt.Line2D([], [], color=VARIATION_COLOURS["improvement"], marker="^", ls="",
                    label="Special cause improvement (▲ high, ▼ low)"),
         plt.Line2D([], [], color=VARIATION_COLOURS["concern"], marker="v", ls="",
@@ -471,8 +492,3 @@ def sparkline_grid(assessments: Sequence[Assessment], columns: int = 4,
         plt.Line2D([], [], color=OKABE_ITO["grey"], ls="--", label="Process limits"),
         plt.Line2D([], [], color=OKABE_ITO["vermillion"], ls=":", label="Target"),
     ]
-    fig.legend(handles=legend, loc="lower center", ncol=4, fontsize=7, frameon=False,
-               bbox_to_anchor=(0.5, -0.02))
-    fig.suptitle(title, fontsize=11, x=0.01, ha="left")
-    fig.tight_layout(rect=(0, 0.05, 1, 0.97))
-    return Chart(figure=fig, title=title, alt_text=_alt_text(shown, title))
