@@ -72,7 +72,7 @@ SECTION_DATASETS: dict[str, tuple[DatasetUse, ...]] = {
     "05_grants": (GRANTS,),
     "06_engagement_and_communications": (ACTIVITIES, CORRESPONDENCE, COMMUNICATIONS,
                                          VOLUNTEERS),
-    "07_crime_and_confidence": (CONFIDENCE,),
+    "07_crime_and_confidence": (),  # real public data only, checked by its loaders
 }
 """The data-folder datasets each section reads (real public data is checked by its loader)."""
 

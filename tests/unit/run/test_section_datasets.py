@@ -25,8 +25,7 @@ MEASURES = ROOT / "src" / "evaluation" / "measures"
 HELPERS = {"Sources": "scorecard", "load_register": "grants"}
 
 #: known differences, kept as they are because fixing one changes what preflight checks
-KNOWN = {"07_crime_and_confidence": "SECTION_DATASETS lists public_confidence, which the "
-                                    "notebook does not read (it has no data_dir)"}
+KNOWN: dict[str, str] = {}
 
 
 def _reads(tree: ast.AST) -> tuple[dict[str, bool], set[str]]:
