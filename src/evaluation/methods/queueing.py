@@ -8,7 +8,11 @@ Only the staffing mathematics lives here; KPIs from call logs are computed elsew
 * Erlang A (Palm; Garnett, Mandelbaum and Reiman 2002): as Erlang C but each waiting caller
   abandons after an exponential patience time. Solved exactly as a birth-death chain; the
   waiting-time distribution of served callers is obtained from the transient behaviour of
-  the tagged caller's position in the queue (a sparse matrix exponential).
+  the tagged caller's position in the queue (a sparse matrix exponential), and the mean
+  wait of answered callers from the same chain's fundamental matrix.
+* Patience: :func:`estimate_patience` is the maximum-likelihood mean patience of
+  exponential patience from call-level waits with abandonment (abandoned waits are
+  patience times; answered waits are censored): total time waited / number abandoned.
 
 All times are in seconds; ``calls`` is the number offered in an interval of ``interval_s``.
 """
@@ -20,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
-from scipy.sparse.linalg import expm_multiply
+from scipy.sparse.linalg import expm_multiply, spsolve
 from scipy.special import gammaln
 
 __all__ = [
@@ -30,6 +34,7 @@ __all__ = [
     "agents_for_target",
     "erlang_a",
     "erlang_c",
+    "estimate_patience",
     "traffic_intensity",
 ]
 
@@ -70,8 +75,10 @@ class ErlangAResult:
 
     ``service_level_offered`` counts abandoned calls as failures (answered within the
     target / all offered); ``service_level_answered`` is among answered calls only.
-    ``asa_s`` is the mean time in queue over all offered calls (zero for those answered
-    at once, the time until abandoning for those who give up), i.e. ``Lq / arrival rate``.
+    ``asa_s`` (average speed of answer, as call centres report it) is the mean wait of the
+    *answered* calls, zero for those answered at once. ``mean_wait_s`` is the mean time in
+    queue over *all* offered calls, including the time abandoning callers waited before
+    giving up, i.e. ``Lq / arrival rate`` (what ``asa_s`` held before issue 12).
     """
 
     agents: int
@@ -83,6 +90,7 @@ class ErlangAResult:
     asa_s: float
     occupancy: float
     mean_queue_length: float
+    mean_wait_s: float
 
 
 # --------------------------------------------------------------------------- validation
@@ -266,7 +274,7 @@ def erlang_a(
     t = _non_negative(target_s, "target_s")
     patience = _positive(patience_s, "patience_s")
     if traffic == 0:
-        return ErlangAResult(c, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 0.0)
+        return ErlangAResult(c, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0)
     lam = float(calls) / float(interval_s)
     mu = 1.0 / float(aht_s)
     theta = 1.0 / patience
@@ -281,13 +289,16 @@ def erlang_a(
     # Transient chain of a tagged caller: state j (callers ahead) moves to j-1 at rate
     # c mu + j theta, state 0 enters service at rate c mu, and any state abandons at theta.
     # Forward equation from the arrival distribution gives P(answered within t).
-    if t > 0:
-        out_rate = c * mu + j * theta + theta
-        down = c * mu + j[1:] * theta
-        q = sparse.diags([-out_rate, down], [0, -1], shape=(k, k), format="csr")
-        served_by_t = _served_by(q, queue_pi, c * mu, theta, t)
-    else:
-        served_by_t = 0.0
+    out_rate = c * mu + j * theta + theta
+    down = c * mu + j[1:] * theta
+    q = sparse.diags([-out_rate, down], [0, -1], shape=(k, k), format="csc")
+    served_by_t = _served_by(q, queue_pi, c * mu, theta, t) if t > 0 else 0.0
+    # E[wait; answered] = start' Q^-2 r (r: the rate into service, c mu from 0 ahead), the
+    # first moment of the time to absorption into 'served'
+    into_service = np.zeros(k)
+    into_service[0] = c * mu
+    first = spsolve(q, into_service)
+    wait_if_answered = float(queue_pi @ spsolve(q, first))
     answered_at_once = float(pi[:c].sum())
     sl_offered = answered_at_once + served_by_t
     sl_answered = sl_offered / (1 - p_abandon)
@@ -299,9 +310,10 @@ def erlang_a(
         probability_abandon=p_abandon,
         service_level_offered=sl_offered,
         service_level_answered=sl_answered,
-        asa_s=lq / lam,
+        asa_s=wait_if_answered / (1 - p_abandon),
         occupancy=occupancy,
         mean_queue_length=lq,
+        mean_wait_s=lq / lam,
     )
 
 
@@ -323,3 +335,37 @@ def _served_by(
     p0 = np.concatenate([start, [0.0, 0.0]])
     p_t = expm_multiply(gen.T.tocsr() * t, p0)
     return float(p_t[k])
+
+
+# --------------------------------------------------------------------------- patience
+def estimate_patience(waits_s: object, abandoned: object) -> float:
+    """Mean patience in seconds from call-level waits and abandonment flags.
+
+    With exponential patience, an abandoned call's wait is its patience and an answered
+    call's wait is a lower bound on it (censored). The maximum-likelihood estimate of the
+    mean is the total time all callers waited divided by the number who abandoned (the
+    rate estimate of censored exponential data; Mandelbaum and Zeltyn's "total wait over
+    abandonments"). Calls answered at once add nothing and still count.
+
+    Raises ``ValueError`` when the inputs differ in length, a wait is negative or missing,
+    or no call was abandoned (patience is then not estimable from these calls: at least the
+    observed total wait is a lower bound, and the message says so).
+    """
+    waits = np.asarray(waits_s, dtype=float)
+    gave_up = np.asarray(abandoned)
+    if waits.shape != gave_up.shape or waits.ndim != 1:
+        raise ValueError("waits_s and abandoned must be one-dimensional and the same length")
+    if waits.size == 0:
+        raise ValueError("no calls: patience cannot be estimated")
+    if not np.all(np.isfinite(waits)) or (waits < 0).any():
+        raise ValueError("waits_s must be finite and not negative")
+    if gave_up.dtype != bool:
+        if not np.isin(gave_up, (0, 1)).all():
+            raise ValueError("abandoned must be True/False (or 1/0) for each call")
+        gave_up = gave_up.astype(bool)
+    n_abandoned = int(gave_up.sum())
+    if n_abandoned == 0:
+        raise ValueError(
+            f"no call was abandoned among {waits.size}: the mean patience is longer than can "
+            f"be measured here (at least {waits.sum():.0f} s of waiting with no abandonment)")
+    return float(waits.sum() / n_abandoned)

@@ -370,8 +370,9 @@ def _draw_phase_changes(ax: plt.Axes, xs: pd.Index, result: object) -> str:
         row = phases.iloc[k]
         x = xs[positions[row["start"]]]
         ax.axvline(x, color="black", lw=0.8, ls=":", zorder=0)
-        ax.annotate(f"({k})", xy=(x, 1.0), xycoords=("data", "axes fraction"), fontsize=7,
-                    ha="center", va="bottom")
+        ax.annotate(f"({k})", xy=(x, 0.99), xycoords=("data", "axes fraction"), fontsize=7,
+                    ha="center", va="top", zorder=5,
+                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"})
         when = (row["start"].strftime("%b %Y") if hasattr(row["start"], "strftime")
                 else str(row["start"]))
         lines.append(f"({k}) {when}: {row['reason'] or 'process changed'}")

@@ -10,7 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evaluation.methods.queueing import agents_for_target, erlang_a, erlang_c, traffic_intensity
+from evaluation.methods.queueing import (
+    agents_for_target,
+    erlang_a,
+    erlang_c,
+    estimate_patience,
+    traffic_intensity,
+)
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "calls"
 TIGHT = 1e-9
@@ -135,7 +141,8 @@ def test_erlang_a_matches_pyworkforce_exact_metrics():
         "probability_wait": r.probability_wait,
         "probability_abandon": r.probability_abandon,
         "occupancy": r.occupancy,
-        "asa_minutes": r.asa_s / 60,
+        # pyworkforce's "ASA" is Lq / lambda: the mean wait of all callers (our mean_wait_s)
+        "asa_minutes": r.mean_wait_s / 60,
         "service_level_offered": r.service_level_offered,
     }
     for row in ref.itertuples():
@@ -155,7 +162,7 @@ def test_erlang_a_converges_to_erlang_c_for_very_patient_callers(agents):
 def test_erlang_a_is_consistent_with_littles_law_and_abandonment_balance():
     r = erlang_a(100, 1800, 180, 12, 20, patience_s=120)
     lam = 100 / 1800
-    assert r.asa_s == pytest.approx(r.mean_queue_length / lam, rel=1e-12)
+    assert r.mean_wait_s == pytest.approx(r.mean_queue_length / lam, rel=1e-12)
     assert r.probability_abandon == pytest.approx(r.mean_queue_length / 120 / lam, rel=1e-12)
     assert r.service_level_answered == pytest.approx(
         r.service_level_offered / (1 - r.probability_abandon), rel=1e-12
@@ -219,3 +226,88 @@ def test_erlang_a_rejects_invalid_input(kwargs, message):
     args.update(kwargs)
     with pytest.raises(ValueError, match=message):
         erlang_a(**args)
+
+
+# --------------------------------------------------------------------------- ASA of answered calls
+def _independent_erlang_a(calls: float, interval_s: float, aht_s: float, agents: int,
+                          patience_s: float, states: int = 600) -> dict[str, float]:
+    """Erlang A solved another way, for reference: the stationary distribution from the
+    birth-death balance equations (truncated far out), then each arriving caller's *offered*
+    wait V (the time until service were they infinitely patient: from j callers ahead it is
+    a sum of independent exponentials with rates c mu + i theta, i = j..1, then c mu) and
+    the closed forms for exponential patience tau independent of V: the caller is answered
+    when V <= tau, so P(answered) = E[exp(-theta V)] and E[wait; answered] =
+    E[V exp(-theta V)] = sum over the stages of LT * 1 / (rate + theta)."""
+    lam, mu, theta, c = calls / interval_s, 1 / aht_s, 1 / patience_s, agents
+    weights = [1.0]
+    for n in range(1, states):
+        weights.append(weights[-1] * lam / (min(n, c) * mu + max(n - c, 0) * theta))
+    total = sum(weights)
+    p = [w / total for w in weights]
+    answered = sum(p[:c])
+    wait_answered = 0.0
+    wait_all = 0.0
+    for j in range(states - c):
+        rates = [c * mu] + [c * mu + i * theta for i in range(1, j + 1)]
+        lt = math.prod(r / (r + theta) for r in rates)
+        answered += p[c + j] * lt
+        wait_answered += p[c + j] * lt * sum(1 / (r + theta) for r in rates)
+        wait_all += p[c + j] * (1 - lt) / theta  # E[min(V, tau)]
+    return {"asa_s": wait_answered / answered, "mean_wait_s": wait_all,
+            "probability_abandon": 1 - answered}
+
+
+@pytest.mark.parametrize(("calls", "interval_s", "aht_s", "agents", "patience_s"), [
+    (83.3, 3600, 240, 9, 120),     # the issue's example
+    (100, 1800, 180, 12, 120),
+    (400, 3600, 420, 40, 240),     # a busy 101 hour
+    (60, 3600, 200, 3, 45),        # 999-like: impatient callers, few handlers
+    (300, 3600, 300, 20, 600),     # fewer handlers than traffic: abandonment keeps it finite
+])
+def test_erlang_a_asa_is_the_mean_wait_of_answered_calls(calls, interval_s, aht_s, agents,
+                                                         patience_s):
+    ref = _independent_erlang_a(calls, interval_s, aht_s, agents, patience_s)
+    r = erlang_a(calls, interval_s, aht_s, agents, 30, patience_s)
+    assert r.asa_s == pytest.approx(ref["asa_s"], rel=1e-8)
+    assert r.mean_wait_s == pytest.approx(ref["mean_wait_s"], rel=1e-8)
+    assert r.probability_abandon == pytest.approx(ref["probability_abandon"], rel=1e-8)
+
+
+def test_erlang_a_asa_matches_the_issue_reference_values():
+    # 83.3 calls an hour, 240 s handling, 9 agents, 120 s mean patience: "about 2.44 s"
+    # for answered calls, against 3.14 s for all callers (issue 12)
+    r = erlang_a(83.3, 3600, 240, 9, 30, 120)
+    assert r.asa_s == pytest.approx(2.44, abs=0.015)
+    assert r.mean_wait_s == pytest.approx(3.14, abs=0.015)
+
+
+# --------------------------------------------------------------------------- patience
+def test_patience_is_total_wait_over_abandonments_hand_worked():
+    # four calls: answered after 10 s and 30 s (censored: they would have waited longer),
+    # abandoned after 20 s and 40 s; total waiting 100 s over 2 abandonments = 50 s
+    assert estimate_patience([10, 20, 30, 40], [False, True, False, True]) == 50.0
+    # a call answered at once adds no waiting but is still a caller: 100 / 2 again
+    assert estimate_patience([0, 10, 20, 30, 40], [0, 0, 1, 0, 1]) == 50.0
+
+
+def test_patience_recovers_the_true_mean_of_simulated_exponential_callers():
+    import numpy as np
+
+    rng = np.random.default_rng(12)
+    patience = rng.exponential(180.0, 200_000)
+    offered_wait = rng.exponential(60.0, 200_000)  # independent of patience
+    waits = np.minimum(patience, offered_wait)
+    assert estimate_patience(waits, patience < offered_wait) == pytest.approx(180.0, rel=0.01)
+
+
+@pytest.mark.parametrize(("waits", "abandoned", "message"), [
+    ([10, 20], [False, False], "no call was abandoned among 2"),
+    ([10, -1], [True, False], "not negative"),
+    ([10, float("nan")], [True, False], "finite"),
+    ([10, 20], [True], "same length"),
+    ([], [], "no calls"),
+    ([10, 20], [2, 0], "True/False"),
+])
+def test_patience_rejects_what_it_cannot_estimate(waits, abandoned, message):
+    with pytest.raises(ValueError, match=message):
+        estimate_patience(waits, abandoned)
