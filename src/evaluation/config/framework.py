@@ -61,6 +61,8 @@ class Indicator(BaseModel):
     target_measure: str | None = None
     target_name: str | None = None
     target_source: str | None = None
+    minimum_important_difference: float | None = Field(default=None, gt=0)
+    mid_basis: str | None = None
     rebase_at: list[ProcessChange] = Field(default_factory=list)
     evidence: str = Field(min_length=1)
     caveat: str | None = None
@@ -190,6 +192,13 @@ def _target_problems(ind: Indicator, where: str) -> list[str]:
                         "aspiration, with where it is written). No target is invented.")
     if ind.target_source and not has_target:
         problems.append(f"{where}: target_source is given but there is no target.")
+    if ind.minimum_important_difference is not None and not (ind.mid_basis or "").strip():
+        problems.append(f"{where}: minimum_important_difference needs 'mid_basis' (why a "
+                        "change of that size matters, and who agreed it).")
+    if (ind.unit == "percent" and ind.minimum_important_difference is not None
+            and ind.minimum_important_difference >= 1):
+        problems.append(f"{where}: minimum_important_difference of a percent indicator is a "
+                        "proportion (0.02 for 2 percentage points).")
     if ind.improvement == "neutral" and has_target:
         problems.append(f"{where}: a neutral indicator (no better or worse direction) cannot "
                         "have a target.")

@@ -130,6 +130,16 @@ def financial_year(value: object) -> str:
     return f"{start}/{(start + 1) % 100:02d}"
 
 
+def previous_financial_year(value: object) -> str:
+    """The financial year before that of a month or date.
+
+    >>> previous_financial_year("2019-03-31"), previous_financial_year("2000-04")
+    ('2017/18', '1999/00')
+    """
+    p = to_month(value)
+    return financial_year(pd.Period(year=p.year - 1, month=p.month, freq="M"))
+
+
 def financial_years(dates: pd.Series | pd.DatetimeIndex) -> pd.Series:
     """:func:`financial_year` of each date, vectorised; a blank date stays blank (<NA>)."""
     d = pd.Series(pd.to_datetime(pd.Series(dates).to_numpy()), dtype="datetime64[ns]")

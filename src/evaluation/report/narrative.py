@@ -15,13 +15,13 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from evaluation.methods.comparisons import evidence
 from evaluation.methods.periods import month_name
 from evaluation.methods.spc import XmRResult
 from evaluation.report.formatting import fmt_p
 
-__all__ = ["assurance_words", "phases_sentence", "trend_sentence", "unstable_sentence",
-           "variation_words",
-           "xmr_sentence"]
+__all__ = ["assurance_words", "evidence_phrase", "phases_sentence", "trend_sentence",
+           "unstable_sentence", "variation_words", "xmr_sentence"]
 
 MAX_MONTHS_LISTED = 3
 
@@ -186,6 +186,43 @@ def unstable_sentence(result: XmRResult, fmt: Callable[[float], str], per: str =
             "(record the change and its reason in the framework's rebase_at, and the limits "
             "restart there) or it drifted throughout; the chart is drawn without limits and no "
             "variation or assurance icon is given.")
+
+
+def evidence_phrase(p_value: float, difference: float, improvement: str = "neutral",
+                    test: str = "", minimum_important: float | None = None,
+                    fmt_difference: Callable[[float], str] | None = None) -> str:
+    """How strong the evidence of a change is, in the same words everywhere (after the
+    chapter's own 'That is up 1.2 pp on 2017/18'):
+
+    >>> evidence_phrase(0.0002, 0.031, "increase", "two-proportion z-test")
+    'a statistically significant improvement (p < 0.001, two-proportion z-test)'
+    >>> evidence_phrase(1e-9, 0.002, "increase", "z-test", 0.02, lambda v: f"{v * 100:.0f} pp")
+    'statistically significant but a small change, under the 2 pp that matters (p < 0.001, z-test)'
+    >>> evidence_phrase(0.04, -0.01, "increase")
+    'weak evidence of a change (p = 0.040): it may be chance'
+    >>> evidence_phrase(0.41, 0.01, "decrease", "Welch t-test on the monthly rates")
+    'no evidence of a real change (p = 0.410, Welch t-test on the monthly rates)'
+
+    Bands (:data:`evaluation.methods.comparisons.EVIDENCE_BANDS`): p < 0.01 is worded
+    statistically significant, 0.01 to 0.1 weak evidence, 0.1 or more no evidence. A
+    significant change smaller than the indicator's minimum important difference is "a small
+    change". Only ever called after a test: overlapping intervals are not a test.
+    """
+    kind = evidence(p_value, difference, minimum_important)
+    p_text = "p < 0.001" if p_value < 0.001 else f"p = {fmt_p(p_value)}"
+    detail = f"{p_text}, {test}" if test else p_text
+    if kind == "strong":
+        better = (difference > 0) == (improvement == "increase")
+        what = ("change" if improvement == "neutral" or difference == 0
+                else "improvement" if better else "deterioration")
+        return f"a statistically significant {what} ({detail})"
+    if kind == "strong but small":
+        size = (fmt_difference or (lambda v: f"{v:g}"))(minimum_important or 0.0)
+        return (f"statistically significant but a small change, under the {size} that matters "
+                f"({detail})")
+    if kind == "weak":
+        return f"weak evidence of a change ({detail}): it may be chance"
+    return f"no evidence of a real change ({detail})"
 
 
 def trend_sentence(trend: str, p_value: float, slope: str | None = None,

@@ -205,7 +205,10 @@ def test_financial_year_sentence_quotes_the_table_and_the_comparison() -> None:
                                       "2014/15")
     assert "82.5% of 101 calls answered were answered within 30 seconds" in text
     assert "(330 of 400)" in text and "(the 2 months available)" in text
-    assert "up from 50.0% in 2014/15" in text and "statistically significant" in text
+    # one month of 2014/15 cannot support a month-by-month test, so no significance is
+    # claimed (issue 12: "significant" only after a test); the change is in points
+    assert "32.5 percentage points higher than in 2014/15 (50.0%)" in text
+    assert "significant" not in text
 
 
 def test_financial_year_sentence_for_missing_year_says_so() -> None:
@@ -231,9 +234,12 @@ def test_before_after_compares_the_windows_either_side_of_the_change() -> None:
     assert (row["before_count"], row["before_base"]) == (180, 200)
     assert (row["after_count"], row["after_base"]) == (380, 400)
     assert row["difference"] == pytest.approx(0.05)
-    # pooled 560/600; z = 0.05 / sqrt(0.9333 x 0.0667 x (1/400 + 1/200)) = 2.315; p = 0.0206
-    assert row["p_value"] == pytest.approx(0.0206, abs=5e-4)
-    assert bool(row["significant"])
+    # month by month (issue 12): 0.90, 0.90 before and 0.95, 0.95 after do not vary, so the
+    # difference is exact (Welch's t is infinite); the old binomial z-test on the calls gave
+    # p = 0.0206 from the call counts alone
+    assert row["p_value"] == 0.0
+    assert row["evidence"] == "strong"
+    assert row["test"] == "Welch t-test on the monthly rates"
     assert row["before"] == "September 2015 to October 2015"
 
 
@@ -242,6 +248,7 @@ def test_before_after_sentence_calls_a_significant_rise_an_improvement() -> None
     text = call_handling_chapter.before_after_sentence(t, "2015-11")
     assert "answered within 30 seconds 90.0% before and 95.0% after" in text
     assert "statistically significant improvement" in text
+    assert "+5.0 percentage points" in text and "Welch t-test on the monthly rates" in text
 
 
 def test_before_after_without_months_on_one_side_is_an_error() -> None:
@@ -401,3 +408,28 @@ def test_display_table_labels_columns_and_formats_months() -> None:
 def test_coverage_note_says_when_logs_are_outside_the_period() -> None:
     note = call_handling_chapter.coverage_note(_logs(), "2018-04-01", "2019-03-31")
     assert "October 2015 to November 2015" in note and "outside the reporting period" in note
+
+
+def test_year_comparison_tests_the_monthly_rates_not_the_calls() -> None:
+    from scipy import stats
+
+    # 2017/18: 80%, 90%, 85% of 1,000 answered; 2018/19: 82%, 88%, 86% - the same level
+    # within month-to-month noise. A z-test on 3,000 calls a year would find p near 0.6
+    # either way; here the test is on the 3 monthly rates of each year.
+    m = _monthly([
+        ("2017-04", "101", 1000, 1000, 800, 0, 0, None, 30, 90.0),
+        ("2017-05", "101", 1000, 1000, 900, 0, 0, None, 30, 90.0),
+        ("2017-06", "101", 1000, 1000, 850, 0, 0, None, 30, 90.0),
+        ("2018-04", "101", 1000, 1000, 820, 0, 0, None, 30, 90.0),
+        ("2018-05", "101", 1000, 1000, 880, 0, 0, None, 30, 90.0),
+        ("2018-06", "101", 1000, 1000, 860, 0, 0, None, 30, 90.0),
+    ])
+    t = ch.year_comparison(m, "101", "2018/19", "2017/18").set_index("measure")
+    row = t.loc["within_target_share"]
+    assert row["difference_pp"] == pytest.approx(100 * (2560 - 2550) / 3000)
+    welch = stats.ttest_ind([0.82, 0.88, 0.86], [0.80, 0.90, 0.85], equal_var=False)
+    assert row["p_value"] == pytest.approx(welch.pvalue, rel=1e-9)
+    assert row["evidence"] == "none"
+    text = call_handling_chapter.year_comparison_sentence(t.reset_index(), 0.02)
+    assert "0.3 percentage points higher than in 2017/18 (85.0%)" in text
+    assert "no evidence of a real change" in text and "Welch t-test on the monthly rates" in text

@@ -18,11 +18,10 @@ from evaluation.measures.call_handling import (
     WEEKDAYS,
 )
 from evaluation.methods.periods import month_name
-from evaluation.methods.proportions import compare_proportions
 from evaluation.methods.spc import XmRResult
 from evaluation.report import narrative
 from evaluation.report.charts import OKABE_ITO, PALETTE, Chart, apply_house_style, finish_axes
-from evaluation.report.formatting import fmt_int, fmt_number, fmt_pct, fmt_pp
+from evaluation.report.formatting import fmt_int, fmt_number, fmt_p, fmt_pct, fmt_pp
 
 __all__ = [
     "before_after_sentence",
@@ -56,33 +55,63 @@ def coverage_note(call_logs: pd.DataFrame, period_start: str, period_end: str) -
 
 def financial_year_sentence(
     summary: pd.DataFrame, line: str, year: str, compare_with: str | None = None,
-    confidence: float = 0.95,
+    minimum_important: float | None = None,
 ) -> str:
-    """'In 2015/16, 94.0% of 101 calls answered were answered within 30 seconds …'."""
+    """'In 2018/19, 88.0% of 101 calls answered were answered within 30 seconds …'; with
+    ``compare_with`` and no test, the other year's rate and the change in percentage points
+    (no significance is claimed without a test: see :func:`year_comparison_sentence`)."""
     rows = summary.set_index(["financial_year", "line"])
     if (year, line) not in rows.index:
         return f"There are no {line} call-handling figures for {year}."
     r = rows.loc[(year, line)]
-    part = "" if int(r["months"]) == 12 else f" (the {int(r['months'])} months available)"
-    text = (f"In {year}{part}, {fmt_pct(r['within_target_share'])} of {line} calls answered "
-            f"were answered within {int(r['target_s'])} seconds "
-            f"({fmt_int(r['answered_within_target'])} of {fmt_int(r['answered'])}), and "
-            f"{fmt_pct(r['abandonment_rate'])} of the {fmt_int(r['offered'])} calls offered "
-            "were abandoned.")
+    text = _year_text(year, line, int(r["months"]), r["within_target_share"],
+                      r["answered_within_target"], r["answered"], int(r["target_s"]),
+                      r["abandonment_rate"], r["offered"])
     if compare_with and compare_with != year and (compare_with, line) in rows.index:
         b = rows.loc[(compare_with, line)]
-        cmp = compare_proportions(r["answered_within_target"], r["answered"],
-                                  b["answered_within_target"], b["answered"],
-                                  confidence=confidence)
-        direction = "up" if cmp.difference > 0 else "down"
-        if cmp.difference == 0:
-            text += f" That is the same as in {compare_with}."
-        else:
-            verdict = ("statistically significant" if cmp.significant else
-                       "not statistically significant")
-            text += (f" That is {direction} from {fmt_pct(b['within_target_share'])} in "
-                     f"{compare_with}, a difference that is {verdict} (two-proportion z-test).")
+        text += " " + _change_text("Answered within target", r["within_target_share"],
+                                   b["within_target_share"], compare_with) + "."
     return text
+
+
+def year_comparison_sentence(table: pd.DataFrame,
+                             minimum_important: float | None = None) -> str:
+    """The year of :func:`evaluation.measures.call_handling.year_comparison` against the year
+    compared with: rates, the change in percentage points and the month-by-month test, worded
+    by :func:`narrative.evidence_phrase` (every number is in ``table``)."""
+    if table.empty:
+        return "There are not two years of call-handling figures to compare."
+    rows = table.set_index("measure")
+    w, a = rows.loc["within_target_share"], rows.loc["abandonment_rate"]
+    text = _year_text(w["year"], w["line"], int(w["months"]), w["rate"], w["count"], w["base"],
+                      int(w["target_s"]), a["rate"], a["base"])
+    for label, r, mid in (("Answered within target", w, minimum_important),
+                          ("Abandonment", a, None)):
+        text += " " + _change_text(label, r["rate"], r["rate_compared"], r["compared_with"])
+        if r["test"]:
+            text += ": " + narrative.evidence_phrase(
+                r["p_value"], r["difference_pp"] / 100, r["improvement"], r["test"], mid,
+                lambda v: fmt_pp(v).lstrip("+"))
+        text += "."
+    return text
+
+
+def _year_text(year: str, line: str, months: int, share: float, within: float,
+               answered: float, target_s: int, abandoned: float, offered: float) -> str:
+    part = "" if months == 12 else f" (the {months} months available)"
+    return (f"In {year}{part}, {fmt_pct(share)} of {line} calls answered were answered within "
+            f"{target_s} seconds ({fmt_int(within)} of {fmt_int(answered)}), and "
+            f"{fmt_pct(abandoned)} of the {fmt_int(offered)} calls offered were abandoned.")
+
+
+def _change_text(label: str, now: float, then: float, year: str) -> str:
+    """'Answered within target is 2.8 percentage points lower than in 2017/18 (90.8%)'."""
+    diff = float(now - then)
+    if diff == 0:
+        return f"{label} is the same as in {year} ({fmt_pct(then)})"
+    size = fmt_pp(abs(diff)).lstrip("+")
+    return (f"{label} is {size} {'higher' if diff > 0 else 'lower'} than in {year} "
+            f"({fmt_pct(then)})")
 
 
 def _fmt_value(measure: str, value: float) -> str:
@@ -129,23 +158,17 @@ def spc_sentence(result: XmRResult, line: str, measure: str, target_s: int | Non
 
 
 def before_after_sentence(table: pd.DataFrame, change_month: str) -> str:
-    """One sentence per measure: before, after, and whether the change is significant."""
+    """One sentence per measure: before, after, the change in percentage points and the
+    strength of the evidence (:func:`narrative.evidence_phrase`, month by month)."""
     if table.empty:
         return f"There are no months to compare either side of {month_name(change_month)}."
     first = table.iloc[0]
     parts = [f"Comparing {first['line']} calls in {first['before']} with {first['after']} "
-             f"(from {month_name(change_month)}):"]
+             f"(from {month_name(change_month)}; mean of the monthly rates):"]
     for r in table.itertuples(index=False):
-        if not r.significant:
-            verdict = "not a statistically significant change"
-        else:
-            good = (r.difference > 0) == (r.improvement == "increase")
-            verdict = "a statistically significant " + (
-                "change" if r.improvement == "neutral" else "improvement" if good
-                else "deterioration")
+        verdict = narrative.evidence_phrase(r.p_value, r.difference, r.improvement, r.test)
         parts.append(f"{r.measure} {fmt_pct(r.before_rate)} before and "
-                     f"{fmt_pct(r.after_rate)} after ({fmt_pp(r.difference)}, p = "
-                     f"{r.p_value:.3g}, {verdict});")
+                     f"{fmt_pct(r.after_rate)} after ({fmt_pp(r.difference)}, {verdict});")
     return " ".join(parts).rstrip(";") + "."
 
 
@@ -330,10 +353,12 @@ def staffing_chart(staffing: pd.DataFrame, line: str) -> Chart:
 _PCT_COLUMNS = {"within_target_share", "within_target_share_offered", "abandonment_rate",
                 "transfer_share", "callback_within_share", "before_rate", "after_rate",
                 "service_level_rota", "abandoned_rota", "service_level_plus", "abandoned_plus",
-                "service_level_target", "value", "mean", "lpl", "upl"}
+                "service_level_target", "value", "mean", "lpl", "upl", "rate",
+                "rate_compared"}
 
 
 _PP_COLUMNS = {"difference", "lower", "upper"}
+_POINTS_COLUMNS = {"difference_pp", "lower_pp", "upper_pp"}  # already in percentage points
 
 
 _DECIMAL_COLUMNS = {"asa_s", "secondary_wait_mean_s", "secondary_wait_median_s",
@@ -344,7 +369,8 @@ _DECIMAL_COLUMNS = {"asa_s", "secondary_wait_mean_s", "secondary_wait_median_s",
 
 
 _TEXT_COLUMNS = {"line", "financial_year", "measure", "before", "after", "period", "months",
-                 "weekday", "special_cause", "variation", "significant", "improvement"}
+                 "weekday", "special_cause", "variation", "significant", "improvement",
+                 "evidence", "test", "signal", "year", "compared_with"}
 
 
 def display_table(
@@ -367,8 +393,12 @@ def display_table(
         label = LABELS.get(col, col.replace("_", " ").capitalize())
         if col == "month":
             out[col] = pd.to_datetime(out[col]).dt.strftime("%b %Y")
+        elif col == "measure":
+            out[col] = [_MEASURES[m]["label"] if m in _MEASURES else m for m in out[col]]
+        elif col in _POINTS_COLUMNS:
+            formats[label] = lambda v: "–" if pd.isna(v) else f"{float(v):+.1f}"
         elif col == "p_value":
-            formats[label] = lambda v: "–" if pd.isna(v) else f"{float(v):.3g}"
+            formats[label] = fmt_p
         elif col in _PCT_COLUMNS and percent:
             formats[label] = _pct
         elif col in _PP_COLUMNS:
