@@ -20,6 +20,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from evaluation.data.schemas import (
@@ -31,6 +32,7 @@ from evaluation.data.schemas import (
     SATISFIED_LABELS,
 )
 from evaluation.errors import EvaluationError
+from evaluation.methods.comparisons import holm
 from evaluation.methods.disclosure import SUPPRESSED, suppress
 from evaluation.methods.periods import to_month, window_label
 from evaluation.methods.proportions import (
@@ -100,6 +102,7 @@ LABELS: dict[str, str] = {
     "difference_pp_lower": "Difference, lower 95% limit",
     "difference_pp_upper": "Difference, upper 95% limit",
     "p_value": "p-value",
+    "p_value_holm": "p-value (Holm-adjusted over the groups)",
     "result": "Result",
     "target": "England and Wales (%)",
     "z": "z-score",
@@ -412,7 +415,8 @@ def group_rates(
     ``window``, ``respondents``, ``satisfied``, ``not_satisfied``, ``rate``, ``lower``,
     ``upper``, ``confidence``, ``difference_pp`` (group minus all other respondents, in
     percentage points), its limits,
-    ``p_value`` and ``result``. Suppress small numbers with :func:`group_suppression`.
+    ``p_value``, ``p_value_holm`` (Holm-adjusted over the groups compared) and ``result``
+    (decided on the adjusted p-value). Suppress small numbers with :func:`group_suppression`.
     """
     if by not in responses.columns:
         raise EvaluationError(
@@ -443,9 +447,34 @@ def group_rates(
                  "respondents": total_n, "satisfied": total_x,
                  "not_satisfied": total_n - total_x, **_rate_row(total_x, total_n, confidence),
                  "confidence": confidence, **_empty_comparison()})
-    out = pd.DataFrame(rows)
+    out = _holm_adjusted(pd.DataFrame(rows), confidence,
+                         ("significantly above other respondents",
+                          "significantly below other respondents",
+                          "not significantly different from other respondents"))
     out.insert(0, "question", _question_name(question))
     return out
+
+
+def _holm_adjusted(table: pd.DataFrame, confidence: float, words: tuple[str, str, str]
+                   ) -> pd.DataFrame:
+    """Several groups tested at once: each p-value Holm-adjusted over the groups tested
+    (:func:`evaluation.methods.comparisons.holm`) into ``p_value_holm``, and ``result``
+    decided on the adjusted value, so testing six groups does not find a 'significant' gap
+    by chance one time in four (1 - 0.95^6 = 26%). ``p_value`` keeps the unadjusted value.
+    With exactly two groups the two tests are one (each group against the other), so there
+    is nothing to adjust.
+    """
+    out = table.copy()
+    raw = out["p_value"].to_numpy(dtype=float)
+    adjusted = raw.copy() if int((~np.isnan(raw)).sum()) <= 2 else holm(raw)
+    out["p_value_holm"] = adjusted
+    tested = ~np.isnan(adjusted)
+    out.loc[tested, "result"] = [
+        _verdict(bool(p < 1 - confidence), float(d), *words)
+        for p, d in zip(adjusted[tested], out.loc[tested, "difference_pp"], strict=True)]
+    cols = list(out.columns)
+    cols.insert(cols.index("p_value") + 1, cols.pop(cols.index("p_value_holm")))
+    return out[cols]
 
 
 def _group_counts(responses: pd.DataFrame, by: str, question: str, start: pd.Period,
@@ -474,7 +503,7 @@ def _group_names(counts: pd.DataFrame, by: str, order: Sequence[str] | None) -> 
 
 _GROUP_COUNTS = ("respondents", "satisfied", "not_satisfied")
 _GROUP_RATES = ("rate", "lower", "upper", "difference_pp", "difference_pp_lower",
-                "difference_pp_upper", "p_value", "result")
+                "difference_pp_upper", "p_value", "p_value_holm", "result")
 
 
 def group_suppression(labels: bool = True) -> dict[str, Any]:

@@ -408,3 +408,22 @@ def test_to_month_accepts_the_forms_a_run_passes(value: object) -> None:
 def test_to_month_rejects_text_that_is_not_a_month() -> None:
     with pytest.raises(ValueError, match="not a month"):
         sat.to_month("March")
+
+
+def test_group_comparisons_are_holm_adjusted_over_the_groups() -> None:
+    # four ethnic groups, each against all others: group "A" 80 of 100 against 650 of 900
+    # others (72.2%) has an unadjusted p near 0.09; the smallest p is multiplied by 4 (the
+    # number of groups tested), the next by 3, and so on (Holm 1979)
+    rows = (_group("2015-03", 100, 80, "A") + _group("2015-03", 300, 220, "B")
+            + _group("2015-03", 300, 215, "C") + _group("2015-03", 300, 215, "D"))
+    table = sat.group_rates(_responses(rows), "ethnicity", "2015-03", months=1)
+    tested = table.loc[table["p_value"].notna()].sort_values("p_value")
+    assert len(tested) == 4
+    raw = tested["p_value"].to_numpy()
+    assert tested["p_value_holm"].iloc[0] == pytest.approx(min(1.0, 4 * raw[0]))
+    assert tested["p_value_holm"].iloc[1] == pytest.approx(min(1.0, max(4 * raw[0], 3 * raw[1])))
+    assert (tested["p_value_holm"].to_numpy() >= raw).all()
+    for _, r in tested.iterrows():
+        significant = r["p_value_holm"] < 0.05
+        assert r["result"].startswith("significantly") == significant
+    assert "Holm" in sat.LABELS["p_value_holm"]

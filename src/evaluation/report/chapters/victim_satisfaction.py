@@ -77,6 +77,7 @@ FORMATS: dict[str, Any] = {
     "Difference, lower 95% limit": POINTS,
     "Difference, upper 95% limit": POINTS,
     "p-value": fmt_p,
+    "p-value (Holm-adjusted over the groups)": fmt_p,
     "England and Wales (%)": fmt_pct,
     "z-score": DECIMALS_2,
     "Months": fmt_int,
