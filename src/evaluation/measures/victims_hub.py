@@ -13,7 +13,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from evaluation.methods.periods import months_label
+from evaluation.methods.comparisons import compare_monthly_rates, evidence
+from evaluation.methods.periods import months_label, period_label, previous_months, reporting_months
 from evaluation.methods.proportions import wilson_interval
 from evaluation.methods.spc import XmRResult, xmr
 
@@ -117,6 +118,35 @@ def conversion_table(hub: pd.DataFrame, periods: Mapping[str, tuple[object, obje
                          "Victims": int(x), "Base": int(n), "Rate": rate, "Lower": lower,
                          "Upper": upper, "Confidence level": confidence})
     return pd.DataFrame(rows)
+
+
+def period_comparison(hub: pd.DataFrame, period_start: str, period_end: str,
+                      confidence: float = 0.95) -> pd.DataFrame:
+    """The monthly contact rate of the reporting period against the same number of months
+    just before it: two separate periods, compared month by month (Welch's t-test on the
+    monthly rates, :func:`evaluation.methods.comparisons.compare_monthly_rates`). One row:
+    period, months, rate (contacted / referred), previous period, its months and rate,
+    difference in percentage points with its interval, p-value, evidence and test. Empty
+    when either period has fewer than 2 months with referrals.
+    """
+    m = monthly(hub)
+    p0, p1 = reporting_months(period_start, period_end)
+    q0, q1 = previous_months(period_start, period_end)
+    months = pd.PeriodIndex(m["month"], freq="M")
+    now = m.loc[(months >= p0) & (months <= p1) & (m["referred"] > 0)]
+    before = m.loc[(months >= q0) & (months <= q1) & (m["referred"] > 0)]
+    if len(now) < 2 or len(before) < 2:
+        return pd.DataFrame()
+    cmp = compare_monthly_rates(now["contact_rate"], before["contact_rate"], confidence)
+    return pd.DataFrame([{
+        "Period": period_label(p0, p1), "Months": len(now),
+        "Rate": now["contacted"].sum() / now["referred"].sum(),
+        "Previous period": period_label(q0, q1), "Previous months": len(before),
+        "Previous rate": before["contacted"].sum() / before["referred"].sum(),
+        "Change (pp)": 100 * cmp.difference, "Lower (pp)": 100 * cmp.lower,
+        "Upper (pp)": 100 * cmp.upper, "p-value": cmp.p_value,
+        "Evidence": evidence(cmp.p_value), "Test": cmp.test,
+    }])
 
 
 def contact_rate_xmr(hub: pd.DataFrame, start: object = None, end: object = None,

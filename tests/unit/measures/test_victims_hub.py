@@ -73,11 +73,25 @@ def test_conversion_sentence_numbers_are_traceable_to_the_table(three_months):
     assert untraceable(text, [table]) == []
 
 
-def test_compare_periods_says_overlapping_intervals_are_in_line(three_months):
-    periods = {"Since launch": (None, None), "Reporting period": ("2015-03-01", "2015-03-31")}
-    text = victims_hub_chapter.compare_periods_sentence(
-        victims_hub.conversion_table(three_months, periods))
-    assert "in line" in text
+def test_compare_periods_tests_the_period_against_the_months_before_it_not_its_own_record():
+    # issue 12: overlapping intervals are not a test, and the period is not compared with
+    # the since-launch record that contains it. Six months: contact rates 70%, 72%, 71%
+    # then 80%, 82%, 81% of 100 referrals; Welch on the monthly rates: difference 10 points,
+    # se = sqrt(2 x 0.01^2 / 3) = 0.00816, t = 12.2 on 4 df, p = 0.0003
+    frame = pd.DataFrame({
+        "month": pd.date_range("2018-01-01", periods=6, freq="MS"),
+        "referred": [100] * 6, "contacted": [70, 72, 71, 80, 82, 81],
+        "not_contactable": [5] * 6, "supported": [30] * 6, "declined": [5] * 6,
+    })
+    table = victims_hub.period_comparison(frame, "2018-04-01", "2018-06-30")
+    row = table.iloc[0]
+    assert row["Change (pp)"] == pytest.approx(10.0)
+    assert row["p-value"] == pytest.approx(0.000257, abs=2e-5)
+    text = victims_hub_chapter.compare_periods_sentence(table)
+    assert ("contacted 81.0% of the victims referred in April 2018 to June 2018, 10.0 "
+            "percentage points higher than in January 2018 to March 2018 (71.0%)") in text
+    assert "a statistically significant improvement" in text and "overlap" not in text
+    assert victims_hub.period_comparison(frame, "2018-02-01", "2018-02-28").empty
 
 
 def test_funnel_chart_labels_counts_and_rates_in_alt_text(three_months):

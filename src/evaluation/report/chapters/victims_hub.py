@@ -25,6 +25,7 @@ from evaluation.report.formatting import (
     Formatter,
     fmt_int,
     fmt_pct,
+    fmt_pp,
 )
 
 # figure_id in data/seed/seed_figures.csv -> funnel column
@@ -67,26 +68,22 @@ def conversion_sentence(conversions: pd.DataFrame, period: str = "Reporting peri
     return text
 
 
-def compare_periods_sentence(conversions: pd.DataFrame) -> str:
-    """Does the reporting period's contact rate differ from the rate since launch?
-
-    Says whether the two Wilson intervals overlap (a conservative, plain-English check; the
-    reporting period is part of the period since launch, so no independent-samples test is
-    made).
-    """
-    rows = conversions.loc[conversions["Conversion"] == CONVERSIONS[0][2]].set_index("Period")
-    if not {"Since launch", "Reporting period"} <= set(rows.index):
-        return ""
-    a, b = rows.loc["Reporting period"], rows.loc["Since launch"]
-    if pd.isna(a["Rate"]) or pd.isna(b["Rate"]):
-        return ""
-    overlap = a["Lower"] <= b["Upper"] and b["Lower"] <= a["Upper"]
-    verdict = ("the intervals overlap, so the reporting period is in line with the hub's "
-               "record" if overlap else
-               ("the reporting period is clearly higher" if a["Rate"] > b["Rate"]
-                else "the reporting period is clearly lower"))
-    return (f"The contact rate in the reporting period ({fmt_pct(a['Rate'])}) compares with "
-            f"{fmt_pct(b['Rate'])} since launch ({b['Months']}): {verdict}.")
+def compare_periods_sentence(comparison: pd.DataFrame) -> str:
+    """The reporting period's contact rate against the months just before it, with the
+    month-by-month test (:func:`evaluation.measures.victims_hub.period_comparison`), worded
+    by :func:`narrative.evidence_phrase`. Overlapping intervals are not a test, and the
+    period is not compared with the record since launch that contains it."""
+    if comparison.empty:
+        return ("There are not enough months before the reporting period to compare its "
+                "contact rate with.")
+    r = comparison.iloc[0]
+    diff = float(r["Rate"] - r["Previous rate"])
+    size = fmt_pp(abs(diff)).lstrip("+")
+    move = "the same as" if diff == 0 else f"{size} {'higher' if diff > 0 else 'lower'} than"
+    return (f"The hub contacted {fmt_pct(r['Rate'])} of the victims referred in "
+            f"{r['Period']}, {move} in {r['Previous period']} ({fmt_pct(r['Previous rate'])}): "
+            + narrative.evidence_phrase(r["p-value"], float(r["Change (pp)"]) / 100,
+                                        "increase", r["Test"]) + ".")
 
 
 def funnel_chart(funnel: pd.DataFrame, period: str) -> Chart:
