@@ -38,6 +38,7 @@ from evaluation.methods.periods import to_month, window_label
 from evaluation.methods.proportions import (
     compare_proportions,
     funnel_assess,
+    overdispersion_test,
     pooled_rate,
     rolling_pooled_rate,
     wilson_interval,
@@ -540,8 +541,15 @@ def funnel_table(
     area: str = "England and Wales",
     question: str = "whole_experience",
     levels: tuple[float, float] = (0.95, 0.998),
+    overdispersion_method: str | None = "auto",
 ) -> pd.DataFrame:
     """The force and its peers for one 12-month window, each with its funnel band.
+
+    ``overdispersion_method="auto"`` (the default) tests for overdispersion
+    (:func:`evaluation.methods.proportions.overdispersion_test`) and, where it is present,
+    draws Spiegelhalter's (2005) random-effects (additive) limits; ``None`` never adjusts;
+    "multiplicative" or "additive" always do. ``attrs["overdispersion"]`` records the test
+    and the method used, for the words under the chart.
 
     The target is ``area``'s rate (England and Wales). Peers are every other area in
     ``comparators`` for that window; the force comes from the survey responses (a row for
@@ -566,7 +574,11 @@ def funnel_table(
         "respondents": [*peers["respondents"].astype("int64"), int(force["respondents"])],
         "satisfied": [*peers["satisfied"].astype("int64"), int(force["satisfied"])],
     })
-    assessed = funnel_assess(units["satisfied"], units["respondents"], target, levels=levels)
+    test = overdispersion_test(units["satisfied"], units["respondents"], target)
+    method = (("additive" if test.present else None) if overdispersion_method == "auto"
+              else overdispersion_method)
+    assessed = funnel_assess(units["satisfied"], units["respondents"], target, levels=levels,
+                             overdispersion_method=method)  # type: ignore[arg-type]
     units["rate"] = assessed["proportion"].to_numpy()
     units["target"] = target
     units["z"] = assessed["z"].to_numpy()
@@ -574,7 +586,10 @@ def funnel_table(
     units["is_force"] = units["area"] == force_name
     units.insert(1, "window", window_label(end))
     units.attrs.update({"target": target, "target_area": area, "levels": tuple(levels),
-                        "question": question})
+                        "question": question,
+                        "overdispersion": {"method": method, "phi": test.phi,
+                                           "tau2": test.tau2, "p_value": test.p_value,
+                                           "present": test.present}})
     return units.sort_values("rate", ascending=False, ignore_index=True)
 
 

@@ -33,7 +33,9 @@ __all__ = [
     "funnel_limits",
     "level_label",
     "newcombe_interval",
+    "OverdispersionTest",
     "overdispersion",
+    "overdispersion_test",
     "pooled_rate",
     "rolling_pooled_rate",
     "wilson_interval",
@@ -362,6 +364,42 @@ def overdispersion(
     else:
         tau2 = 0.0
     return phi, float(tau2)
+
+
+@dataclass(frozen=True)
+class OverdispersionTest:
+    """Spiegelhalter's (2005) check for overdispersion: ``statistic`` = I x phi (I units,
+    phi the Winsorised mean squared z-score) against a chi-squared distribution with I - 1
+    degrees of freedom; ``present`` when ``p_value`` < ``alpha``."""
+
+    phi: float
+    tau2: float
+    statistic: float
+    df: int
+    p_value: float
+    present: bool
+    alpha: float
+
+
+def overdispersion_test(successes: Iterable[float], n: Iterable[float], target: float,
+                        alpha: float = 0.05) -> OverdispersionTest:
+    """Is there more spread between units than chance allows around ``target``?
+
+    Without overdispersion the units' squared z-scores average about 1 and I x phi follows
+    roughly a chi-squared distribution on I - 1 degrees of freedom (Spiegelhalter 2005,
+    section 4). Present means the plain funnel limits are too narrow: most units would fall
+    outside them for reasons unrelated to performance, so the random-effects (additive,
+    ``tau2``) limits should be used, as FunnelPlotR does.
+    """
+    phi, tau2 = overdispersion(successes, n, target)
+    units = int(np.asarray(list(successes) if not isinstance(successes, np.ndarray | pd.Series)
+                           else successes).size)
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must be between 0 and 1, got {alpha!r}")
+    statistic = units * phi
+    p_value = float(stats.chi2.sf(statistic, units - 1))
+    return OverdispersionTest(phi, tau2, statistic, units - 1, p_value,
+                              bool(p_value < alpha and tau2 > 0), alpha)
 
 
 def funnel_assess(

@@ -294,7 +294,8 @@ def _funnel_inputs() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def test_funnel_table_places_each_force_in_its_band() -> None:
     monthly, comps = _funnel_inputs()
-    got = sat.funnel_table(monthly, comps, "2015-03", "Force X")
+    # the plain binomial limits, asked for: these bands are worked by hand below
+    got = sat.funnel_table(monthly, comps, "2015-03", "Force X", overdispersion_method=None)
     assert got["area"].tolist() == ["Peer A", "Force X", "Peer B"]
     assert got["band"].tolist() == ["above the upper 95% limit", "within the limits",
                                     "below the lower 99.8% limit"]
@@ -307,12 +308,27 @@ def test_funnel_table_places_each_force_in_its_band() -> None:
 def test_funnel_sentence_names_the_force_position_and_outlying_peers() -> None:
     monthly, comps = _funnel_inputs()
     text = victim_satisfaction_chapter.funnel_sentence(
-        sat.funnel_table(monthly, comps, "2015-03", "Force X"))
+        sat.funnel_table(monthly, comps, "2015-03", "Force X", overdispersion_method=None))
     assert text == (
         "In the 12 months to March 2015, Force X (80.0% of 120 respondents) ranked 2 of 3 "
         "forces shown and lay within the limits of the funnel around the England and Wales "
         "rate of 80.0%. 2 of 2 peer forces lay outside the 95% limits: Peer A (90.0%, above "
         "the upper 95% limit); Peer B (70.0%, below the lower 99.8% limit).")
+
+
+def test_funnel_tests_for_overdispersion_and_widens_the_limits_when_present() -> None:
+    # Peer B at z = -7.9 and Peer A at 2.5: far more spread than sampling allows, so by
+    # default the random-effects limits are used and say so (issue 12)
+    monthly, comps = _funnel_inputs()
+    table = sat.funnel_table(monthly, comps, "2015-03", "Force X")
+    od = table.attrs["overdispersion"]
+    assert od["present"] and od["method"] == "additive" and od["tau2"] > 0
+    plain = sat.funnel_table(monthly, comps, "2015-03", "Force X", overdispersion_method=None)
+    assert (table["z"].abs() <= plain["z"].abs() + 1e-12).all()
+    assert table.set_index("area").loc["Peer A", "band"] == "within the limits"
+    words = victim_satisfaction_chapter.overdispersion_sentence(table)
+    assert "random-effects limits" in words and "overdispersion test" in words
+    assert "drawn as asked" in victim_satisfaction_chapter.overdispersion_sentence(plain)
 
 
 def test_funnel_plot_labels_the_national_line_and_describes_the_force() -> None:

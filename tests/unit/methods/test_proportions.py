@@ -335,3 +335,20 @@ def test_pooled_rate_accepts_a_month_with_no_respondents() -> None:
     rolled = rolling_pooled_rate([1, 0, 0, 3], [2, 0, 0, 4], window=2)
     assert rolled.isna().tolist() == [True, False, True, False]
     assert rolled.iloc[1] == pytest.approx(0.5) and rolled.iloc[3] == pytest.approx(0.75)
+
+
+def test_overdispersion_test_by_hand():
+    from evaluation.methods.proportions import overdispersion_test
+
+    # 80, 85, 90, 70 of 100 around 0.8: se 0.04, z = 0, 1.25, 2.5, -2.5. Winsorised at the
+    # 10th and 90th percentiles (-1.75 and 2.125 by linear interpolation): squares 0,
+    # 1.5625, 4.515625, 3.0625; phi = 2.28515625; I x phi = 9.140625 on 3 df, whose
+    # chi-squared upper tail is 0.02748 (tables: 9.14 lies between 7.81 at 0.05 and 9.35
+    # at 0.025)
+    t = overdispersion_test([80, 85, 90, 70], [100] * 4, 0.8)
+    assert t.phi == pytest.approx(2.28515625)
+    assert t.statistic == pytest.approx(9.140625) and t.df == 3
+    assert 0.025 < t.p_value < 0.05 and t.p_value == pytest.approx(0.02748, abs=5e-5)
+    assert t.present
+    calm = overdispersion_test([79, 81, 80, 80], [100] * 4, 0.8)
+    assert not calm.present and calm.p_value > 0.5

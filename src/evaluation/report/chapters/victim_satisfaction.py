@@ -205,6 +205,26 @@ def funnel_sentence(table: pd.DataFrame) -> str:
     return text
 
 
+def overdispersion_sentence(table: pd.DataFrame) -> str:
+    """What the funnel's limits allow for: the overdispersion test and the limits used."""
+    od = table.attrs.get("overdispersion")
+    if not od:
+        return ""
+    p_text = "p < 0.001" if od["p_value"] < 0.001 else f"p = {fmt_p(od['p_value'])}"
+    if od["method"] == "additive":
+        return (f"The forces vary more than sampling alone allows (overdispersion test, "
+                f"{p_text}), so the limits are Spiegelhalter's random-effects limits, which "
+                "allow for the spread between forces.")
+    if od["method"] is None and od["present"]:
+        return (f"The forces vary more than sampling alone allows (overdispersion test, "
+                f"{p_text}), but plain binomial limits are drawn as asked: forces outside "
+                "them may differ for reasons other than performance.")
+    if od["method"] is None:
+        return (f"The forces vary no more than sampling allows (overdispersion test, "
+                f"{p_text}), so the limits are the plain binomial limits.")
+    return f"The limits are adjusted for overdispersion ({od['method']})."
+
+
 def funnel_plot(table: pd.DataFrame) -> Chart:
     """Funnel plot (charts.funnel_chart) with the force ringed and named; alt text from data."""
     target_area = table.attrs.get("target_area", "England and Wales")
@@ -218,8 +238,10 @@ def funnel_plot(table: pd.DataFrame) -> Chart:
         title, "Respondents in the 12 months (log scale)", "Victims satisfied (%)",
         labels=table["area"].tolist(), levels=levels, improvement="increase",
         highlight=str(table.loc[table["is_force"], "area"].iloc[0]),
-        target_label=f"{target_area} ({fmt_pct(target)})")
-    chart.alt_text = chart.alt_text + " " + funnel_sentence(table)
+        target_label=f"{target_area} ({fmt_pct(target)})",
+        overdispersion_method=(table.attrs.get("overdispersion") or {}).get("method"))
+    chart.alt_text = (chart.alt_text + " " + funnel_sentence(table) + " "
+                      + overdispersion_sentence(table)).rstrip()
     return chart
 
 
