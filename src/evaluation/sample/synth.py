@@ -220,8 +220,9 @@ def generate_sample(out_dir: Path, seed: int = 2016) -> dict[str, Path]:
     """Write every SYNTHETIC sample dataset to ``out_dir``; return dataset name -> path.
 
     Same seed, same bytes. ``call_logs`` is the April 2018 - March 2019 slice of the
-    simulated calls (with handle times); ``call_handling_monthly`` aggregates all of them. ``README`` describes
-    the files and the calibration achieved (computed from the generated data).
+    simulated calls (with handle times); ``call_handling_monthly`` aggregates all of them.
+    ``README`` describes the files and the calibration achieved (computed from the generated
+    data).
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
