@@ -58,7 +58,16 @@ def test_secondary_wait_falls_to_about_3_5_minutes_after_extra_handlers(run: Pat
     assert waits.loc["before", "mean_secondary_wait_min"] > 7
 
 
-def test_call_log_kpis_cover_both_lines_for_six_months(run: Path) -> None:
+def test_call_log_kpis_cover_both_lines_for_the_twelve_months_of_the_reporting_year(
+        run: Path) -> None:
     kpis = _table(run, "call_log_kpis")
-    assert len(kpis) == 12
+    assert len(kpis) == 24
     assert set(kpis["Line"].astype(str)) == {"101", "999"}
+    assert kpis["Month"].iloc[0] == "Apr 2018" and kpis["Month"].iloc[-1] == "Mar 2019"
+
+
+def test_coverage_note_says_the_logs_cover_the_reporting_year(run: Path) -> None:
+    section = json.loads((run / "sections" / "02_call_handling.json").read_text())
+    notes = [b["text"] for b in section["blocks"] if b["type"] == "note"
+             and b["text"].startswith("The call-level records")]
+    assert notes == ["The call-level records (440,641 calls) cover April 2018 to March 2019."]

@@ -351,6 +351,15 @@ def _call_logs(df: pd.DataFrame, file: str) -> list[Problem]:
     out += only_if(df, "callback_made_at", "callback_requested", file)
     out += not_before(df, "received_at", "callback_made_at", file,
                       message="callback made before the call was received")
+    if "ended_at" in df.columns:  # optional: older extracts have no handle times
+        out += not_before(df, "answered_at", "ended_at", file,
+                          message="call ended before it was answered")
+        out += flag_rows(
+            df, df["ended_at"].notna() & df["abandoned_at"].notna(), file=file,
+            column="ended_at", describe=lambda r: _fmt(r["ended_at"]),
+            message="ended_at is filled in but the call was abandoned",
+            expected="blank when the call was abandoned",
+        )
     return out
 
 

@@ -241,9 +241,13 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "callback_requested": _col("bool", "Caller asked to be called back", "false"),
             "callback_made_at": _col("datetime", "When the callback was made; only if "
                                      "requested", "", nullable=True),
+            "ended_at": _col("datetime", "When the first call handler finished the call "
+                             "(answered_at + handle time); blank if abandoned (optional "
+                             "column)", "2015-04-01 08:07:31", nullable=True, required=False),
         },
         key=("call_id",),
         period_column="received_at",
+        optional_columns=("ended_at",),
     ),
     "call_handling_monthly": _schema(
         "call_handling_monthly",

@@ -1,6 +1,7 @@
 """SYNTHETIC calls: the 999 and 101 line models, the rota, every call of 2012-2019
-(aggregated to ``call_handling_monthly``, a slice kept as ``call_logs.parquet``) and the
-call-log stream behind ``synth.write_call_logs``. The model is described under "Calls" in
+(aggregated to ``call_handling_monthly``, the reporting year 2018/19 kept as
+``call_logs.parquet``, with handle times) and the call-log stream behind
+``synth.write_call_logs``. The model is described under "Calls" in
 the docstring of :mod:`evaluation.sample.synth`."""
 
 from __future__ import annotations
@@ -20,7 +21,13 @@ from evaluation.sample.common import END, START, lerp, month_range, rng_for
 __all__ = ["CALL_SCHEMA", "simulate_calls", "stream_chunks"]
 
 EXTRA_HANDLERS = pd.Period("2015-11", freq="M")  # ten extra call handlers start
-LOG_SLICE = (pd.Period("2015-10", freq="M"), pd.Period("2016-03", freq="M"))
+LOG_SLICE = (pd.Period("2018-04", freq="M"), pd.Period("2019-03", freq="M"))  # the logs kept
+ROTA_YEAR = (pd.Period("2018-04", freq="M"), pd.Period("2019-03", freq="M"))  # published rota
+# the delay driver (``_load_ratio``) keeps the 2015/16 week in every month, so that the
+# calibrated monthly aggregates do not depend on which year's rota is published
+DELAY_YEAR = (pd.Period("2015-04", freq="M"), pd.Period("2016-03", freq="M"))
+HANDLE_SHAPE = 2.0  # gamma shape of handle times (right-skewed, mode at half the mean)
+MIN_HANDLE_S = 20
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -112,10 +119,11 @@ def _monthly_expected(model: _LineModel, month: pd.Period) -> float:
     return lerp(month, model.daily) * month.days_in_month * _SEASONAL[month.month - 1]
 
 
-def _rota(model: _LineModel) -> tuple[np.ndarray, np.ndarray]:
-    """Rostered handlers and requirement by weekday x hour for a typical 2015/16 week."""
-    weekly = np.mean([_monthly_expected(model, m) for m in month_range(pd.Period("2015-04", "M"),
-                                                                   pd.Period("2016-03", "M"))])
+def _rota(model: _LineModel, year: tuple[pd.Period, pd.Period] = DELAY_YEAR,
+          ) -> tuple[np.ndarray, np.ndarray]:
+    """Rostered handlers and requirement by weekday x hour for a typical week of ``year``
+    (first and last month), from that year's mean expected demand."""
+    weekly = np.mean([_monthly_expected(model, m) for m in month_range(*year)])
     weekly = weekly * 12 / 52.18
     demand = _week_profile(model.line) * weekly
     req = np.array([[_required_agents(demand[d, h], model.aht_s, model.target_s, 0.90)
@@ -127,8 +135,9 @@ def _rota(model: _LineModel) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _load_ratio(model: _LineModel) -> np.ndarray:
-    """Requirement / rota by weekday x hour, demand-weighted mean 1, cubed (delay driver)."""
-    rota, req = _rota(model)
+    """Requirement / rota by weekday x hour, demand-weighted mean 1, cubed (delay driver);
+    always the 2015/16 week (``DELAY_YEAR``)."""
+    rota, req = _rota(model, DELAY_YEAR)
     r = req / rota
     r = r / (r * _week_profile(model.line)).sum()
     return r**3
@@ -215,6 +224,31 @@ def _primary(
         k_fixed = (lo + hi) / 2
     wait, abandoned = outcome(k_fixed)
     return wait, abandoned, patience
+
+
+def _handle_hour_factor(line: str) -> np.ndarray:
+    """Mild time-of-day effect on handle time by hour of day: +/- 8 %, longest around 03:00
+    (fewer, more involved calls at night), shortest around 15:00; scaled so that its mean
+    over the line's week profile is exactly 1, so ``aht_s`` stays the demand-weighted mean."""
+    f = 1.0 + 0.08 * np.cos(2 * np.pi * (np.arange(24) - 3) / 24)
+    by_hour = _week_profile(line).sum(axis=0)  # share of calls in each hour of the day
+    return f / float((f * by_hour).sum())
+
+
+def _handle_times(rng: np.random.Generator, model: _LineModel, received: np.ndarray,
+                  ) -> np.ndarray:
+    """Handle time (s) of each call: gamma with shape ``HANDLE_SHAPE`` and mean ``aht_s`` times
+    the hour-of-day factor of the call's arrival, whole seconds, at least ``MIN_HANDLE_S``.
+    One draw per call, answered or not, from a generator of its own (``rng``)."""
+    hour = (received % 86400) // 3600
+    mean = model.aht_s * _handle_hour_factor(model.line)[hour]
+    g = rng.gamma(HANDLE_SHAPE, 1.0 / HANDLE_SHAPE, size=received.size)
+    return np.maximum(MIN_HANDLE_S, np.rint(g * mean)).astype(np.int64)
+
+
+def _ended(handle_s: np.ndarray, answered: np.ndarray) -> np.ndarray:
+    """When the first handler finished: answered_at + handle time; -1 (blank) if abandoned."""
+    return np.where(answered >= 0, answered + handle_s, -1)
 
 
 @dataclass
@@ -313,6 +347,7 @@ CALL_SCHEMA = pa.schema([
     ("secondary_answered_at", pa.timestamp("s")),
     ("callback_requested", pa.bool_()),
     ("callback_made_at", pa.timestamp("s")),
+    ("ended_at", pa.timestamp("s")),
 ])
 
 
@@ -324,14 +359,14 @@ def _ts(values: np.ndarray) -> pa.Array:
 def _calls_table(
     call_id: list[str], line: np.ndarray, received: np.ndarray, answered: np.ndarray,
     abandoned: np.ndarray, transferred: np.ndarray, secondary: np.ndarray,
-    callback: np.ndarray, callback_made: np.ndarray,
+    callback: np.ndarray, callback_made: np.ndarray, ended: np.ndarray,
 ) -> pa.Table:
     lines = pa.DictionaryArray.from_arrays(
         pa.array((line == "101").astype(np.int8)), pa.array(["999", "101"]))
     return pa.Table.from_arrays(
         [pa.array(call_id, type=pa.string()), lines, _ts(received), _ts(answered),
          _ts(abandoned), pa.array(transferred), _ts(secondary), pa.array(callback),
-         _ts(callback_made)],
+         _ts(callback_made), _ts(ended)],
         schema=CALL_SCHEMA,
     )
 
@@ -343,15 +378,19 @@ def _write_parquet(table: pa.Table, path: Path) -> Path:
 
 
 def simulate_calls(seed: int, out_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, Path]:
-    """Simulate every call; return call_handling_monthly, the rota and the Parquet slice."""
+    """Simulate every call; return call_handling_monthly, the rota and the Parquet slice.
+
+    Handle times (``ended_at``) are drawn for the kept months only, from a generator of
+    their own per line (``handle-101``, ``handle-999``), so every other draw is unchanged."""
     rows: list[dict[str, object]] = []
-    kept: list[tuple[pd.Period, _MonthCalls]] = []
+    kept: list[tuple[pd.Period, _MonthCalls, np.ndarray]] = []
     rota_rows: list[dict[str, object]] = []
     for model in _LINES:
         rng = rng_for(seed, f"calls-{model.line}")
+        handle_rng = rng_for(seed, f"handle-{model.line}")
         targets = _service_targets(rng, model)
         ratio = _load_ratio(model)
-        rota, _ = _rota(model)
+        rota, _ = _rota(model, ROTA_YEAR)
         for d, day in enumerate(WEEKDAYS):
             for h in range(24):
                 rota_rows.append({"line": model.line, "weekday": day, "hour": h,
@@ -360,13 +399,14 @@ def simulate_calls(seed: int, out_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame
             calls = _simulate_month(rng, model, month, targets[month], ratio)
             rows.append(_aggregate(calls, month, model))
             if LOG_SLICE[0] <= month <= LOG_SLICE[1]:
-                kept.append((month, calls))
+                handle = _handle_times(handle_rng, model, calls.received)
+                kept.append((month, calls, _ended(handle, calls.answered)))
     monthly = pd.DataFrame(rows).sort_values(["month", "line"], kind="stable")
     monthly["mean_secondary_wait_s"] = monthly["mean_secondary_wait_s"].astype("Float64")
     parts = []
-    for month, c in kept:
+    for month, c, ended in kept:
         ids = [f"{c.line}-{month.strftime('%Y%m')}-{i:06d}" for i in range(1, c.received.size + 1)]
-        parts.append((ids, np.full(c.received.size, c.line), c))
+        parts.append((ids, np.full(c.received.size, c.line), c, ended))
     order = np.argsort(np.concatenate([p[2].received for p in parts]), kind="stable")
 
     def cat(attr: str) -> np.ndarray:
@@ -375,7 +415,8 @@ def simulate_calls(seed: int, out_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame
     ids = np.array([i for p in parts for i in p[0]], dtype=object)[order].tolist()
     table = _calls_table(ids, np.concatenate([p[1] for p in parts])[order], cat("received"),
                          cat("answered"), cat("abandoned"), cat("transferred"),
-                         cat("secondary"), cat("callback_requested"), cat("callback_made"))
+                         cat("secondary"), cat("callback_requested"), cat("callback_made"),
+                         np.concatenate([p[3] for p in parts])[order])
     path = _write_parquet(table, out_dir / "call_logs.parquet")
     return monthly.reset_index(drop=True), pd.DataFrame(rota_rows), path
 
@@ -383,8 +424,12 @@ def simulate_calls(seed: int, out_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame
 def stream_chunks(
     n_calls: int, seed: int, start: str, chunk_rows: int,
 ) -> Iterator[pa.Table]:
-    """Yield call-level tables of at most ``chunk_rows`` rows, continuing in time."""
+    """Yield call-level tables of at most ``chunk_rows`` rows, continuing in time.
+
+    Handle times (``ended_at``) come from a generator of their own (``stream-handle``), so
+    the other columns are those of a stream without them."""
     rng = rng_for(seed, "stream")
+    handle_rng = rng_for(seed, "stream-handle")
     model_101, model_999 = _LINES[1], _LINES[0]
     prof = {m.line: _week_profile(m.line) * lerp(pd.Period("2016-01", "M"), m.daily) * 7
             for m in (model_101, model_999)}
@@ -419,7 +464,10 @@ def stream_chunks(
         ans_101 = np.where(is_999, -1, answered)
         transferred, secondary, callback, callback_made = _secondary(
             rng, ans_101, pd.Period("2016-01", "M"))
+        handle = np.empty(n, dtype=np.int64)
+        for model, mask in ((model_999, is_999), (model_101, ~is_999)):
+            handle[mask] = _handle_times(handle_rng, model, received[mask])
         ids = [f"C{i:011d}" for i in range(done + 1, done + n + 1)]
         yield _calls_table(ids, line, received, answered, abandoned, transferred, secondary,
-                           callback, callback_made)
+                           callback, callback_made, _ended(handle, answered))
         done += n

@@ -14,9 +14,10 @@ _FILES = {
                       "calls offered; online reports from July 2015, web chat from October 2017.",
     "call_handling_monthly": "999 and 101 calls a month, aggregated from the simulated "
                              "call-level records (all of them, not only the bundled slice).",
-    "call_logs.parquet": "One row per call, October 2015 - March 2016 only (spans the ten extra "
-                         "handlers of November 2015); zstd-compressed Parquet.",
-    "call_handler_rota": "Handlers on shift by line, weekday and hour in a typical 2015/16 week "
+    "call_logs.parquet": "One row per call, April 2018 - March 2019 only (the reporting year), "
+                         "with when the first handler finished (`ended_at`, handle times); "
+                         "zstd-compressed Parquet.",
+    "call_handler_rota": "Handlers on shift by line, weekday and hour in a typical 2018/19 week "
                          "(101: primary handlers only).",
     "victim_satisfaction": "One row per victim survey response, April 2010 - March 2019, five "
                            "questions on the seven-point scale, ethnicity and age band.",
@@ -48,7 +49,7 @@ def readme_text(frames: dict[str, pd.DataFrame], seed: int, log_rows: int) -> st
         "April 2010) and is calibrated so that the figures published in the two source papers "
         "come out of it. Do not quote any of it as a fact about any real force, person or "
         "organisation. The modelling assumptions are documented in the docstring of "
-        "`src/evaluation/synth.py`; column definitions are in `docs/data.md`.",
+        "`src/evaluation/sample/synth.py`; column definitions are in `docs/data.md`.",
         "",
         "Regenerate (same seed, byte-identical files):",
         "",
@@ -74,7 +75,7 @@ def readme_text(frames: dict[str, pd.DataFrame], seed: int, log_rows: int) -> st
         "",
         "Sources: \"2016 paper\" = report to the Business Coordination Board, 25 February 2016 "
         "(paragraph); \"2019 letter\" = the Commissioner's letter to the Police and Crime "
-        "Panel, 22 January 2019. `tests/unit/test_sample_calibration.py` checks each row.",
+        "Panel, 22 January 2019. `tests/unit/sample/test_calibration.py` checks each row.",
         "",
         "| Target | Source | Achieved in this sample |",
         "|---|---|---|",

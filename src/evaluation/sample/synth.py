@@ -34,8 +34,10 @@ Calls (``call_logs`` -> ``call_handling_monthly``, ``call_handler_rota``, ``publ
     * Primary answer: a call is answered after ring time (2-8 s for 101, 1-4 s for 999) unless
       it is *delayed*; a delayed call waits a further exponential time (mean 100 s for 101,
       9 s for 999). The probability of delay in an hour of the week is ``k * r**3`` (capped at
-      0.97) where ``r`` is the hour's ratio of Erlang C requirement to rostered handlers
-      (``call_handler_rota``), so thinly staffed hours queue most. Callers have exponential
+      0.97) where ``r`` is the hour's ratio of Erlang C requirement to rostered handlers in
+      a typical 2015/16 week (the calibration year; the same week in every month, so the
+      calibrated aggregates do not depend on the rota published), so thinly staffed hours
+      queue most. Callers have exponential
       patience (mean 240 s for 101, 45 s for 999); a delayed caller whose patience runs out
       first abandons. ``k`` is solved by bisection *on the month's own random draws* so that
       the month's service level (calls answered within target / calls answered) equals the
@@ -54,9 +56,20 @@ Calls (``call_logs`` -> ``call_handling_monthly``, ``call_handler_rota``, ``publ
       ask for a call-back (12 %) instead of waiting; call-backs are made 10 minutes to a few
       hours later, 3 % never. Some transferred callers hang up before secondary pick-up
       (6 % before, 3 % after November 2015). 999 calls are never transferred.
+    * Handle time (``ended_at - answered_at``, the first handler's talk and wrap-up,
+      including triage for 101): gamma-distributed with shape 2 (right-skewed, mode at half
+      the mean) with mean the line's average handling time (420 s for 101, 200 s for 999)
+      times a mild hour-of-day factor (+/- 8 %: longest around 03:00, shortest around
+      15:00, scaled so that the demand-weighted mean is the average handling time), rounded
+      to whole seconds, at least 20 s. Drawn from generators of their own (``handle-101``,
+      ``handle-999``; ``stream-handle`` for ``write_call_logs``), so adding them changed no
+      other draw. ``ended_at`` is blank for abandoned calls.
     * ``call_handling_monthly`` is aggregated from the call-level records, so the two agree;
-      only October 2015 - March 2016 is kept as ``call_logs.parquet`` (spanning the change).
-    * ``call_handler_rota``: a typical 2015/16 week. Requirement per hour is the smallest
+      only the reporting year April 2018 - March 2019 is kept as ``call_logs.parquet``
+      (with ``ended_at``), so handle time, patience and the Erlang A model can be measured
+      and back-tested month by month in the period the board paper reports on.
+    * ``call_handler_rota``: a typical 2018/19 week (the year of the call logs). Requirement
+      per hour, from the mean expected demand of April 2018 - March 2019, is the smallest
       number of handlers meeting 90 % within target under Erlang C (average handling time
       420 s for 101 including triage, 200 s for 999); the rota is 60 % demand-led and 40 %
       an eight-hour shift average, in half-handler steps, so peaks are slightly under-staffed.
@@ -188,7 +201,8 @@ def write_call_logs(
     Memory is bounded by ``chunk_rows``: each chunk is simulated, written with
     ``pyarrow.parquet.ParquetWriter`` and released before the next. Arrivals follow the
     weekly 999 + 101 profile at 2016 volumes from ``start``; answering uses the 2015/16
-    behaviour of :func:`generate_sample` (no per-month calibration).
+    behaviour of :func:`generate_sample` (no per-month calibration); handle times
+    (``ended_at``) are drawn as there, from a generator of their own.
     """
     if n_calls < 0 or chunk_rows < 1:
         raise ValueError("n_calls must be >= 0 and chunk_rows >= 1")
@@ -205,9 +219,10 @@ def write_call_logs(
 def generate_sample(out_dir: Path, seed: int = 2016) -> dict[str, Path]:
     """Write every SYNTHETIC sample dataset to ``out_dir``; return dataset name -> path.
 
-    Same seed, same bytes. ``call_logs`` is the October 2015 - March 2016 slice of the
-    simulated calls; ``call_handling_monthly`` aggregates all of them. ``README`` describes
-    the files and the calibration achieved (computed from the generated data).
+    Same seed, same bytes. ``call_logs`` is the April 2018 - March 2019 slice of the
+    simulated calls (with handle times); ``call_handling_monthly`` aggregates all of them.
+    ``README`` describes the files and the calibration achieved (computed from the generated
+    data).
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -173,6 +173,36 @@ def test_reconcile_call_logs_flags_monthly_figures_that_disagree() -> None:
     assert (problem.row, problem.column, problem.value) == (2, "transferred_to_secondary", 2)
 
 
+def test_call_logs_without_ended_at_still_load_with_it_blank() -> None:
+    # an older extract: the nine columns before handle times were recorded
+    old = DATA / "call_logs" / "00_no_handle_times.csv"
+    assert "ended_at" not in old.read_text(encoding="utf-8").splitlines()[0]
+    df = load("call_logs", old, today=TODAY)
+    assert "ended_at" in df.columns and df["ended_at"].isna().all()
+    assert str(df["ended_at"].dtype) == "datetime64[ns]"
+
+
+def test_ended_at_check_names_row_and_column_and_skips_frames_without_it() -> None:
+    t = pd.to_datetime
+    logs = pd.DataFrame({
+        "call_id": ["a", "b", "c", "d"], "line": ["101", "101", "999", "999"],
+        "received_at": t(["2018-04-01 08:00:00"] * 4),
+        "answered_at": t(["2018-04-01 08:00:20", "2018-04-01 08:00:30", None,
+                          "2018-04-01 08:00:05"]),
+        "abandoned_at": t([None, None, "2018-04-01 08:01:00", None]),
+        "transferred_to_secondary": [False] * 4, "secondary_answered_at": t([None] * 4),
+        "callback_requested": [False] * 4, "callback_made_at": t([None] * 4),
+        "ended_at": t(["2018-04-01 08:07:20", "2018-04-01 08:00:10", "2018-04-01 08:02:00",
+                       None]),
+    }, index=[2, 3, 4, 5])
+    problems = checks.cross_field_checks("call_logs", logs, "logs.csv")
+    assert [(p.row, p.column, p.message) for p in problems] == [
+        (3, "ended_at", "call ended before it was answered"),
+        (4, "ended_at", "ended_at is filled in but the call was abandoned"),
+    ]
+    assert checks.cross_field_checks("call_logs", logs.drop(columns="ended_at"), "f") == []
+
+
 def test_reconcile_public_contact_warns_when_calls_differ() -> None:
     contact = pd.DataFrame({"month": pd.to_datetime(["2015-04-01", "2015-04-01"]),
                             "channel": ["101", "email"], "contacts": [30000, 50]})

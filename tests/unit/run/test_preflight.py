@@ -46,7 +46,7 @@ def test_an_optional_dataset_short_of_the_period_is_a_warning(tmp_path: Path) ->
     _copy(tmp_path, "call_handling_monthly.csv", "call_logs.parquet", "call_handler_rota.csv")
     warnings = preflight.check_inputs(["02_call_handling"], tmp_path, "2018-04-01",
                                       "2019-03-31", {"call_logs"})
-    assert len(warnings) == 1 and "call_logs.parquet covers 2015-10 to 2016-03" in warnings[0]
+    assert len(warnings) == 1 and "call_logs.parquet covers 2018-04 to 2019-03" in warnings[0]
     with pytest.raises(preflight.InputCheckError, match="list 'call_logs' under optional"):
         preflight.check_inputs(["02_call_handling"], tmp_path, "2018-04-01", "2019-03-31",
                                set())

@@ -17,7 +17,7 @@ from evaluation.sample import synth
 SAMPLE = Path(__file__).resolve().parents[3] / "data" / "sample"
 LOG_COLUMNS = ["call_id", "line", "received_at", "answered_at", "abandoned_at",
                "transferred_to_secondary", "secondary_answered_at", "callback_requested",
-               "callback_made_at"]
+               "callback_made_at", "ended_at"]
 
 
 @pytest.fixture(scope="module")
@@ -90,15 +90,45 @@ def test_readme_reports_calibration_from_the_data(run_a: dict[str, Path]) -> Non
         assert f"`{name}.csv`" in text
 
 
-def test_call_logs_slice_has_contract_columns_and_spans_the_change(
+def test_call_logs_slice_has_contract_columns_and_covers_the_reporting_year(
         run_a: dict[str, Path]) -> None:
     logs = pd.read_parquet(run_a["call_logs"])
     assert list(logs.columns) == LOG_COLUMNS
-    assert logs["received_at"].min() >= pd.Timestamp("2015-10-01")
-    assert logs["received_at"].max() < pd.Timestamp("2016-04-01")
+    assert logs["received_at"].min() >= pd.Timestamp("2018-04-01")
+    assert logs["received_at"].max() < pd.Timestamp("2019-04-01")
+    assert logs["received_at"].dt.to_period("M").nunique() == 12
     answered = logs["answered_at"].notna()
     assert (logs.loc[answered, "answered_at"] >= logs.loc[answered, "received_at"]).all()
     assert not logs.loc[logs["line"] == "999", "transferred_to_secondary"].any()
+
+
+def test_handle_times_are_right_skewed_around_each_lines_aht(run_a: dict[str, Path]) -> None:
+    logs = pd.read_parquet(run_a["call_logs"])
+    assert (logs["ended_at"].notna() == logs["answered_at"].notna()).all()  # blank if abandoned
+    handle = (logs["ended_at"] - logs["answered_at"]).dt.total_seconds()
+    line = logs["line"].astype(str)
+    for name, aht in (("101", 420.0), ("999", 200.0)):
+        h = handle[(line == name) & handle.notna()]
+        assert h.min() >= 20 and (h % 1 == 0).all()
+        assert h.mean() == pytest.approx(aht, rel=0.02)
+        assert h.median() < h.mean()  # right-skewed
+        assert (h < 0.1 * aht).mean() < 0.03  # mode above zero (exponential: 9.5 %)
+    hour = logs["received_at"].dt.hour
+    night = handle[(line == "101") & hour.between(1, 5)].mean()
+    afternoon = handle[(line == "101") & hour.between(13, 17)].mean()
+    assert 1.05 < night / afternoon < 1.25  # the mild time-of-day effect
+
+
+def test_rota_is_a_typical_2018_19_week_and_delays_keep_the_2015_16_week() -> None:
+    from evaluation.sample import calls
+
+    for model in calls._LINES:
+        rota, _ = calls._rota(model, calls.ROTA_YEAR)
+        assert calls._rota(model)[0].tolist() == calls._rota(model, calls.DELAY_YEAR)[0].tolist()
+        written = pd.read_csv(SAMPLE / "call_handler_rota.csv", dtype={"line": str})
+        mine = written[written["line"] == model.line]["handlers_on_shift"].to_numpy()
+        assert mine.tolist() == rota.reshape(-1).tolist()
+    assert calls.LOG_SLICE == calls.ROTA_YEAR
 
 
 def test_erlang_c_matches_textbook_value() -> None:
@@ -137,6 +167,8 @@ def test_write_call_logs_row_count_schema_and_row_groups(tmp_path: Path) -> None
     assert df["received_at"].min() >= pd.Timestamp("2016-01-01")
     assert df["received_at"].is_monotonic_increasing
     assert (df["answered_at"].notna() ^ df["abandoned_at"].notna()).all()
+    assert (df["ended_at"].notna() == df["answered_at"].notna()).all()
+    assert (df["ended_at"] - df["answered_at"]).dt.total_seconds().min() >= 20
     assert set(df["line"].astype(str)) == {"999", "101"}
     assert not (df["secondary_answered_at"].notna() & ~df["transferred_to_secondary"]).any()
 
@@ -145,6 +177,21 @@ def test_write_call_logs_is_deterministic(tmp_path: Path) -> None:
     a = synth.write_call_logs(tmp_path / "a.parquet", n_calls=3_000, seed=5, chunk_rows=1_000)
     b = synth.write_call_logs(tmp_path / "b.parquet", n_calls=3_000, seed=5, chunk_rows=1_000)
     assert pq.read_table(a).equals(pq.read_table(b))
+
+
+def test_handle_times_do_not_change_the_other_streamed_columns(tmp_path: Path) -> None:
+    # the first rows of a stream of seed 5 as written before ended_at existed
+    path = synth.write_call_logs(tmp_path / "s.parquet", n_calls=4, seed=5, start="2016-01-01")
+    df = pq.read_table(path).to_pandas()
+    got = [[str(v) for v in r] for r in df[["received_at", "answered_at", "abandoned_at"]]
+           .itertuples(index=False)]
+    assert got == [
+        ["2016-01-01 00:06:18", "NaT", "2016-01-01 00:07:35"],
+        ["2016-01-01 00:06:35", "2016-01-01 00:06:37", "NaT"],
+        ["2016-01-01 00:06:53", "2016-01-01 00:06:55", "NaT"],
+        ["2016-01-01 00:11:44", "2016-01-01 00:11:49", "NaT"],
+    ]
+    assert df["ended_at"].isna().tolist() == [True, False, False, False]
 
 
 def _peak_bytes(path: Path, n_calls: int, chunk_rows: int) -> int:

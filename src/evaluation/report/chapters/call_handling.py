@@ -48,7 +48,7 @@ def coverage_note(call_logs: pd.DataFrame, period_start: str, period_end: str) -
     if last < start or first > end + pd.Timedelta(days=1):
         return (f"The call-level records ({n} calls) cover {span}, outside the reporting "
                 "period; they are shown as the latest call-level data available.")
-    if first > start or last < end:
+    if first.normalize() > start or last.normalize() < end:  # a period covered to the day
         return f"The call-level records ({n} calls) cover {span}, part of the reporting period."
     return f"The call-level records ({n} calls) cover {span}."
 
