@@ -30,7 +30,10 @@ def test_section_json_has_findings_tables_and_figures(run: Path) -> None:
     names = {b["name"] for b in section["blocks"] if b["type"] in ("table", "figure")}
     assert {"financial_years", "before_after", "secondary_wait_before_after", "call_log_kpis",
             "staffing_summary", "xmr_101_within_target", "xmr_101_abandoned",
-            "xmr_101_secondary_wait", "staffing_101"} <= names
+            "xmr_101_secondary_wait", "model_backtest_summary", "model_backtest"} <= names
+    # staffing needs are drawn only from a model whose back-test fits (issue 12)
+    fit = _table(run, "model_backtest_summary").set_index("line")
+    assert ("staffing_101" in names) == bool(fit.loc["101", "fits"])
     for block in section["blocks"]:
         if block["type"] == "figure":
             assert (run / block["png"]).is_file()
