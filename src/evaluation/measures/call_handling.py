@@ -508,8 +508,9 @@ def before_after(
     from it (answered within target, abandoned, transferred), each compared month by month
     (:func:`evaluation.methods.comparisons.compare_monthly_rates`, Welch's t-test on the
     monthly rates: the variation that matters for thousands of calls a month is between
-    months, not between calls). Rates are the means of the monthly rates; difference = after
-    − before, with its confidence interval, p-value and the strength of evidence
+    months, not between calls). Rates are the means of the monthly rates; difference_pp =
+    after − before in percentage points, with its interval (lower_pp, upper_pp), p-value and
+    the strength of evidence
     (:func:`evaluation.methods.comparisons.evidence`).
     """
     if isinstance(months, bool) or not isinstance(months, int | np.integer) or months < 1:
@@ -541,8 +542,8 @@ def before_after(
             "line": str(line), "measure": label, "before": months_span(before["month"]),
             "before_count": x0, "before_base": n0, "before_rate": cmp.before_mean,
             "after": months_span(after["month"]), "after_count": x1, "after_base": n1,
-            "after_rate": cmp.after_mean, "difference": cmp.difference, "lower": cmp.lower,
-            "upper": cmp.upper, "p_value": cmp.p_value,
+            "after_rate": cmp.after_mean, "difference_pp": 100 * cmp.difference,
+            "lower_pp": 100 * cmp.lower, "upper_pp": 100 * cmp.upper, "p_value": cmp.p_value,
             "evidence": evidence(cmp.p_value), "test": cmp.test,
             "improvement": _MEASURES[measure]["improvement"],
         })
@@ -553,8 +554,8 @@ BEFORE_AFTER_LABELS: dict[str, str] = {
     "line": "Line", "measure": "Measure", "before": "Before", "before_count": "Calls (before)",
     "before_base": "Base (before)", "before_rate": "Rate before", "after": "After",
     "after_count": "Calls (after)", "after_base": "Base (after)",
-    "after_rate": "Rate after", "difference": "Change (pp, after − before)",
-    "lower": "95% CI lower (pp)", "upper": "95% CI upper (pp)", "p_value": "p-value",
+    "after_rate": "Rate after", "difference_pp": "Change (pp, after − before)",
+    "lower_pp": "95% CI lower (pp)", "upper_pp": "95% CI upper (pp)", "p_value": "p-value",
     "evidence": "Evidence of a change",
 }
 

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from evaluation.measures.engagement import check_published
+from evaluation.methods.comparisons import holm
 from evaluation.methods.periods import (
     claim_window,
     months_of,
@@ -27,6 +28,7 @@ from evaluation.methods.periods import (
     previous_months,
     reporting_months,
 )
+from evaluation.methods.proportions import compare_proportions
 from evaluation.methods.spc import XmRResult, xmr
 
 log = logging.getLogger(__name__)
@@ -112,11 +114,28 @@ def lowest_month(monthly: pd.DataFrame, start: str, end: str) -> float:
     return float(sel.min())
 
 
+def topic_share_tests(table: pd.DataFrame) -> pd.DataFrame:
+    """Each topic's change in share (:func:`topic_shares`) tested: a two-proportion z-test
+    of its items among all items, this period against the previous one, with the p-values
+    Holm-adjusted over the topics (picking the largest of several changes is several
+    tests). Columns: Topic, Change in share (pp), p-value, p-value (Holm). Empty when the
+    previous period has no items."""
+    body, total = table.iloc[:-1], table.iloc[-1]
+    if total["Previous period"] <= 0 or total["Items"] <= 0:
+        return pd.DataFrame(columns=["Topic", "Change in share (pp)", "p-value",
+                                     "p-value (Holm)"])
+    p = [compare_proportions(r["Items"], total["Items"], r["Previous period"],
+                             total["Previous period"]).p_value for _, r in body.iterrows()]
+    return pd.DataFrame({"Topic": body["Topic"].to_numpy(),
+                         "Change in share (pp)": body["Change in share (pp)"].to_numpy(),
+                         "p-value": p, "p-value (Holm)": holm(p)})
+
+
 def topic_shares(items: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
     """Items by topic in the period and the period before, with each topic's share (0-1).
 
-    Columns: Topic, Items, Share, Previous period, Previous share, Change in share
-    (percentage points as a proportion, e.g. 0.02). Last row "All topics".
+    Columns: Topic, Items, Share, Previous period, Previous share, Change in share (pp)
+    (percentage points, e.g. 2.0). Last row "All topics".
     """
     _check(items)
     month = months_of(items["received_date"])
@@ -132,11 +151,11 @@ def topic_shares(items: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
     out["Share"] = out["Items"] / max(out["Items"].sum(), 1)
     out["Previous period"] = [int(before.get(t, 0)) for t in topics]
     out["Previous share"] = out["Previous period"] / max(out["Previous period"].sum(), 1)
-    out["Change in share"] = out["Share"] - out["Previous share"]
+    out["Change in share (pp)"] = 100 * (out["Share"] - out["Previous share"])
     out = out.sort_values(["Items", "Topic"], ascending=[False, True]).reset_index(drop=True)
     total = pd.DataFrame({"Topic": ["All topics"], "Items": [out["Items"].sum()],
                           "Share": [1.0], "Previous period": [out["Previous period"].sum()],
-                          "Previous share": [1.0], "Change in share": [0.0]})
+                          "Previous share": [1.0], "Change in share (pp)": [0.0]})
     out = pd.concat([out, total], ignore_index=True)
     out["Topic"] = [t[0].upper() + t[1:] for t in out["Topic"]]
     return out

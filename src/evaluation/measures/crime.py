@@ -71,11 +71,11 @@ OUTCOME_LABELS: dict[str, str] = {
 CONFIDENCE_LABELS: dict[str, str] = {
     "area": "Area",
     "confidence": "Confident in local police (%)",
-    "standard_error": "Standard error (points)",
+    "standard_error": "Standard error (pp)",
     "lower": "95% CI lower (%)",
     "upper": "95% CI upper (%)",
     "respondents": "Respondents",
-    "difference": "Difference from England and Wales (points)",
+    "difference": "Difference from England and Wales (pp)",
     "p_value": "p-value",
     "significant": "Significant at 5%",
 }

@@ -233,7 +233,7 @@ def test_before_after_compares_the_windows_either_side_of_the_change() -> None:
     row = t.loc["answered within 30 seconds"]
     assert (row["before_count"], row["before_base"]) == (180, 200)
     assert (row["after_count"], row["after_base"]) == (380, 400)
-    assert row["difference"] == pytest.approx(0.05)
+    assert row["difference_pp"] == pytest.approx(5.0)  # 0.05 as a proportion, in points
     # month by month (issue 12): 0.90, 0.90 before and 0.95, 0.95 after do not vary, so the
     # difference is exact (Welch's t is infinite); the old binomial z-test on the calls gave
     # p = 0.0206 from the call counts alone

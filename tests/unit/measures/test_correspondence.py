@@ -74,7 +74,7 @@ def test_topic_shares_with_previous_period_and_total() -> None:
         "Share": [0.4, 0.4, 0.2, 1.0],
         "Previous period": [1, 0, 1, 2],
         "Previous share": [0.5, 0.0, 0.5, 1.0],
-        "Change in share": [-0.1, 0.4, -0.3, 0.0],
+        "Change in share (pp)": [-10.0, 40.0, -30.0, 0.0],
     })
     pd.testing.assert_frame_equal(out, expected)
 

@@ -166,9 +166,11 @@ def before_after_sentence(table: pd.DataFrame, change_month: str) -> str:
     parts = [f"Comparing {first['line']} calls in {first['before']} with {first['after']} "
              f"(from {month_name(change_month)}; mean of the monthly rates):"]
     for r in table.itertuples(index=False):
-        verdict = narrative.evidence_phrase(r.p_value, r.difference, r.improvement, r.test)
+        verdict = narrative.evidence_phrase(r.p_value, r.difference_pp / 100, r.improvement,
+                                            r.test)
         parts.append(f"{r.measure} {fmt_pct(r.before_rate)} before and "
-                     f"{fmt_pct(r.after_rate)} after ({fmt_pp(r.difference)}, {verdict});")
+                     f"{fmt_pct(r.after_rate)} after ({fmt_pp(r.difference_pp / 100)}, "
+                     f"{verdict});")
     return " ".join(parts).rstrip(";") + "."
 
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from evaluation.measures.correspondence import topic_share_tests
 from evaluation.methods.periods import period_label, reporting_months
 from evaluation.methods.spc import XmRResult
+from evaluation.report import narrative
 from evaluation.report.chapters.engagement import change_words
 from evaluation.report.formatting import (
     Formatter,
@@ -47,7 +49,6 @@ def volume_sentence(summary: pd.DataFrame, result: XmRResult) -> str:
 
 def topics_sentence(table: pd.DataFrame) -> str:
     """The largest topics and the biggest change in share, with a significance test."""
-    from evaluation.methods.proportions import compare_proportions
 
     body = table.iloc[:-1]
     total = table.iloc[-1]
@@ -57,14 +58,16 @@ def topics_sentence(table: pd.DataFrame) -> str:
     text = ("The commonest named topics were "
             + ", ".join(f"{r['Topic'].lower()} ({fmt_pct(r['Share'])})"
                         for _, r in named.iterrows()) + ".")
-    if total["Previous period"] > 0:
-        moved = body.loc[body["Change in share"].abs().idxmax()]
-        test = compare_proportions(moved["Items"], total["Items"], moved["Previous period"],
-                                   total["Previous period"])
-        sig = "statistically significant" if test.significant else "not statistically significant"
+    tests = topic_share_tests(table)
+    if not tests.empty:
+        k = int(body["Change in share (pp)"].abs().to_numpy().argmax())
+        moved, tested = body.iloc[k], tests.iloc[k]
+        verdict = narrative.evidence_phrase(
+            float(tested["p-value (Holm)"]), float(moved["Change in share (pp)"]) / 100,
+            "neutral", f"two-proportion z-test, Holm-adjusted over the {len(tests)} topics")
         text += (f" The largest change in share on the previous period was in "
                  f"{moved['Topic'].lower()}, from {fmt_pct(moved['Previous share'])} to "
-                 f"{fmt_pct(moved['Share'])} ({sig}, p = {test.p_value:.3f}).")
+                 f"{fmt_pct(moved['Share'])}: {verdict}.")
     return text
 
 
@@ -117,7 +120,7 @@ FORMATS: dict[str, dict[str, Formatter]] = {
         'Share': fmt_pct,
         'Previous period': fmt_int,
         'Previous share': fmt_pct,
-        'Change in share': fmt_pct,
+        'Change in share (pp)': lambda v: f"{float(v):+.1f}",
     },
     'correspondence_response_times': {
         'Received': fmt_int,

@@ -332,9 +332,9 @@ FORMATS: dict[str, dict[str, Formatter]] = {
         'Confident in local police (%)': fmt_pct,
         '95% CI lower (%)': fmt_pct,
         '95% CI upper (%)': fmt_pct,
-        'Standard error (points)': fmt_number,
+        'Standard error (pp)': fmt_number,
         'Respondents': fmt_int,
-        'Difference from England and Wales (points)': fmt_number,
+        'Difference from England and Wales (pp)': fmt_number,
         'p-value': fmt_p,
     },
     'confidence_national': {
