@@ -66,17 +66,31 @@ SYNTHETIC_WARNING = (
 METHODS = [
     "Proportions are given with Wilson score 95% confidence intervals (Wilson 1927). Rolling "
     "12-month rates pool the numerators and denominators of the twelve months.",
-    "Two proportions (for example the force against England and Wales) are compared with the "
-    "pooled two-proportion z-test; a difference is called significant when p < 0.05.",
-    "Monthly series are shown as XmR statistical process control charts following NHS England's "
-    "Making Data Count (as implemented in NHSRplotthedots 0.2.2): process limits at the mean "
-    "± 2.66 × the mean moving range; special cause is a point outside the limits, a run of 7 "
-    "rising or falling points, 2 of 3 points close to a limit, or 7 points on one side of the "
-    "mean.",
+    "Survey proportions (for example the force against England and Wales, a group against "
+    "all other respondents) are compared with the pooled two-proportion z-test. Operational "
+    "rates over thousands of calls or referrals a month are compared month by month (Welch's "
+    "t-test on the monthly rates), so the noise a change must beat is the month-to-month "
+    "variation, not sampling of each call. Two periods compared never overlap.",
+    "Evidence is worded by the p-value: below 0.01 'statistically significant', 0.01 to 0.1 "
+    "'weak evidence', 0.1 or more 'no evidence of a real change'; a significant change "
+    "smaller than the indicator's minimum important difference is 'a small change'. "
+    "Differences of percentages are in percentage points (pp). Several comparisons made "
+    "together (groups, topics) have their p-values adjusted by Holm's method (Holm 1979).",
+    "Monthly series are shown as XmR statistical process control charts following NHS "
+    "England's Making Data Count (as NHSRplotthedots after its pull request 180): process "
+    "limits at the mean ± 2.66 × the mean moving range; special cause is a point outside the "
+    "limits, a run of 7 rising or falling points (classed by the direction of the run), 2 of "
+    "3 points close to a limit, or 7 points on one side of the mean. Limits restart at each "
+    "process change recorded in the indicator framework, with its reason on the chart. Where "
+    "most points of the latest phase are special cause, the chart is drawn without limits and "
+    "no variation or assurance is reported. Rolling and cumulative series get no SPC.",
     "Funnel plots compare units of different size against control limits at 95% and 99.8% "
-    "(Spiegelhalter 2005).",
-    "Call-handling staffing uses the Erlang C model (and Erlang A, which allows callers to "
-    "hang up) for the handlers needed to answer a share of calls within the target time.",
+    "(Spiegelhalter 2005); the units are tested for overdispersion and, where it is present, "
+    "the random-effects limits are used.",
+    "Call-handling staffing uses Erlang C and Erlang A (callers hang up after an exponential "
+    "patience) with handle time and patience measured from the call logs. The model is "
+    "back-tested against each month of the period; staffing needs are stated only when its "
+    "mean absolute error is within the stated tolerance.",
     "Trends are tested with the Mann–Kendall test and sized with Sen's slope.",
     "Disclosure control: any count of people or cases from 1 to the threshold minus one, and "
     "any rate based on such a count, is shown as [c]; where a total would reveal a suppressed "
