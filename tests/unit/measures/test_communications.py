@@ -57,7 +57,8 @@ def test_tone_sentence_tests_the_positive_share() -> None:
     # 30/45 v 10/40: pooled z-test, z = 3.84, p < 0.001
     assert "66.7% of mentions were positive and 11.1% negative, a net tone of +55.6%" in text
     assert "against +0.0% in the previous period" in text
-    assert "a statistically significant change (p = 0.000)" in text
+    # one wording for evidence (narrative.evidence_phrase); "p = 0.000" is now "p < 0.001"
+    assert "a statistically significant improvement (p < 0.001, two-proportion z-test)" in text
 
 
 def test_reach_sentence_quotes_the_summary() -> None:

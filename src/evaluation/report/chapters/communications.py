@@ -19,6 +19,7 @@ from evaluation.measures.communications import (
 )
 from evaluation.methods.periods import period_label, previous_months, reporting_months
 from evaluation.methods.proportions import compare_proportions
+from evaluation.report import narrative
 from evaluation.report.chapters.engagement import change_words
 from evaluation.report.charts import (
     OKABE_ITO,
@@ -48,11 +49,11 @@ def tone_sentence(tone: pd.DataFrame) -> str:
     if before["Mentions"] > 0:
         test = compare_proportions(now["Positive"], now["Mentions"], before["Positive"],
                                    before["Mentions"])
-        sig = "a statistically significant" if test.significant else "not a statistically " \
-            "significant"
+        words = narrative.evidence_phrase(test.p_value, test.difference, "increase",
+                                          "two-proportion z-test")
         text += (f", against {before['Net tone']:+.1%} in the previous period. The positive "
                  f"share moved from {fmt_pct(before['Positive share'])} to "
-                 f"{fmt_pct(now['Positive share'])}, {sig} change (p = {test.p_value:.3f})")
+                 f"{fmt_pct(now['Positive share'])}: {words}")
     return text + "."
 
 

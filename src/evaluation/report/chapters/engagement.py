@@ -14,6 +14,7 @@ import pandas as pd
 from evaluation.measures.engagement import MODES
 from evaluation.methods.periods import period_label, reporting_months
 from evaluation.methods.proportions import compare_counts
+from evaluation.report import narrative
 from evaluation.report.charts import PALETTE, Chart, apply_house_style, finish_axes, thousands
 from evaluation.report.formatting import (
     Formatter,
@@ -23,11 +24,12 @@ from evaluation.report.formatting import (
     fmt_value,
 )
 
-SIGNIFICANCE = 0.05
-
 
 def change_words(now: float, before: float, noun: str) -> str:
-    """'up 12% on the previous period (a statistically significant change)' and similar."""
+    """'up 12.0% on the 250 activities in the previous period of the same length (a
+    statistically significant change (p < 0.001, exact test of two counts))' and similar:
+    the counts are tested (:func:`evaluation.methods.proportions.compare_counts`) and the
+    evidence worded by :func:`evaluation.report.narrative.evidence_phrase`."""
     if before == 0:
         return "against none in the previous period of the same length"
     p = compare_counts(now, before)
@@ -36,9 +38,8 @@ def change_words(now: float, before: float, noun: str) -> str:
     text = f"{fmt_int(before)} {noun} in the previous period of the same length"
     if direction == "unchanged":
         return f"the same as the {text}"
-    sig = ("a statistically significant change" if p < SIGNIFICANCE
-           else "not a statistically significant change")
-    return f"{direction} {fmt_pct(abs(rel))} on the {text} ({sig}, exact test p = {p:.3f})"
+    words = narrative.evidence_phrase(p, rel, "neutral", "exact test of two counts")
+    return f"{direction} {fmt_pct(abs(rel))} on the {text} ({words})"
 
 
 
