@@ -32,12 +32,13 @@ from evaluation.data.schemas import (
     SATISFIED_LABELS,
 )
 from evaluation.errors import EvaluationError
-from evaluation.methods.comparisons import holm
+from evaluation.methods.comparisons import evidence, holm
 from evaluation.methods.disclosure import SUPPRESSED, suppress
 from evaluation.methods.periods import to_month, window_label
 from evaluation.methods.proportions import (
     compare_proportions,
     funnel_assess,
+    newcombe_interval,
     overdispersion_test,
     pooled_rate,
     rolling_pooled_rate,
@@ -145,10 +146,17 @@ def _question_name(question: str) -> str:
     return QUESTION_NAMES[question]
 
 
-def _verdict(significant: bool, difference: float, above: str, below: str, same: str) -> str:
-    if not significant:
+def _verdict(p_value: float, difference: float, above: str, below: str, same: str) -> str:
+    """Words for a tested difference by the evidence bands: strong (p < 0.01), weak
+    (0.01 to 0.1: '... (weak evidence)') or none."""
+    kind = evidence(p_value)
+    if kind == "none":
         return same
-    return above if difference > 0 else below
+    words = above if difference > 0 else below
+    if kind == "strong":
+        return words
+    plain = words.replace("significantly ", "").replace("a significant ", "a ")
+    return f"{plain} (weak evidence)"
 
 
 # --------------------------------------------------------------------------- monthly counts
@@ -301,10 +309,15 @@ def rolling_rates(monthly: pd.DataFrame, window: int = 12, confidence: float = 0
 # --------------------------------------------------------------------------- comparisons
 def _comparison_columns(x1: float, n1: float, x2: float, n2: float, confidence: float,
                         above: str, below: str, same: str) -> dict[str, Any]:
+    """The difference in points with its Newcombe interval, the pooled z-test's p-value and
+    the result in words by the evidence bands (:func:`evaluation.methods.comparisons.
+    evidence`): p < 0.01 ``above``/``below``; 0.01 to 0.1 the same with "(weak evidence)";
+    otherwise ``same``. So a gap whose interval touches zero is never called significant."""
     result = compare_proportions(x1, n1, x2, n2, confidence=confidence)
-    return {"difference_pp": 100 * result.difference, "difference_pp_lower": 100 * result.lower,
-            "difference_pp_upper": 100 * result.upper, "p_value": result.p_value,
-            "result": _verdict(result.significant, result.difference, above, below, same)}
+    low, high = newcombe_interval(x1, n1, x2, n2, confidence)
+    return {"difference_pp": 100 * result.difference, "difference_pp_lower": 100 * low,
+            "difference_pp_upper": 100 * high, "p_value": result.p_value,
+            "result": _verdict(result.p_value, result.difference, above, below, same)}
 
 
 def _empty_comparison() -> dict[str, Any]:
@@ -387,8 +400,12 @@ def change_since(
     baseline, percentage points) with its interval, ``p_value`` and ``result``
     ("a significant rise", "a significant fall" or "no significant change").
     """
-    if to_month(baseline_period_end) >= to_month(period_end):
-        raise ValueError("the baseline window must end before the current window")
+    if to_month(baseline_period_end) > to_month(period_end) - months:
+        raise ValueError(
+            "the baseline window must end before the current window starts: the baseline "
+            f"(the {months} months to {to_month(baseline_period_end)}) "
+            f"overlaps the current window (the {months} months to {to_month(period_end)}): "
+            "overlapping periods share respondents and cannot be compared as independent")
     base = window_rates(monthly, baseline_period_end, months, confidence, [question]).iloc[0]
     now = window_rates(monthly, period_end, months, confidence, [question]).iloc[0]
     base_row = {**base.to_dict(), **_empty_comparison()}
@@ -471,7 +488,7 @@ def _holm_adjusted(table: pd.DataFrame, confidence: float, words: tuple[str, str
     out["p_value_holm"] = adjusted
     tested = ~np.isnan(adjusted)
     out.loc[tested, "result"] = [
-        _verdict(bool(p < 1 - confidence), float(d), *words)
+        _verdict(float(p), float(d), *words)
         for p, d in zip(adjusted[tested], out.loc[tested, "difference_pp"], strict=True)]
     cols = list(out.columns)
     cols.insert(cols.index("p_value") + 1, cols.pop(cols.index("p_value_holm")))

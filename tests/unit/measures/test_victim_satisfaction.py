@@ -149,10 +149,16 @@ def test_force_significantly_above_england_and_wales() -> None:
     assert force["difference_pp"] == pytest.approx(2.7)
     # pooled p = 51145/61000; se = sqrt(p(1-p)(1/1000 + 1/60000)) = 0.011735; z = 2.30
     assert force["p_value"] == pytest.approx(0.0214, abs=2e-4)
-    assert force["result"] == "significantly above"
+    # p = 0.021 lies in the weak-evidence band (0.01 to 0.1, issue 12): "above", not
+    # "significantly above"
+    assert force["result"] == "above (weak evidence)"
     assert victim_satisfaction_chapter.comparison_sentence(got) == (
         "Victim satisfaction with the whole experience was 86.5% (95% CI 84.2% to 88.5%) in "
-        "the 12 months to March 2015, significantly above England and Wales (83.8%).")
+        "the 12 months to March 2015, above (weak evidence) England and Wales (83.8%).")
+    strong = sat.against_comparator(
+        _headline_monthly(), _comparators([("England and Wales", "2015-03", 60000, 49800)]),
+        "2015-03", "Force X")  # 83.0%: z = 3.3, p < 0.01
+    assert strong.iloc[0]["result"] == "significantly above"
 
 
 def test_force_close_to_the_national_rate_is_not_significantly_different() -> None:
@@ -178,12 +184,18 @@ def test_change_since_baseline_detects_a_significant_rise() -> None:
     now = got.iloc[1]
     assert now["difference_pp"] == pytest.approx(10.0)
     assert now["p_value"] == pytest.approx(0.0477, abs=5e-4)
-    assert now["result"] == "a significant rise"
+    # p = 0.048 is weak evidence (issue 12); 80/100 then 95/100 is strong (p = 0.002)
+    assert now["result"] == "a rise (weak evidence)"
     assert victim_satisfaction_chapter.change_sentence(got, detail=False) == (
         "Satisfaction with the whole experience rose from 80.0% in the 1 months to March 2011 "
-        "to 90.0% in the 1 months to May 2011, a rise of 10.0 percentage points that is "
-        "statistically significant.")
+        "to 90.0% in the 1 months to May 2011, a rise of 10.0 percentage points on weak "
+        "evidence: it may be chance.")
     assert "(p = 0.048)" in victim_satisfaction_chapter.change_sentence(got)
+    strong = sat.change_since(_monthly("2011-03", [100, 0, 100], [80, 0, 95]), "2011-05",
+                              "2011-03", months=1)
+    assert strong.iloc[1]["result"] == "a significant rise"
+    assert "that is statistically significant" in victim_satisfaction_chapter.change_sentence(
+        strong, detail=False)
 
 
 def test_small_change_is_reported_as_possibly_chance() -> None:
@@ -263,7 +275,8 @@ def test_group_finding_quotes_the_group_with_its_interval() -> None:
     # 80% vs 60%: pooled 0.7, se 0.0917, z = 2.18, p = 0.029.
     assert text.startswith("Satisfaction of burglary victims with the whole experience was "
                            "80.0% in the 1 months to March 2015 (40 of 50 respondents; 95% CI")
-    assert text.endswith("significantly above other respondents.")
+    # p = 0.029: weak evidence (issue 12), worded without "significantly"
+    assert text.endswith("above other respondents (weak evidence).")
 
 
 def test_group_finding_for_a_suppressed_group_says_it_cannot_be_reported() -> None:

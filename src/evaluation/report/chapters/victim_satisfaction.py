@@ -122,6 +122,9 @@ def change_sentence(table: pd.DataFrame, detail: bool = True) -> str:
         tail = (f" ({size}); the difference is not statistically significant"
                 + (f" ({p_text})" if detail else "") + ", so it may be due to chance.")
         return head + tail
+    if str(now["result"]).endswith("(weak evidence)"):
+        return (f"{head}, {'a rise' if diff > 0 else 'a fall'} of {size} on weak evidence"
+                + (f" ({p_text})" if detail else "") + ": it may be chance.")
     return (f"{head}, {'a rise' if diff > 0 else 'a fall'} of {size} that is statistically "
             f"significant" + (f" ({p_text}): sampling chance alone is unlikely to explain it."
                               if detail else "."))
