@@ -82,6 +82,7 @@ class XmRResult:
     target: float | None
     rebase_group: tuple[int, ...] = field(default_factory=tuple)
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    screened: bool = True  # whether moving ranges were screened (screen_outliers)
     phase_reasons: tuple[str, ...] = field(default_factory=tuple)
     """Why each phase after the first began (the recorded process change), in order; empty
     strings where no reason was given."""
@@ -103,22 +104,29 @@ class XmRResult:
 
     @property
     def mostly_special_cause(self) -> bool:
-        """True when more than half the points of the latest phase are special cause by a
-        rule other than a shift (outside the limits, in a trend, or two of three near a
-        limit).
+        """True when more than half the points of the latest phase are special cause, and
+        still are with the phase's most extreme point left out.
 
         One set of limits then does not describe the phase: the process changed within it
         (a change that is not recorded as a phase) or is drifting. Such a chart is not
         reported as a finding (see :func:`evaluation.report.narrative.xmr_sentence`).
 
-        Shifts are not counted: one point far outside the limits pulls the mean so far that
-        every other point sits on one side of it, a shift the outlier itself creates; there
-        the outlier is the signal and the chart keeps its verdict.
+        The second test is there because one point far outside the limits pulls the mean so
+        far that every other point sits on one side of it, a shift the outlier itself
+        creates; there the outlier is the signal and the chart keeps its verdict.
         """
         last = self.phases().iloc[-1]
-        part = self.points.loc[last["start"]:]
-        strong = int(part["special_cause"].isin(("outside limits", "trend", "two of three")).sum())
-        return bool(strong * 2 > last["points"])
+        if last["special_points"] * 2 <= last["points"]:
+            return False
+        values = self.points.loc[last["start"]:, "value"].to_numpy(dtype=float)
+        if values.size < 4:
+            return True
+        # robust to one point: without the point farthest from the mean, is it still so?
+        far = int(np.argmax(np.abs(values - values.mean())))
+        rest = np.delete(values, far)
+        centre, amr = _phase_centre(rest, self.screened, None)
+        special, _ = _phase_rules(rest, centre, amr)
+        return sum(c is not None for c in special) * 2 > rest.size
 
     @property
     def latest_variation(self) -> str:
@@ -366,6 +374,7 @@ def xmr(
         target=target_f,
         rebase_group=tuple(int(g) for g in group),
         warnings=tuple(messages),
+        screened=bool(screen_outliers),
         phase_reasons=phase_reasons,
     )
 

@@ -126,10 +126,24 @@ def xmr_sentence(result: XmRResult, measure: str, fmt: Callable[[float], str],
                  + {"pass": "beyond the limits on the side of improvement",
                     "fail": "beyond the limits on the side of concern",
                     "inconsistent": "between the process limits"}[result.assurance] + ").")
-    if result.trial_limits:
-        text += (f" With only {int(latest['points'])} points in the phase the limits are trial "
-                 "limits and will settle as more months are added.")
+    text += _trial_limits_sentence(result)
     return text
+
+
+def _trial_limits_sentence(result: XmRResult) -> str:
+    """Which phases have fewer than 12 points, so trial limits ('' when none)."""
+    short = result.phases()
+    short = short.loc[short["points"] < 12]
+    if short.empty:
+        return ""
+    last = result.phases().iloc[-1]
+    if len(short) == 1 and short.iloc[0]["phase"] == last["phase"]:
+        return (f" With only {int(last['points'])} points in the latest phase the limits are "
+                "trial limits and will settle as more months are added.")
+    names = [f"from {month_name(r['start'])} ({int(r['points'])} points)"
+             for _, r in short.iterrows()]
+    return (f" The limits of the phase{'s' if len(names) > 1 else ''} "
+            f"{' and '.join(names)} rest on fewer than 12 points and are trial limits.")
 
 
 def _rule(point: pd.Series) -> object:

@@ -374,3 +374,32 @@ def test_xmr_labels_are_consistent(values, improvement):
     assert (p.loc[~common, "variation"] != "common cause").all()
     outside = (p["value"] > p["upl"]) | (p["value"] < p["lpl"])
     assert (p.loc[outside, "special_cause"] == "outside limits").all()
+
+
+def test_a_phase_that_is_mostly_special_cause_is_not_stable():
+    import warnings as _w
+
+    with _w.catch_warnings():
+        _w.simplefilter("ignore", UserWarning)
+        drift = xmr([100 - 2 * i for i in range(24)], improvement="increase")
+        steady = xmr([10, 11, 9] * 8)
+        # 20 steady months then one far out: the outlier pulls the mean so every other month
+        # sits below it (a shift it creates); without it the phase is stable
+        outlier = xmr([10.0, 11.0] * 10 + [30.0])
+        step = xmr([10, 11, 9] * 4 + [20, 21, 19] * 4)  # an unrecorded change half way
+        rebased = xmr([10, 11, 9] * 4 + [20, 21, 19] * 4, rebase_at=[12],
+                      reasons=["new rota"])
+    assert drift.points["special_cause"].notna().all() and drift.mostly_special_cause
+    assert not steady.mostly_special_cause
+    assert outlier.points["special_cause"].notna().sum() > 10
+    assert not outlier.mostly_special_cause
+    assert step.mostly_special_cause
+    assert not rebased.mostly_special_cause  # the recorded phase explains it
+    phases = rebased.phases()
+    assert phases["reason"].tolist() == ["", "new rota"]
+    assert phases["points"].tolist() == [12, 12]
+
+
+def test_reasons_must_match_the_rebase_points():
+    with pytest.raises(ValueError, match="one reason per rebase point"):
+        xmr([1.0, 2.0, 3.0, 4.0], rebase_at=[2], reasons=["a", "b"])

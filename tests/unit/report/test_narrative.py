@@ -35,3 +35,18 @@ def test_after_a_process_change_the_mean_is_that_of_the_latest_phase_and_says_so
                            "December 2019")
     assert ("The limits were recalculated from January 2019, when the process changed; the "
             "mean before was 11. The chart shows 24 months from January 2018.") in text
+
+
+def test_trial_limits_name_the_short_phase_not_the_latest():
+    import warnings as _w
+
+    values = [10, 11, 9] * 3 + [20, 21, 19] * 6  # a 9-point phase, then an 18-point one
+    with _w.catch_warnings():
+        _w.simplefilter("ignore", UserWarning)
+        result = xmr(_series(values), rebase_at=[pd.Timestamp("2018-10-01")],
+                     reasons=["new rota"])
+    text = narrative.xmr_sentence(result, "The count", lambda v: f"{v:.0f}")
+    assert "from October 2018, when new rota; the mean before was 10" in text
+    assert ("The limits of the phase from January 2018 (9 points) rest on fewer than 12 "
+            "points and are trial limits.") in text
+    assert "With only" not in text

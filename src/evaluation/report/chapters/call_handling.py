@@ -139,9 +139,11 @@ def kpi_xmr_chart(result: XmRResult, line: str, measure: str, target_s: int | No
     first, last = result.points.index[0], result.points.index[-1]
     span = f"{month_name(first)} to {month_name(last)}"
     title = f"{_what(line, measure, target_s)}, by month"
-    alt = (f"XmR chart of {_what(line, measure, target_s)} in each of {len(result.points)} "
-           f"months, {span}, with the mean and process limits. "
-           + spc_sentence(result, line, measure, target_s))
+    kind = ("Line chart (no process limits: the process was not stable)"
+            if result.mostly_special_cause else "XmR chart")
+    limits = "" if result.mostly_special_cause else ", with the mean and process limits"
+    alt = (f"{kind} of {_what(line, measure, target_s)} in each of {len(result.points)} "
+           f"months, {span}{limits}. " + spc_sentence(result, line, measure, target_s))
     if info["unit"] == "share":
         return spc_chart(result, title, f"Month ({span})", info["axis"], y_format="percent",
                          value_format="{:.1%}", alt_text=alt)
