@@ -20,8 +20,9 @@ from evaluation.methods.periods import month_name
 from evaluation.methods.spc import XmRResult
 from evaluation.report.formatting import fmt_p
 
-__all__ = ["assurance_words", "evidence_phrase", "phases_sentence", "trend_sentence",
-           "unstable_sentence", "variation_words", "xmr_sentence"]
+__all__ = ["assurance_words", "evidence_phrase", "funnel_position", "phases_sentence",
+           "published_check", "published_summary", "trend_sentence", "unstable_sentence",
+           "variation_words", "xmr_sentence"]
 
 MAX_MONTHS_LISTED = 3
 
@@ -237,6 +238,42 @@ def evidence_phrase(p_value: float, difference: float, improvement: str = "neutr
     if kind == "weak":
         return f"weak evidence of a change ({detail}): it may be chance"
     return f"no evidence of a real change ({detail})"
+
+
+def published_check(figure: str, computed: str, where: str, supported: bool,
+                    as_published: str, data: str = "the data hold") -> str:
+    """One published figure against the data, the same way in every chapter:
+
+    >>> published_check("Referrals", "10,412", "October 2014 to March 2016", True,
+    ...                 "over 10,000")  # doctest: +ELLIPSIS
+    'Referrals: the data hold 10,412 for October 2014 to March 2016, which supports the ...'
+    """
+    verdict = "supports" if supported else "does NOT support"
+    return (f"{figure}: {data} {computed} for {where}, which {verdict} the published "
+            f"\u201c{as_published}\u201d.")
+
+
+def published_summary(supported: int, total: int, what: str, source: str = "the 2016 paper",
+                      data: str = "the monthly data") -> str:
+    """How many published figures the data support.
+
+    >>> published_summary(3, 4, "Victims' Hub figures")
+    "3 of 4 Victims' Hub figures in the 2016 paper are supported by the monthly data."
+    """
+    return f"{supported} of {total} {what} in {source} are supported by {data}."
+
+
+def funnel_position(unit: str, rate: str, n: str, rank: int, units: int, band: str,
+                    target_area: str, target: str, window: str) -> str:
+    """A unit's place on a funnel plot:
+
+    >>> funnel_position("Force X", "80.0%", "120", 2, 3, "within the limits",
+    ...                 "England and Wales", "80.0%", "12 months to March 2015")[:70]
+    'In the 12 months to March 2015, Force X (80.0% of 120 respondents) ran'
+    """
+    return (f"In the {window}, {unit} ({rate} of {n} respondents) ranked {rank} of {units} "
+            f"forces shown and lay {band} of the funnel around the {target_area} rate of "
+            f"{target}.")
 
 
 def trend_sentence(trend: str, p_value: float, slope: str | None = None,

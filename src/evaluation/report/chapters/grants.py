@@ -20,6 +20,7 @@ from evaluation.measures.grants import (
     is_proxy,
 )
 from evaluation.methods.periods import financial_years
+from evaluation.report import narrative
 from evaluation.report.charts import PALETTE, Chart, apply_house_style, finish_axes
 from evaluation.report.formatting import (
     Formatter,
@@ -383,15 +384,15 @@ def reconciliation_sentence(table: pd.DataFrame, proxy: bool = False) -> str:
     """Plain English on each 2016 figure against the register."""
     if table.empty:
         return "The seed figures hold no grant figures to reconcile."
-    parts = []
-    for _, r in table.iterrows():
-        value = (fmt_gbp(r["In the register"]) if str(r["As published"]).count("£")
-                 else fmt_int(r["In the register"]))
-        verdict = "supports" if r["Supported"] == "yes" else "does NOT support"
-        parts.append(f"{r['Published figure']} ({r['Awards']}): the register gives {value}, "
-                     f"which {verdict} the published \u201c{r['As published']}\u201d.")
+    parts = [narrative.published_check(
+        f"{r['Published figure']} ({r['Awards']})",
+        fmt_gbp(r["In the register"]) if "£" in str(r["As published"])
+        else fmt_int(r["In the register"]), "the register", r["Supported"] == "yes",
+        r["As published"], data="the register gives").replace(" for the register,", ",")
+        for _, r in table.iterrows()]
     n_ok = int((table["Supported"] == "yes").sum())
-    head = f"{n_ok} of {len(table)} grant figures in the 2016 paper are supported by the register."
+    head = narrative.published_summary(n_ok, len(table), "grant figures",
+                                       data="the register")
     if proxy:
         head = ("The register is a PROXY (Oxford City Council), so it cannot reproduce the 2016 "
                 "paper's figures for the Commissioner's funds; the comparison only shows the "

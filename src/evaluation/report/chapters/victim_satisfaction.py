@@ -194,10 +194,10 @@ def funnel_sentence(table: pd.DataFrame) -> str:
     target_area = table.attrs.get("target_area", "England and Wales")
     outside = peers.loc[peers["band"] != "within the limits"]
     rank = int((table["rate"] > force["rate"]).sum()) + 1
-    text = (f"In the {force['window']}, {force['area']} ({fmt_pct(force['rate'])} of "
-            f"{fmt_int(force['respondents'])} respondents) ranked {rank} of {len(table)} "
-            f"forces shown and lay {force['band']} of the funnel around the {target_area} "
-            f"rate of {fmt_pct(force['target'])}.")
+    text = narrative.funnel_position(force["area"], fmt_pct(force["rate"]),
+                                     fmt_int(force["respondents"]), rank, len(table),
+                                     force["band"], target_area, fmt_pct(force["target"]),
+                                     force["window"])
     if outside.empty:
         text += f" All {len(peers)} peer forces lay within the 95% limits."
     else:

@@ -185,15 +185,12 @@ def reconciliation_sentence(table: pd.DataFrame) -> str:
     """One sentence per published figure: does the data support it?"""
     if table.empty:
         return "The seed figures hold no Victims' Hub figures to reconcile."
-    parts = []
-    for _, r in table.iterrows():
-        verdict = "supports" if r["Supported"] == "yes" else "does NOT support"
-        parts.append(f"{r['Published figure']}: the data hold {fmt_int(r['In the data'])} for "
-                     f"{r['Months']}, which {verdict} the published "
-                     f"\u201c{r['As published']}\u201d.")
+    parts = [narrative.published_check(r["Published figure"], fmt_int(r["In the data"]),
+                                       r["Months"], r["Supported"] == "yes",
+                                       r["As published"])
+             for _, r in table.iterrows()]
     n_ok = int((table["Supported"] == "yes").sum())
-    head = (f"{n_ok} of {len(table)} Victims' Hub figures in the 2016 paper are supported by "
-            "the monthly data.")
+    head = narrative.published_summary(n_ok, len(table), "Victims' Hub figures")
     return head + " " + " ".join(parts)
 
 
