@@ -37,7 +37,12 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from evaluation.data.engine import read_call_logs
-from evaluation.measures.call_handling import _check_lines, _check_within, _finalise, _targets
+from evaluation.measures.call_handling import (
+    check_callback_within,
+    check_lines,
+    finalise_kpis,
+    line_targets,
+)
 
 if TYPE_CHECKING:
     import ibis
@@ -72,8 +77,8 @@ def kpi_expression(
     check the lines first). ``exact_quantiles=False`` uses the engine's approximate
     percentiles, for engines without exact ones (BigQuery, Trino).
     """
-    targets = _targets(target_s)
-    within_s = _check_within(callback_within_s)
+    targets = line_targets(target_s)
+    within_s = check_callback_within(callback_within_s)
     keys = [str(k) for k in by]
     agg = _aggregate(_call_rows(calls, targets, keys), keys, within_s, exact_quantiles)
     return _with_shares(agg).drop("sec_wait_q").order_by([*keys, "month", "line"])
@@ -169,24 +174,24 @@ def monthly_kpis_ibis(
     import ibis
 
     table = calls if isinstance(calls, ibis.Table) else read_call_logs(calls, con)
-    targets = _targets(target_s)
+    targets = line_targets(target_s)
     keys = [str(k) for k in by]
     missing = [k for k in keys if k not in table.columns]
     if missing:
         raise ValueError(f"by: no column(s) {missing} in the call logs")
     lines = table.select(line=table.line.cast("string")).distinct().to_pyarrow()
-    _check_lines([str(v) for v in lines.column("line").to_pylist()], targets)
+    check_lines([str(v) for v in lines.column("line").to_pylist()], targets)
     expr = kpi_expression(table, targets, callback_within_s, keys, exact_quantiles)
     result: Any = expr.to_pyarrow().to_pandas()
     log.debug("ibis KPIs: %d rows", len(result))
     if not keys:
-        return _finalise(result)
+        return finalise_kpis(result)
     blocks = []
     for values, group in result.groupby(keys, sort=True, dropna=False):
-        block = _finalise(group)
+        block = finalise_kpis(group)
         for key, value in zip(keys, values, strict=True):
             block.insert(keys.index(key), key, value)
         blocks.append(block)
     if not blocks:
-        return pd.concat([result[keys].iloc[:0], _finalise(result)], axis=1)
+        return pd.concat([result[keys].iloc[:0], finalise_kpis(result)], axis=1)
     return pd.concat(blocks, ignore_index=True)
