@@ -8,6 +8,7 @@ computed one and says, check by check, where they agree.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -185,21 +186,25 @@ def digital_share_summary(share: pd.DataFrame, start: str, end: str) -> pd.DataF
     return pd.DataFrame(rows)
 
 
-def digital_share_spc(share: pd.DataFrame, months: int = 36, change_month: str | None = None
-                      ) -> XmRResult:
+def digital_share_spc(share: pd.DataFrame, months: int = 36,
+                      rebase_at: Sequence[str] = (), reasons: Sequence[str] = (),
+                      target: float | None = None) -> XmRResult:
     """XmR chart of the monthly digital share over the last ``months`` months (higher is the
-    aim of the channel-shift strategy, so improvement = increase). ``change_month`` (e.g. the
-    month a new website launched) starts a new period with its own mean and limits. The
-    limits are clipped to 0–100%."""
+    aim of the channel-shift strategy, so improvement = increase). ``rebase_at`` and
+    ``reasons`` are the indicator's recorded process changes (the framework's, e.g. the
+    month a new website launched and why): each inside the window starts a new phase with
+    its own mean and limits. The limits are clipped to 0–100%."""
     from evaluation.methods.spc import xmr
 
     s = share.assign(month=month_index(share["month"])).set_index("month")["digital_share"]
     s = s.sort_index().iloc[-months:]
-    rebase = ()
-    if change_month and s.index[0] < pd.Period(change_month[:7], "M") <= s.index[-1]:
-        rebase = (pd.Period(change_month[:7], "M"),)
+    why = list(reasons) or [""] * len(rebase_at)
+    changes = [(pd.Period(str(m)[:7], "M"), w) for m, w in zip(rebase_at, why, strict=True)]
+    changes = [(m, w) for m, w in changes if s.index[0] < m <= s.index[-1]]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        return xmr(s.astype(float), improvement="increase", rebase_at=rebase, bounds=(0, 1))
+        return xmr(s.astype(float), improvement="increase", target=target,
+                   rebase_at=[m for m, _ in changes], reasons=[w for _, w in changes],
+                   bounds=(0, 1))
 
 

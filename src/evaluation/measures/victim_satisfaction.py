@@ -105,6 +105,7 @@ LABELS: dict[str, str] = {
     "difference_pp_upper": "Difference, upper 95% limit",
     "p_value": "p-value",
     "p_value_holm": "p-value (Holm-adjusted over the groups)",
+    "tested_against": "Tested against",
     "result": "Result",
     "target": "England and Wales (%)",
     "z": "z-score",
@@ -347,8 +348,14 @@ def against_comparator(
     question: str = "whole_experience",
     confidence: float = 0.95,
     missing_ok: bool = False,
+    includes_force: bool = True,
 ) -> pd.DataFrame | None:
     """The force's 12-month pooled rate against a comparator area, with a significance test.
+
+    With ``includes_force`` (the default: England and Wales contains every force) the test
+    compares the force with the rest of the area (the area's counts less the force's), as
+    two independent samples; ``tested_against`` says which. The comparator row shows the
+    area's own published rate.
 
     Two rows (force, comparator) with ``area``, ``window``, ``period_end``, counts, ``rate``
     and Wilson ``lower``/``upper``; the force row also holds ``difference_pp`` (force minus
@@ -367,10 +374,17 @@ def against_comparator(
         raise
     n2, x2 = float(comp["respondents"]), float(comp["satisfied"])
     force_row = {"area": force_name, **force.drop(["question"]).to_dict()}
+    # the force is part of England and Wales: test it against the rest, not against a total
+    # that contains its own respondents (nested samples are not independent)
+    rest_n, rest_x = ((n2 - force["respondents"], x2 - force["satisfied"])
+                      if includes_force and n2 > force["respondents"] else (n2, x2))
     force_row.update(_comparison_columns(
-        force["satisfied"], force["respondents"], x2, n2, confidence,
+        force["satisfied"], force["respondents"], rest_x, rest_n, confidence,
         "significantly above", "significantly below", "not significantly different from"))
+    force_row["tested_against"] = (f"{area} excluding {force_name}" if (rest_n, rest_x)
+                                   != (n2, x2) else area)
     comp_row = {"area": area, "window": force["window"], "period_end": str(end),
+                "tested_against": "",
                 "respondents": int(n2), "satisfied": int(x2), "not_satisfied": int(n2 - x2),
                 **_rate_row(x2, n2, confidence), "confidence": confidence,
                 **_empty_comparison()}

@@ -278,16 +278,27 @@ def funnel_position(unit: str, rate: str, n: str, rank: int, units: int, band: s
 
 def trend_sentence(trend: str, p_value: float, slope: str | None = None,
                    test: str = "Mann-Kendall test") -> str:
-    """A trend test in words: 'no significant monotonic trend (p = 0.412)' or a significant
-    increasing or decreasing trend with its slope.
+    """A trend test in words, by the evidence bands (p < 0.01 significant; 0.01 to 0.1 weak
+    evidence; otherwise none). ``trend`` is the test's direction ("increasing",
+    "decreasing" or "no trend"); with "no trend" the slope's sign gives the direction of
+    weak evidence.
 
     >>> trend_sentence("no trend", 0.41)
-    'The Mann-Kendall test finds no significant monotonic trend over the period (p = 0.410).'
+    'The Mann-Kendall test finds no evidence of a monotonic trend over the period (p = 0.410).'
     >>> trend_sentence("increasing", 0.0004, "+2.1 points a year")  # doctest: +ELLIPSIS
     '... finds a significant increasing trend (about +2.1 points a year, p < 0.001).'
+    >>> trend_sentence("no trend", 0.091, "-0.8 points a year")  # doctest: +ELLIPSIS
+    '... finds weak evidence of a decreasing trend (about -0.8 points a year, p = 0.091)...'
     """
     p_text = "p < 0.001" if p_value < 0.001 else f"p = {fmt_p(p_value)}"
-    if trend == "no trend":
-        return f"The {test} finds no significant monotonic trend over the period ({p_text})."
+    kind = evidence(p_value)
     about = f"about {slope}, " if slope else ""
-    return f"The {test} finds a significant {trend} trend ({about}{p_text})."
+    if kind == "none":
+        return (f"The {test} finds no evidence of a monotonic trend over the period "
+                f"({p_text}).")
+    way = trend if trend in ("increasing", "decreasing") else (
+        "decreasing" if slope and slope.lstrip().startswith(("-", "−")) else "increasing")
+    if kind == "weak":
+        return (f"The {test} finds weak evidence of a {way} trend ({about}{p_text}): it may "
+                "be chance.")
+    return f"The {test} finds a significant {way} trend ({about}{p_text})."

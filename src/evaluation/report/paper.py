@@ -82,8 +82,9 @@ METHODS = [
     "limits, a run of 7 rising or falling points (classed by the direction of the run), 2 of "
     "3 points close to a limit, or 7 points on one side of the mean. Limits restart at each "
     "process change recorded in the indicator framework, with its reason on the chart. Where "
-    "most points of the latest phase are special cause, the chart is drawn without limits and "
-    "no variation or assurance is reported. Rolling and cumulative series get no SPC.",
+    "most points of the latest phase are special cause (and still are without its most "
+    "extreme point), the chart is drawn without limits and no variation or assurance is "
+    "reported. Rolling and cumulative series get no SPC.",
     "Funnel plots compare units of different size against control limits at 95% and 99.8% "
     "(Spiegelhalter 2005); the units are tested for overdispersion and, where it is present, "
     "the random-effects limits are used.",

@@ -55,8 +55,10 @@ def test_media_tone_shares_and_net_tone() -> None:
 def test_tone_sentence_tests_the_positive_share() -> None:
     text = communications_chapter.tone_sentence(c.media_tone(_comms(), START, END))
     # 30/45 v 10/40: pooled z-test, z = 3.84, p < 0.001
-    assert "66.7% of mentions were positive and 11.1% negative, a net tone of +55.6%" in text
-    assert "against +0.0% in the previous period" in text
+    # net tone is a difference of two percentages, so it is in percentage points (issue 12)
+    assert ("66.7% of mentions were positive and 11.1% negative, a net tone (positive less "
+            "negative) of +55.6 percentage points") in text
+    assert "against 0.0 percentage points in the previous period" in text
     # one wording for evidence (narrative.evidence_phrase); "p = 0.000" is now "p < 0.001"
     assert "a statistically significant improvement (p < 0.001, two-proportion z-test)" in text
 
@@ -89,7 +91,7 @@ def test_charts_carry_alt_text_from_the_data() -> None:
     assert "grew from 900 to 1,600" in growth.alt_text
     tone = communications_chapter.tone_chart(_comms(), START, END)
     assert "ranged from 20 to 25" in tone.alt_text
-    assert "Net tone was +55.6% in the reporting period" in tone.alt_text
+    assert "Net tone was +55.6 percentage points in the reporting period" in tone.alt_text
 
 
 def test_missing_period_is_a_plain_error() -> None:

@@ -146,9 +146,12 @@ def test_force_significantly_above_england_and_wales() -> None:
     assert (force["area"], national["area"]) == ("Force X", "England and Wales")
     assert force["rate"] == pytest.approx(0.865)
     assert national["rate"] == pytest.approx(0.838)
-    assert force["difference_pp"] == pytest.approx(2.7)
-    # pooled p = 51145/61000; se = sqrt(p(1-p)(1/1000 + 1/60000)) = 0.011735; z = 2.30
-    assert force["p_value"] == pytest.approx(0.0214, abs=2e-4)
+    # the force (865 of 1,000) is part of England and Wales (50,280 of 60,000), so it is
+    # tested against the rest: 49,415 of 59,000 = 83.754%; difference 2.746 points; pooled
+    # p = 50280/60000 = 0.838; se = sqrt(p(1-p)(1/1000 + 1/59000)) = 0.011755; z = 2.336
+    assert force["tested_against"] == "England and Wales excluding Force X"
+    assert force["difference_pp"] == pytest.approx(2.7458, abs=1e-3)
+    assert force["p_value"] == pytest.approx(0.0195, abs=2e-4)
     # p = 0.021 lies in the weak-evidence band (0.01 to 0.1, issue 12): "above", not
     # "significantly above"
     assert force["result"] == "above (weak evidence)"

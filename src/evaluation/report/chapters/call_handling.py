@@ -200,6 +200,13 @@ def _change_evidence(result: XmRResult, change: pd.Timestamp) -> str:
     if after.empty or before.empty:
         return ""
     if groups.loc[after.index[0]] != groups.loc[before.index[-1]]:
+        phases = result.phases().set_index("phase")
+        either = phases.loc[[groups.loc[before.index[-1]] + 1, groups.loc[after.index[0]] + 1]]
+        if (either["special_points"] * 2 > either["points"]).any():
+            return (f"The limits restart at {month_name(change)}, but most months of the "
+                    "phases either side are special cause (the wait drifts within them), so "
+                    "their limits cannot show whether the step lasted; the months either "
+                    "side, above, are the evidence.")
         old, new = before.iloc[-1], after.iloc[0]
         lower = new["upl"] < old["lpl"]
         higher = new["lpl"] > old["upl"]
@@ -212,7 +219,8 @@ def _change_evidence(result: XmRResult, change: pd.Timestamp) -> str:
                     f"process limits lie wholly {'below' if lower else 'above'} the old ones: "
                     f"{word} that is more than chance.")
         return (f"With the XmR limits recalculated from {month_name(change)}, the new process "
-                "limits overlap the old ones, so the change may be chance.")
+                "limits overlap the old ones, so the chart alone does not show a lasting "
+                "change (overlapping limits are not a test).")
     kinds = [k for k in after["variation"].unique() if k != "common cause"]
     if kinds:
         return ("On the XmR chart the months after the change show special cause variation "

@@ -44,10 +44,13 @@ def readable(table: pd.DataFrame) -> pd.DataFrame:
 def inputs_sentence(handle_s: dict[str, float], patience_s: dict[str, float], measured: bool,
                     shrinkage: float, shrinkage_source: str) -> str:
     """What the model was given, and where each input comes from."""
-    how = ("measured from the call logs (end of handling less answer, by hour of the week)"
+    how = ("measured from the call logs (end of the call less answer, by hour of the week; "
+           "after-call work is not in the logs)"
            if measured else "assumed (the call logs hold no end times)")
-    parts = [f"{line} {fmt_number(handle_s[line], 0)} seconds" for line in sorted(handle_s)]
-    pats = [f"{line} {fmt_number(patience_s[line], 0)} seconds" for line in sorted(patience_s)]
+    parts = [f"{fmt_number(handle_s[line], 0)} seconds for {line} calls"
+             for line in sorted(handle_s)]
+    pats = [f"{fmt_number(patience_s[line], 0)} seconds for {line} calls"
+            for line in sorted(patience_s)]
     return (f"The queueing model (Erlang A: callers hang up if kept waiting) uses a mean "
             f"handle time of {' and '.join(parts)}, {how}; a mean caller patience of "
             f"{' and '.join(pats)}, estimated from the logs (the time all callers waited over "

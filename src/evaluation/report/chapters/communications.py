@@ -34,6 +34,7 @@ from evaluation.report.formatting import (
     fmt_change,
     fmt_int,
     fmt_pct,
+    fmt_pp,
 )
 
 
@@ -44,14 +45,14 @@ def tone_sentence(tone: pd.DataFrame) -> str:
         return "No media mentions are recorded for the reporting period."
     text = (f"The Commissioner was mentioned {fmt_int(now['Mentions'])} times in the news in the "
             f"reporting period: {fmt_pct(now['Positive share'])} of mentions were positive and "
-            f"{fmt_pct(now['Negative share'])} negative, a net tone of "
-            f"{now['Net tone']:+.1%}")
+            f"{fmt_pct(now['Negative share'])} negative, a net tone (positive less negative) "
+            f"of {fmt_pp(now['Net tone'])}")
     if before["Mentions"] > 0:
         test = compare_proportions(now["Positive"], now["Mentions"], before["Positive"],
                                    before["Mentions"])
         words = narrative.evidence_phrase(test.p_value, test.difference, "increase",
                                           "two-proportion z-test")
-        text += (f", against {before['Net tone']:+.1%} in the previous period. The positive "
+        text += (f", against {fmt_pp(before['Net tone'])} in the previous period. The positive "
                  f"share moved from {fmt_pct(before['Positive share'])} to "
                  f"{fmt_pct(now['Positive share'])}: {words}")
     return text + "."
@@ -151,8 +152,8 @@ def tone_chart(comms: pd.DataFrame, start: str, end: str) -> Chart:
     alt = (f"Stacked bar chart of media mentions each month by tone (positive, neutral, "
            f"negative), {period_label(q0, p1)}, with a dashed line at the start of the reporting "
            f"period. Monthly mentions ranged from {fmt_int(bottom.min())} to "
-           f"{fmt_int(bottom.max())}. Net tone was {tone['Net tone'].iloc[0]:+.1%} in the "
-           f"reporting period and {tone['Net tone'].iloc[1]:+.1%} in the period before.")
+           f"{fmt_int(bottom.max())}. Net tone was {fmt_pp(tone['Net tone'].iloc[0])} in the "
+           f"reporting period and {fmt_pp(tone['Net tone'].iloc[1])} in the period before.")
     return Chart(figure=fig, title=title, alt_text=alt)
 
 
@@ -171,6 +172,6 @@ FORMATS: dict[str, dict[str, Formatter]] = {
         'Negative': fmt_int,
         'Positive share': fmt_pct,
         'Negative share': fmt_pct,
-        'Net tone': fmt_pct,
+        'Net tone': lambda v: '–' if pd.isna(v) else f'{100 * float(v):+.1f} pp',
     },
 }

@@ -259,8 +259,9 @@ BOARD_VARIATION = {"improvement": "improving", "concern": "concern",
 def board_table(table: pd.DataFrame) -> pd.DataFrame:
     """The scorecard in six columns for the printed paper: the full verdicts stay in the
     scorecard table. Variation and assurance keep their glyphs *and* words."""
-    variation = [f"{str(v).split(' ')[0]} {BOARD_VARIATION.get(str(k), str(k))}"
-                 if str(v) else "–"
+    variation = [BOARD_VARIATION[str(k)] if str(k) in _STATUS_TEXT
+                 else f"{str(v).split(' ')[0]} {BOARD_VARIATION.get(str(k), str(k))}"
+                 if str(v) and str(v) != "–" else "–"
                  for v, k in zip(table["variation"], table["latest_variation"], strict=True)]
     assurance = [BOARD_ASSURANCE.get("" if pd.isna(a) else str(a), str(a))
                  for a in table["assurance_result"]]
@@ -390,20 +391,23 @@ def caption(period_end: str, months: int) -> str:
 
 
 def _alt_text(assessments: Sequence[Assessment], title: str) -> str:
-    shown = [a for a in assessments if a.result is not None]
+    """The grid described from the same classes as the scorecard table (:func:`_status`)."""
     groups: dict[str, list[str]] = {}
-    for a in shown:
-        key = a.result.latest_variation  # type: ignore[union-attr]
-        groups.setdefault(key, []).append(
+    for a in assessments:
+        groups.setdefault(_status(a), []).append(
             f"{a.indicator.name} ({format_value(a.latest_value, a.indicator.unit)})")
-    parts = [f"{title}. A grid of {len(shown)} small XmR charts, one per indicator, each over "
-             f"up to {max(len(a.window) for a in shown) if shown else 0} months with its mean, "
-             "process limits and any target; the latest value is given in brackets"]
+    longest = max(len(a.window) for a in assessments) if assessments else 0
+    parts = [f"{title}. A grid of {len(assessments)} small charts, one per indicator, each "
+             f"over up to {longest} months: XmR charts with their mean, process limits and "
+             "any target, except where noted; the latest value is given in brackets"]
     words = {"improvement": "special-cause improvement in the latest month",
              "concern": "special-cause concern in the latest month",
              "neutral": "special-cause variation (no better or worse direction)",
-             "common cause": "common-cause variation only in the latest month"}
-    for key in ("improvement", "concern", "neutral", "common cause"):
+             "common cause": "common-cause variation only in the latest month",
+             "not stable": "not stable (most months special cause), drawn as a line without "
+                           "limits or icon",
+             "line only": "rolling or running series, drawn as a line without limits"}
+    for key in words:
         if key in groups:
             parts.append(f"{words[key]}: {', '.join(groups[key])}")
     return "; ".join(parts) + "."
@@ -414,7 +418,7 @@ def sparkline_grid(assessments: Sequence[Assessment], columns: int = 4,
     """Small XmR charts, one per indicator: values (points coloured and shaped by variation),
     mean (black), process limits (grey dashed), target (vermillion dotted) and the variation
     glyph in the panel title, so the meaning never rests on colour alone."""
-    shown = [a for a in assessments if a.result is not None]
+    shown = [a for a in assessments if _status(a)]
     if not shown:
         raise EvaluationError("No indicator has data to chart.")
     rows = math.ceil(len(shown) / columns)
@@ -437,18 +441,28 @@ def _sparkline(ax: Any, a: Assessment) -> None:
 
     from evaluation.report.charts import thousands
 
-    p = a.result.points  # type: ignore[union-attr]
-    x = p.index
-    ax.plot(x, p["value"], color=OKABE_ITO["grey"], lw=1)
-    ax.plot(x, p["mean"], color="black", lw=0.9)
-    ax.plot(x, p["upl"], color=OKABE_ITO["grey"], lw=0.9, ls="--")
-    ax.plot(x, p["lpl"], color=OKABE_ITO["grey"], lw=0.9, ls="--")
-    if a.target is not None:
-        ax.axhline(a.target, color=OKABE_ITO["vermillion"], lw=1.1, ls=":")
-    _variation_points(ax, p)
-    icon = variation_icon(a.result)
-    ax.set_title("\n".join(textwrap.wrap(f"{icon.glyph} {a.indicator.name}", 34)),
-                 fontsize=8, loc="left")
+    status = _status(a)
+    if status in _STATUS_TEXT:  # not stable, or rolling/running: a plain line, no SPC
+        x = a.window.index.to_timestamp()
+        ax.plot(x, a.window.to_numpy(), color=OKABE_ITO["grey"], lw=1.2)
+        if a.target is not None:
+            ax.axhline(a.target, color=OKABE_ITO["vermillion"], lw=1.1, ls=":")
+        label = "(not stable)" if status == "not stable" else "(line only)"
+        ax.set_title("\n".join(textwrap.wrap(f"{a.indicator.name} {label}", 34)),
+                     fontsize=8, loc="left")
+    else:
+        p = a.result.points  # type: ignore[union-attr]
+        x = p.index
+        ax.plot(x, p["value"], color=OKABE_ITO["grey"], lw=1)
+        ax.plot(x, p["mean"], color="black", lw=0.9)
+        ax.plot(x, p["upl"], color=OKABE_ITO["grey"], lw=0.9, ls="--")
+        ax.plot(x, p["lpl"], color=OKABE_ITO["grey"], lw=0.9, ls="--")
+        if a.target is not None:
+            ax.axhline(a.target, color=OKABE_ITO["vermillion"], lw=1.1, ls=":")
+        _variation_points(ax, p)
+        icon = variation_icon(a.result)
+        ax.set_title("\n".join(textwrap.wrap(f"{icon.glyph} {a.indicator.name}", 34)),
+                     fontsize=8, loc="left")
     if a.indicator.unit == "percent":
         ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=None))
     elif a.indicator.unit in ("count", "gbp"):

@@ -161,12 +161,18 @@ def group_sentence(table: pd.DataFrame, by: str, threshold: int = 10) -> str:
                 f"{fmt_int(high['respondents'])} respondents).")
     significant = named.loc[named["result"].str.startswith("significantly")]
     if significant.empty:
-        text += (" No group reported here differs significantly from all other respondents; "
-                 "differences of this size can arise by chance with groups of this size.")
+        text += (" No group reported here differs significantly from all other respondents "
+                 "(Holm-adjusted p below 0.01).")
     else:
         parts = [f"{r['group']} ({fmt_pct(r['rate'])}, {r['result']}, "
                  f"{fmt_points(r['difference_pp'])})" for _, r in significant.iterrows()]
         text += (" Significant gaps against all other respondents: " + "; ".join(parts) + ".")
+    weak = named.loc[named["result"].astype(str).str.endswith("(weak evidence)")]
+    if not weak.empty:
+        parts = [f"{r['group']} ({fmt_pct(r['rate'])}, {fmt_points(r['difference_pp'])})"
+                 for _, r in weak.iterrows()]
+        text += (" Weak evidence of a gap (Holm-adjusted p from 0.01 to 0.1), which may be "
+                 "chance but is worth watching: " + "; ".join(parts) + ".")
     return text + hidden_text
 
 
