@@ -78,4 +78,4 @@ def test_east_of_england_confidence_is_the_published_estimate(run: Path):
     assert table.loc["East of England", "Confident in local police (%)"] == pytest.approx(
         0.745397, abs=1e-6)
     assert table.loc["East of England", "Respondents"] == 3911
-    assert table.loc["East of England", "Significant at 5%"] == "no"
+    assert table.loc["East of England", "Evidence of a difference (Holm)"] == "no"

@@ -21,6 +21,7 @@ from scipy import stats
 
 from evaluation.data.public_data import NATIONAL_LABEL
 from evaluation.errors import EvaluationError
+from evaluation.methods.comparisons import evidence, holm
 from evaluation.methods.periods import month_name
 from evaluation.methods.spc import XmRResult, xmr
 
@@ -77,7 +78,8 @@ CONFIDENCE_LABELS: dict[str, str] = {
     "respondents": "Respondents",
     "difference": "Difference from England and Wales (pp)",
     "p_value": "p-value",
-    "significant": "Significant at 5%",
+    "p_value_holm": "p-value (Holm-adjusted over the regions)",
+    "significant": "Evidence of a difference (Holm)",
 }
 NATIONAL_LABELS: dict[str, str] = {
     "year_ending": "Survey year ending March",
@@ -239,6 +241,9 @@ def confidence_by_region(regions: pd.DataFrame, confidence: float = 0.95) -> pd.
     ``standard_error`` and ``difference`` are returned in percentage points, the estimate
     and its interval as proportions (0–1). The test treats the two estimates as
     independent; a region is part of England and Wales, so it is slightly conservative.
+    Every region is tested, so the p-values are Holm-adjusted over the regions
+    (``p_value_holm``), and ``significant`` is decided on the adjusted value by the evidence
+    bands: "yes" (p < 0.01), "weak evidence" (0.01 to 0.1) or "no".
     """
     z = float(stats.norm.ppf(0.5 + confidence / 2))
     nat = regions.loc[regions["area"] == NATIONAL_LABEL]
@@ -256,12 +261,15 @@ def confidence_by_region(regions: pd.DataFrame, confidence: float = 0.95) -> pd.
     out["p_value"] = 2 * stats.norm.sf(np.abs(zstat))
     is_nat = out["area"] == NATIONAL_LABEL
     out.loc[is_nat, ["difference", "p_value"]] = np.nan
-    out["significant"] = [("–" if n else ("yes" if p < 1 - confidence else "no"))
-                          for n, p in zip(is_nat, out["p_value"], strict=True)]
+    out["p_value_holm"] = holm(out["p_value"].to_numpy(dtype=float))
+    words = {"strong": "yes", "weak": "weak evidence", "none": "no"}
+    out["significant"] = [("–" if n else words[evidence(float(p))])
+                          for n, p in zip(is_nat, out["p_value_holm"], strict=True)]
     order = out.loc[~is_nat].sort_values("confidence", ascending=False)
     out = pd.concat([out.loc[is_nat], order], ignore_index=True)
+    out.attrs["regions_tested"] = int((~is_nat).sum())
     return out[["area", "confidence", "standard_error", "lower", "upper", "respondents",
-                "difference", "p_value", "significant"]]
+                "difference", "p_value", "p_value_holm", "significant"]]
 
 
 def rename(table: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:

@@ -212,12 +212,15 @@ def test_confidence_by_region_tests_each_region_against_england_and_wales():
     # diff -0.05, SE sqrt(0.02^2 + 0.01^2) = 0.022361, z = -2.2361, p = 0.025347
     assert east["difference"] == pytest.approx(-5.0)
     assert east["p_value"] == pytest.approx(0.025347, abs=1e-6)
-    assert east["significant"] == "yes"
+    # two regions tested: Holm doubles the smaller p (0.050694), weak evidence (issue 12)
+    assert east["p_value_holm"] == pytest.approx(0.050694, abs=1e-6)
+    assert east["significant"] == "weak evidence"
     assert east["standard_error"] == pytest.approx(2.0)
     assert east["lower"] == pytest.approx(0.70 - 1.959964 * 0.02, abs=1e-6)
     assert east["upper"] == pytest.approx(0.70 + 1.959964 * 0.02, abs=1e-6)
     london = got.loc["London"]  # diff 0.01, z = 0.4472, p = 0.6547
     assert london["p_value"] == pytest.approx(0.654721, abs=1e-6)
+    assert london["p_value_holm"] == pytest.approx(0.654721, abs=1e-6)
     assert london["significant"] == "no"
     assert math.isnan(got.loc[crime.NATIONAL_LABEL, "p_value"])
     assert got.index[0] == crime.NATIONAL_LABEL
@@ -234,7 +237,8 @@ def test_confidence_sentence_and_finding_state_significance_and_are_traceable():
         table, "East of England", "year ending December 2018")
     assert "70.0% of adults in the East of England" in sentence
     assert "5.0 percentage points below" in sentence
-    assert "is statistically significant" in sentence
+    assert "weak evidence of a change (p = 0.051, z-test on the published standard errors, " \
+        "Holm-adjusted over the 2 regions)" in sentence
     assert "no figure for a single police force area" in sentence
     finding = crime_chapter.confidence_finding(table, "London", "year ending December 2018")
     assert "not significantly different" in finding

@@ -143,8 +143,9 @@ def confidence_finding(table: pd.DataFrame, region: str, period: str) -> str:
     if rows is None:
         return f"The Crime Survey table has no figure for {region}."
     r, n = rows
-    verdict = ("significantly different from" if r["significant"] == "yes"
-               else "not significantly different from")
+    verdict = {"yes": "significantly different from",
+               "weak evidence": "with weak evidence of a difference from"}.get(
+                   str(r["significant"]), "not significantly different from")
     return (
         f"In the {period}, {fmt_pct(r['confidence'])} of adults in the {region} had "
         f"confidence in their local police, {verdict} England and Wales "
@@ -204,15 +205,17 @@ def confidence_sentence(table: pd.DataFrame, region: str, period: str) -> str:
     if rows is None:
         return f"The Crime Survey table has no figure for {region}."
     r, n = rows
-    verdict = ("statistically significant" if r["significant"] == "yes"
-               else "not statistically significant")
+    regions = table.attrs.get("regions_tested", len(table) - 1)
+    verdict = narrative.evidence_phrase(
+        float(r["p_value_holm"]), float(r["difference"]) / 100, "increase",
+        f"z-test on the published standard errors, Holm-adjusted over the {regions} regions")
     return (
         f"In the {period}, {fmt_pct(r['confidence'])} of adults in the {region} "
         f"(95% confidence interval {fmt_pct(r['lower'])} to {fmt_pct(r['upper'])}; "
         f"{fmt_int(r['respondents'])} respondents) had confidence in their local police, "
         f"against {fmt_pct(n['confidence'])} in England and Wales: "
-        f"{_points_phrase(r['difference'] / 100)}, a difference that is {verdict} "
-        f"(p = {r['p_value']:.2f}). The Crime Survey publishes no figure for a single police "
+        f"{_points_phrase(r['difference'] / 100)}: {verdict}. The Crime Survey publishes no "
+        "figure for a single police "
         "force area, so the region is the nearest measure for this force."
     )
 
@@ -335,6 +338,7 @@ FORMATS: dict[str, dict[str, Formatter]] = {
         'Standard error (pp)': fmt_number,
         'Respondents': fmt_int,
         'Difference from England and Wales (pp)': fmt_number,
+        'p-value (Holm-adjusted over the regions)': fmt_p,
         'p-value': fmt_p,
     },
     'confidence_national': {
