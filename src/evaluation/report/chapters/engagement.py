@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from evaluation.measures.engagement import MODES
+from evaluation.methods.comparisons import holm
 from evaluation.methods.periods import period_label, reporting_months
 from evaluation.methods.proportions import compare_counts
 from evaluation.report import narrative
@@ -25,23 +26,33 @@ from evaluation.report.formatting import (
 )
 
 
-def change_words(now: float, before: float, noun: str) -> str:
+def change_words(now: float, before: float, noun: str, p_value: float | None = None,
+                 test: str = "exact test of two counts") -> str:
     """'up 12.0% on the 250 activities in the previous period of the same length (a
     statistically significant change (p < 0.001, exact test of two counts))' and similar:
     the counts are tested (:func:`evaluation.methods.proportions.compare_counts`) and the
-    evidence worded by :func:`evaluation.report.narrative.evidence_phrase`."""
+    evidence worded by :func:`evaluation.report.narrative.evidence_phrase`. ``p_value``
+    (with its ``test``) replaces the test, e.g. a Holm-adjusted p of one of several."""
     if before == 0:
         return "against none in the previous period of the same length"
-    p = compare_counts(now, before)
+    p = compare_counts(now, before) if p_value is None else float(p_value)
     rel = (now - before) / before
     direction = "up" if rel > 0 else "down" if rel < 0 else "unchanged"
     text = f"{fmt_int(before)} {noun} in the previous period of the same length"
     if direction == "unchanged":
         return f"the same as the {text}"
-    words = narrative.evidence_phrase(p, rel, "neutral", "exact test of two counts")
+    words = narrative.evidence_phrase(p, rel, "neutral", test)
     return f"{direction} {fmt_pct(abs(rel))} on the {text} ({words})"
 
 
+def mode_tests(summary: pd.DataFrame) -> dict[str, float]:
+    """Each mode's count against the previous period, tested (exact test of two counts) and
+    Holm-adjusted over the modes, since the five are reported together: mode -> p."""
+    rows = summary.loc[summary["Mode"].str.lower().isin(MODE_PARTS)
+                       & (summary["Previous period"] > 0)]
+    raw = [compare_counts(r["Activities"], r["Previous period"]) for _, r in rows.iterrows()]
+    adjusted = holm(raw) if raw else []
+    return {str(m).lower(): float(p) for m, p in zip(rows["Mode"], adjusted, strict=True)}
 
 
 def published_checks_sentence(table: pd.DataFrame) -> str:
@@ -203,11 +214,19 @@ def mode_sentence(summary: pd.DataFrame, mode: str, start: str, end: str) -> str
     text = (f"From {period_label(p0, p1)} the Commissioner and the OPCC recorded "
             f"{fmt_int(r['Activities'])} '{mode}' activities "
             f"({fmt_pct(r['Share of activities'])} of all engagement activities), "
-            f"{change_words(r['Activities'], r['Previous period'], 'activities')}.")
+            f"{_mode_change(summary, r, mode)}.")
     if r["With attendance recorded"] > 0 and not pd.isna(r["Attendees"]):
         text += (f" {fmt_int(r['Attendees'])} people attended them, a median of "
                  f"{fmt_int(r['Median attendees per activity'])} per activity.")
     return text
+
+
+def _mode_change(summary: pd.DataFrame, r: pd.Series, mode: str) -> str:
+    tests = mode_tests(summary)
+    if mode not in tests:
+        return change_words(r["Activities"], r["Previous period"], "activities")
+    return change_words(r["Activities"], r["Previous period"], "activities", tests[mode],
+                        f"exact test of two counts, Holm-adjusted over the {len(tests)} modes")
 
 
 #: How each of the chapter's tables is printed: table name -> column -> format.
