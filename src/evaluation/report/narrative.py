@@ -194,6 +194,10 @@ def unstable_sentence(result: XmRResult, fmt: Callable[[float], str], per: str =
     frm = "" if move.startswith("ended") else (
         f" from {fmt(first['value'])}{per} in {month_name(part.index[0])} to "
         f"{fmt(last['value'])}{per} in {month_name(part.index[-1])}")
+    lo, hi = part["value"].idxmin(), part["value"].idxmax()
+    if lo not in (part.index[0], part.index[-1]) or hi not in (part.index[0], part.index[-1]):
+        frm += (f", between a low of {fmt(part.loc[lo, 'value'])}{per} ({month_name(lo)}) and "
+                f"a high of {fmt(part.loc[hi, 'value'])}{per} ({month_name(hi)})")
     return (f"{len(special)} of the {int(latest['points'])} months show special-cause "
             f"variation ({counts}): {_special_causes(part)}. With most months special cause, "
             "one set of limits does not describe them: the process was not stable over the "

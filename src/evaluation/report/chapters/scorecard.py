@@ -263,8 +263,11 @@ def board_table(table: pd.DataFrame) -> pd.DataFrame:
                  else f"{str(v).split(' ')[0]} {BOARD_VARIATION.get(str(k), str(k))}"
                  if str(v) and str(v) != "–" else "–"
                  for v, k in zip(table["variation"], table["latest_variation"], strict=True)]
-    assurance = [BOARD_ASSURANCE.get("" if pd.isna(a) else str(a), str(a))
-                 for a in table["assurance_result"]]
+    assurance = [f"target {fmt_target(t, u)}: not assessed ({BOARD_VARIATION[str(k)]})"
+                 if str(k) in _STATUS_TEXT and not pd.isna(t)
+                 else BOARD_ASSURANCE.get("" if pd.isna(a) else str(a), str(a))
+                 for a, k, t, u in zip(table["assurance_result"], table["latest_variation"],
+                                       table["target"], table["unit"], strict=True)]
     latest = [f"{format_value(v, u)} ({month_name(p)})" if p else "–"
               for v, u, p in zip(table["latest_value"], table["unit"], table["latest_period"],
                                  strict=True)]
