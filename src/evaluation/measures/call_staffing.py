@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -135,37 +136,45 @@ def staffing_by_hour(
         d = d.merge(r, on=["line", "weekday", "hour"], how="left")
     else:
         d["handlers_on_shift"] = np.nan
-    rows = []
-    for rec in d.itertuples(index=False):
-        line = rec.line
-        a, t = _per_line(aht, line, "aht_s"), targets[line]
-        pat = _per_line(patience, line, "patience_s")
-        calls = float(rec.calls_per_hour)
-        if calls > 0:
-            need = agents_for_target(calls, 3600, a, service_level, t, shrinkage=shrinkage)
-            agents_c, positions, traffic = need.agents, need.positions, need.traffic_erlangs
-            agents_a = _erlang_a_needed(calls, a, t, service_level, pat, agents_c)
-        else:
-            agents_c = positions = agents_a = 0
-            traffic = 0.0
-        row = {"agents_erlang_c": agents_c, "handlers_needed": positions,
-               "agents_erlang_a": agents_a, "traffic_erlangs": traffic}
-        on_shift = float(rec.handlers_on_shift)
-        if not math.isnan(on_shift):
-            agents = math.floor(round(on_shift * (1 - shrinkage), 9))
-            more = math.floor(round((on_shift + extra_handlers) * (1 - shrinkage), 9))
-            sl_off, sl_ans, ab = _with_rota(calls, a, t, pat, agents)
-            sl_off2, sl_ans2, ab2 = _with_rota(calls, a, t, pat, more)
-            row.update(shortfall=max(0.0, positions - on_shift),
-                       understaffed=bool(on_shift < positions),
-                       sl_offered_rota=sl_off, sl_answered_rota=sl_ans, abandon_rota=ab,
-                       sl_offered_plus=sl_off2, sl_answered_plus=sl_ans2, abandon_plus=ab2)
-        rows.append(row)
+    rows = [_staffing_row(rec, aht, patience, targets, float(service_level), float(shrinkage),
+                          float(extra_handlers)) for rec in d.itertuples(index=False)]
     out = pd.concat([d.reset_index(drop=True), pd.DataFrame(rows)], axis=1)
     out["target_s"] = out["line"].map(targets)
     out["extra_handlers"] = float(extra_handlers)
     out["service_level_target"] = float(service_level)
     return out.sort_values(["line", "hour_of_week"]).reset_index(drop=True)
+
+
+def _staffing_row(rec: Any, aht: Mapping[str, float] | float,
+                  patience: Mapping[str, float] | float, targets: Mapping[str, int],
+                  service_level: float, shrinkage: float, extra_handlers: float
+                  ) -> dict[str, object]:
+    """One hour of the week: agents needed by Erlang C and A, and with a rota the shortfall
+    and the service the rota (and the rota plus ``extra_handlers``) should give."""
+    line = rec.line
+    a, t = _per_line(aht, line, "aht_s"), targets[line]
+    pat = _per_line(patience, line, "patience_s")
+    calls = float(rec.calls_per_hour)
+    if calls > 0:
+        need = agents_for_target(calls, 3600, a, service_level, t, shrinkage=shrinkage)
+        agents_c, positions, traffic = need.agents, need.positions, need.traffic_erlangs
+        agents_a = _erlang_a_needed(calls, a, t, service_level, pat, agents_c)
+    else:
+        agents_c = positions = agents_a = 0
+        traffic = 0.0
+    row: dict[str, object] = {"agents_erlang_c": agents_c, "handlers_needed": positions,
+                              "agents_erlang_a": agents_a, "traffic_erlangs": traffic}
+    on_shift = float(rec.handlers_on_shift)
+    if not math.isnan(on_shift):
+        agents = math.floor(round(on_shift * (1 - shrinkage), 9))
+        more = math.floor(round((on_shift + extra_handlers) * (1 - shrinkage), 9))
+        sl_off, sl_ans, ab = _with_rota(calls, a, t, pat, agents)
+        sl_off2, sl_ans2, ab2 = _with_rota(calls, a, t, pat, more)
+        row.update(shortfall=max(0.0, positions - on_shift),
+                   understaffed=bool(on_shift < positions),
+                   sl_offered_rota=sl_off, sl_answered_rota=sl_ans, abandon_rota=ab,
+                   sl_offered_plus=sl_off2, sl_answered_plus=sl_ans2, abandon_plus=ab2)
+    return row
 
 
 def staffing_summary(staffing: pd.DataFrame) -> pd.DataFrame:

@@ -322,47 +322,12 @@ def xmr(
     low_bound, high_bound = _check_bounds(bounds, series)
 
     y = series.to_numpy()
-    size = y.size
-    positions, phase_reasons = _phase_starts(series.index, rebase_at, reasons, size)
-    starts = [0, *positions, size]
-    group = np.zeros(size, dtype=int)
-    mean, lpl, upl = np.empty(size), np.empty(size), np.empty(size)
-    special: list[str | None] = [None] * size
-    sense = np.zeros(size, dtype=int)
-    messages: list[str] = []
-    for g, (a, b) in enumerate(zip(starts[:-1], starts[1:], strict=True)):
-        seg = y[a:b]
-        group[a:b] = g
-        if seg.size < 2:
-            raise ValueError(
-                f"period {g + 1} (positions {a}-{b - 1}) has fewer than 2 values; an XmR "
-                "chart needs at least 2 values per period"
-            )
-        if seg.size < MIN_POINTS_FOR_LIMITS:
-            messages.append(
-                f"period {g + 1} has {seg.size} points (fewer than {MIN_POINTS_FOR_LIMITS}): "
-                "its process limits are trial limits"
-            )
-        centre, amr = _phase_centre(seg, screen_outliers, fix_after_n_points)
-        mean[a:b], lpl[a:b], upl[a:b] = (centre, centre - LIMIT_FACTOR * amr,
-                                         centre + LIMIT_FACTOR * amr)
-        special[a:b], sense[a:b] = _phase_rules(seg, centre, amr)
+    positions, phase_reasons = _phase_starts(series.index, rebase_at, reasons, y.size)
+    phases = _Phases.compute(y, [0, *positions, y.size], screen_outliers, fix_after_n_points)
+    group, lpl, upl, messages = phases.group, phases.lpl, phases.upl, phases.messages
 
     direction = {"increase": 1, "decrease": -1, "neutral": 0}[improvement]
-    points = pd.DataFrame(
-        {
-            "value": y,
-            "mean": mean,
-            "lpl": lpl if low_bound is None else np.maximum(lpl, low_bound),
-            "upl": upl if high_bound is None else np.minimum(upl, high_bound),
-        },
-        index=series.index,
-    )
-    # object dtype keeps None (pandas 3 would otherwise infer a string dtype with NaN)
-    points["special_cause"] = pd.Series(special, index=series.index, dtype=object)
-    points["signal"] = pd.Series(_signals(special, sense), index=series.index, dtype=object)
-    points["variation"] = pd.Series(_variation(special, sense, direction),
-                                    index=series.index, dtype=object)
+    points = _points_frame(series, phases, (low_bound, high_bound), direction)
     for message in messages:
         warnings.warn(message, UserWarning, stacklevel=2)
         logger.info(message)
@@ -377,6 +342,67 @@ def xmr(
         screened=bool(screen_outliers),
         phase_reasons=phase_reasons,
     )
+
+
+@dataclass
+class _Phases:
+    """Each point's phase, mean, limits, special cause and direction, phase by phase."""
+
+    group: np.ndarray
+    mean: np.ndarray
+    lpl: np.ndarray
+    upl: np.ndarray
+    special: list[str | None]
+    sense: np.ndarray
+    messages: list[str]
+
+    @classmethod
+    def compute(cls, y: np.ndarray, starts: list[int], screen_outliers: bool,
+                fix_after_n_points: int | None) -> _Phases:
+        size = y.size
+        out = cls(np.zeros(size, dtype=int), np.empty(size), np.empty(size), np.empty(size),
+                  [None] * size, np.zeros(size, dtype=int), [])
+        for g, (a, b) in enumerate(zip(starts[:-1], starts[1:], strict=True)):
+            seg = y[a:b]
+            out.group[a:b] = g
+            if seg.size < 2:
+                raise ValueError(
+                    f"period {g + 1} (positions {a}-{b - 1}) has fewer than 2 values; an XmR "
+                    "chart needs at least 2 values per period"
+                )
+            if seg.size < MIN_POINTS_FOR_LIMITS:
+                out.messages.append(
+                    f"period {g + 1} has {seg.size} points (fewer than "
+                    f"{MIN_POINTS_FOR_LIMITS}): its process limits are trial limits"
+                )
+            centre, amr = _phase_centre(seg, screen_outliers, fix_after_n_points)
+            out.mean[a:b] = centre
+            out.lpl[a:b] = centre - LIMIT_FACTOR * amr
+            out.upl[a:b] = centre + LIMIT_FACTOR * amr
+            out.special[a:b], out.sense[a:b] = _phase_rules(seg, centre, amr)
+        return out
+
+
+def _points_frame(series: pd.Series, phases: _Phases,
+                  bounds: tuple[float | None, float | None], direction: int) -> pd.DataFrame:
+    """The points table of :class:`XmRResult`: limits clipped to ``bounds`` for display."""
+    low, high = bounds
+    points = pd.DataFrame(
+        {
+            "value": series.to_numpy(),
+            "mean": phases.mean,
+            "lpl": phases.lpl if low is None else np.maximum(phases.lpl, low),
+            "upl": phases.upl if high is None else np.minimum(phases.upl, high),
+        },
+        index=series.index,
+    )
+    # object dtype keeps None (pandas 3 would otherwise infer a string dtype with NaN)
+    points["special_cause"] = pd.Series(phases.special, index=series.index, dtype=object)
+    points["signal"] = pd.Series(_signals(phases.special, phases.sense), index=series.index,
+                                 dtype=object)
+    points["variation"] = pd.Series(_variation(phases.special, phases.sense, direction),
+                                    index=series.index, dtype=object)
+    return points
 
 
 def _phase_starts(index: pd.Index, rebase_at: Sequence[object], reasons: Sequence[str],

@@ -443,12 +443,7 @@ def funnel_chart(
     import numpy as np
     from matplotlib.ticker import FixedLocator, NullFormatter
 
-    from evaluation.methods.proportions import (
-        funnel_assess,
-        funnel_limits,
-        level_label,
-        overdispersion,
-    )
+    from evaluation.methods.proportions import funnel_assess, overdispersion
 
     assessed = funnel_assess(successes, n, target, levels=levels,
                              overdispersion_method=overdispersion_method)  # type: ignore[arg-type]
@@ -469,16 +464,9 @@ def funnel_chart(
     low, high = sorted(levels)
     grid = np.unique(np.geomspace(max(1.0, assessed["n"].min() * 0.8),
                                   assessed["n"].max() * 1.1, 200))
-    limits = funnel_limits(target, grid, levels=(low, high), phi=phi, tau2=tau2)
     apply_house_style()
     fig, ax = plt.subplots()
-    lo_lab, hi_lab = level_label(low), level_label(high)
-    low_pct, high_pct = f"{low * 100:g}%", f"{high * 100:g}%"
-    ax.plot(grid, limits[f"upper_{lo_lab}"], color=OKABE_ITO["grey"], ls="--", lw=1.1,
-            label=f"{low_pct} limits")
-    ax.plot(grid, limits[f"lower_{lo_lab}"], color=OKABE_ITO["grey"], ls="--", lw=1.1)
-    ax.plot(grid, limits[f"upper_{hi_lab}"], color="black", lw=1.1, label=f"{high_pct} limits")
-    ax.plot(grid, limits[f"lower_{hi_lab}"], color="black", lw=1.1)
+    low_pct, high_pct = _funnel_limit_lines(ax, grid, target, (low, high), phi, tau2)
     ax.axhline(target, color=OKABE_ITO["vermillion"], ls=":", lw=1.4, label=target_label)
     _funnel_points(ax, assessed, names, high_pct, improvement, highlight)
     ax.set_xscale("log")
@@ -494,6 +482,23 @@ def funnel_chart(
         alt_text = _funnel_alt_text(assessed, names, title, target, low_pct, high_pct,
                                     overdispersion_method, highlight)
     return Chart(figure=fig, title=title, alt_text=alt_text)
+
+
+def _funnel_limit_lines(ax: Any, grid: Any, target: float, levels: tuple[float, float],
+                        phi: float, tau2: float) -> tuple[str, str]:
+    """The inner (dashed grey) and outer (black) funnel limits; returns their labels."""
+    from evaluation.methods.proportions import funnel_limits, level_label
+
+    low, high = levels
+    limits = funnel_limits(target, grid, levels=(low, high), phi=phi, tau2=tau2)
+    lo_lab, hi_lab = level_label(low), level_label(high)
+    low_pct, high_pct = f"{low * 100:g}%", f"{high * 100:g}%"
+    ax.plot(grid, limits[f"upper_{lo_lab}"], color=OKABE_ITO["grey"], ls="--", lw=1.1,
+            label=f"{low_pct} limits")
+    ax.plot(grid, limits[f"lower_{lo_lab}"], color=OKABE_ITO["grey"], ls="--", lw=1.1)
+    ax.plot(grid, limits[f"upper_{hi_lab}"], color="black", lw=1.1, label=f"{high_pct} limits")
+    ax.plot(grid, limits[f"lower_{hi_lab}"], color="black", lw=1.1)
+    return low_pct, high_pct
 
 
 def _funnel_points(ax: Any, assessed: pd.DataFrame, names: list[str], high_pct: str,
