@@ -135,7 +135,8 @@ def test_volume_sentence_reports_stable_xmr() -> None:
     text = correspondence_chapter.volume_sentence(summary, result)
     assert "received 1,224 items" in text and "a mean of 102.0 a month" in text
     assert "the same as the 1,224 items" in text
-    assert "every month shows common-cause variation only" in text
+    # the XmR result in the one wording of narrative.xmr_sentence (issue 10)
+    assert "No month in the window shows special-cause variation" in text
 
 
 def test_published_figure_check_uses_the_12_months_before_the_paper() -> None:

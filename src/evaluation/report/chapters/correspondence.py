@@ -32,19 +32,8 @@ def volume_sentence(summary: pd.DataFrame, result: XmRResult) -> str:
             f"{fmt_int(now['Lowest month'])} and {fmt_int(now['Highest month'])})")
     if before["Months"] == now["Months"]:
         text += ", " + change_words(now["Items received"], before["Items received"], "items")
-    last = result.points.iloc[-1]
-    specials = result.points["special_cause"].notna()
-    text += (f". On the XmR chart of the last {len(result.points)} months the mean is "
-             f"{fmt_number(last['mean'])} a month with process limits of "
-             f"{fmt_number(last['lpl'])} to {fmt_number(last['upl'])}; ")
-    if specials.any():
-        text += (f"{int(specials.sum())} months show special-cause variation, the latest "
-                 f"month shows {result.latest_variation} variation.")
-    else:
-        text += "every month shows common-cause variation only: volume is stable."
-    if result.trial_limits:
-        text += " With fewer than 12 months the limits are trial limits."
-    return text
+    return text + ". " + narrative.xmr_sentence(
+        result, "On the XmR chart, items received", fmt_number, per=" a month")
 
 
 def topics_sentence(table: pd.DataFrame) -> str:
