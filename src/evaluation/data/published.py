@@ -30,9 +30,13 @@ AROUND_TOLERANCE = 0.05  # "around X" is borne out within 5% of X
 
 
 def stated_precision(published: float) -> int:
-    """Power of ten a round published figure is stated to: 20000 -> 4, 1990 -> 1, 21 -> 0."""
-    if published == 0 or not float(published).is_integer():
+    """Power of ten a published figure is stated to: 20000 -> 4, 1990 -> 1, 21 -> 0, and
+    minus its decimal places for a figure with decimals: 86.5 -> -1, 3.25 -> -2 (so "86.5%"
+    is matched by data that round to 86.5, not to 87)."""
+    if published == 0:
         return 0
+    if not float(published).is_integer():
+        return -len(repr(float(published)).split(".")[1].rstrip("0"))
     digits = 0
     value = int(abs(published))
     while value % 10 == 0:

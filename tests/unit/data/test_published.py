@@ -41,6 +41,13 @@ def test_around_tolerance_can_be_set_and_qualifiers_are_checked():
 
 
 @pytest.mark.parametrize(("published", "digits"), [(20_000, 4), (1_990, 1), (21, 0), (0, 0),
-                                                    (21.5, 0)])
+                                                    (21.5, -1), (3.25, -2)])
 def test_stated_precision_counts_trailing_zeros(published, digits):
+    # a figure with decimals is stated to its last decimal place (21.5 -> -1); it was 0,
+    # which rounded the data to whole numbers, so "86.5%" could never be matched exactly
     assert stated_precision(published) == digits
+
+
+def test_an_exact_figure_with_decimals_is_matched_at_its_stated_precision():
+    assert published_verdict(86.49, 86.5, "exact", round_as_published=True) == "consistent"
+    assert published_verdict(86.44, 86.5, "exact", round_as_published=True) == "not consistent"
