@@ -150,6 +150,19 @@ def financial_years(dates: pd.Series | pd.DatetimeIndex) -> pd.Series:
 
 
 # ------------------------------------------------------------ labels of windows
+def overlaps(months: object, start: object, end: object) -> bool:
+    """Whether any of ``months`` (dates or months) falls in the period ``start``..``end``.
+
+    >>> overlaps(["2024-01", "2024-12"], "2018-04-01", "2019-03-31")
+    False
+    >>> overlaps(["2018-01", "2018-12"], "2018-04-01", "2019-03-31")
+    True
+    """
+    p0, p1 = reporting_months(str(start), str(end))
+    found = [to_month(m) for m in pd.Series(list(months)).dropna()]
+    return bool(found) and min(found) <= p1 and max(found) >= p0
+
+
 def months_span(months: pd.Series) -> str:
     """'November 2015 to March 2016' for the months in a series (or '–' for none)."""
     if months.empty:

@@ -130,11 +130,17 @@ class SectionWriter:
         self._add(Paragraph(text))
         _display(_markdown(text))
 
-    def finding(self, text: str, table: str | None = None) -> None:
+    def finding(self, text: str, table: str | None = None, in_period: bool = True) -> None:
         """A key finding: shown here and collected into the paper's executive summary.
 
-        ``table`` names the table whose numbers the sentence quotes.
+        ``table`` names the table whose numbers the sentence quotes. A finding about data
+        outside the reporting period (``in_period=False``, e.g. the latest public data end
+        before the period starts) is kept as a paragraph of the chapter and never reaches
+        the summary, which is about the period only.
         """
+        if not in_period:
+            self.paragraph(text)
+            return
         self._add(Finding(text, table))
         _display(_markdown(f"**Finding.** {text}"))
 

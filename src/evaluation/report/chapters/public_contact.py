@@ -238,3 +238,11 @@ FORMATS: dict[str, dict[str, Formatter]] = {
         'computed': fmt_int,
     },
 }
+
+
+def appendix1_sentence(total: pd.Series) -> str:
+    """The 2019 letter's Appendix 1 total (calendar 2018), recomputed from its quarters."""
+    return (f"In 2018 the public made {fmt_int(total['overall_total'])} online reports and web "
+            f"chats: {fmt_int(total['online'])} online reports and "
+            f"{fmt_int(total['web_chat'])} web chats (Appendix 1 of the letter of 22 January "
+            "2019, totals recomputed from the quarterly counts).")
