@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from pypdf import PdfReader
 
@@ -136,3 +137,28 @@ def test_bad_params_give_one_clear_message(tmp_path: Path, content: str | None,
     assert expected in proc.stderr
     assert "Traceback" not in proc.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_indicators_csv_holds_each_indicator_once_for_the_period(sample_run) -> None:
+    out, proc, _ = sample_run
+    assert proc.returncode == 0, proc.stderr
+    table = pd.read_csv(out / "indicators.csv").set_index("id")
+    assert table.index.is_unique
+    assert set(table["period_start"].dropna()) == {"2018-04"}
+    assert set(table["period_end"].dropna()) == {"2019-03"}
+    # recomputed here from the raw monthly file, independently of the measures
+    raw = pd.read_csv(ROOT / "data" / "sample" / "call_handling_monthly.csv", dtype={"line": str})
+    year = raw.loc[(raw["line"] == "101") & raw["month"].between("2018-04", "2019-03")]
+    assert table.loc["calls_101_within_30s", "value"] == pytest.approx(
+        year["answered_within_target"].sum() / year["answered"].sum())
+    assert table.loc["calls_101_abandoned", "value"] == pytest.approx(
+        year["abandoned"].sum() / year["offered"].sum())
+    # a figure from another period is never given as this period's
+    charge = table.loc["charge_rate"]
+    assert pd.isna(charge["value"]) and charge["not_available"].startswith(
+        "not available for this period")
+    # the paper quotes each pooled rate exactly as the registry holds it
+    paper = (out / "paper.md").read_text(encoding="utf-8")
+    for ind, row in table.loc[table["how"] == "pooled"].iterrows():
+        if row["unit"] == "percent" and not pd.isna(row["value"]):
+            assert f"{100 * row['value']:.1f}%" in paper, ind

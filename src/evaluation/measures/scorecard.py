@@ -106,6 +106,8 @@ class Sources:
 
 MeasureFunction = Callable[[Sources], pd.Series]
 SeriesKind = Literal["monthly", "rolling", "cumulative"]
+PeriodRule = Literal["pooled", "mean", "last"]
+CountsFunction = Callable[[Sources], pd.DataFrame]
 
 
 @dataclass(frozen=True)
@@ -119,20 +121,46 @@ class Measure:
     series: SeriesKind = "monthly"
     """``monthly``: each point is its own month (XmR applies); ``rolling``: each point is a
     12-month window, so neighbours share 11 months of data; ``cumulative``: a running total
-    or a stock carried from month to month. Only monthly series get XmR limits and icons;
+    that accumulates from month to month. Only monthly series get XmR limits and icons;
     the others are drawn as lines (their points are not independent)."""
+    period: PeriodRule = "mean"
+    """How the months of a reporting period make the period's value: ``pooled`` (sum of the
+    numerators over sum of the denominators, from the measure's registered counts),
+    ``mean`` (the mean month) or ``last`` (the value at the end of the period: a stock, or
+    a rolling 12-month rate whose last window is the period)."""
 
 
 MEASURES: dict[str, Measure] = {}
 """Every source measure a framework may name."""
 
 
+COUNTS: dict[str, CountsFunction] = {}
+"""For rate measures: month, numerator and denominator, so a period's rate is pooled."""
+
+
 def register(name: str, description: str, context: bool = False,
-             series: SeriesKind = "monthly") -> Callable[[MeasureFunction], MeasureFunction]:
-    """Register ``function`` as the source measure ``name`` (``series``: see
-    :attr:`Measure.series`)."""
+             series: SeriesKind = "monthly", period: PeriodRule | None = None
+             ) -> Callable[[MeasureFunction], MeasureFunction]:
+    """Register ``function`` as the source measure ``name`` (``series`` and ``period``: see
+    :class:`Measure`; ``period`` defaults to ``last`` for rolling and cumulative series and
+    ``mean`` otherwise, or ``pooled`` once counts are registered)."""
+    rule: PeriodRule = period or ("last" if series != "monthly" else "mean")
+
     def wrap(function: MeasureFunction) -> MeasureFunction:
-        MEASURES[name] = Measure(name, description, function, context, series)
+        MEASURES[name] = Measure(name, description, function, context, series, rule)
+        return function
+    return wrap
+
+
+def register_counts(name: str) -> Callable[[CountsFunction], CountsFunction]:
+    """Register the monthly numerator and denominator of the rate measure ``name``; its
+    period value becomes pooled."""
+    def wrap(function: CountsFunction) -> CountsFunction:
+        COUNTS[name] = function
+        if name in MEASURES:
+            m = MEASURES[name]
+            MEASURES[name] = Measure(m.name, m.description, m.compute, m.context, m.series,
+                                     "pooled")
         return function
     return wrap
 
@@ -323,7 +351,8 @@ def _net_tone(src: Sources) -> pd.Series:
     return pd.Series(values, index=months, name="media_net_tone")
 
 
-@register("special_constables", "Special Constables in post at the end of the month")
+@register("special_constables", "Special Constables in post at the end of the month",
+          period="last")
 def _specials(src: Sources) -> pd.Series:
     return volunteers.volunteers_monthly(src.load("volunteers")).set_index("month")[
         "special_constables"]
@@ -349,6 +378,66 @@ def _charge_rate(src: Sources) -> pd.Series:
     counts = crime.monthly_counts(src.policeuk("street"))
     rates = crime.charge_rate_by_month(src.policeuk("outcomes"), counts)
     return rates.set_index("month")["charge_rate"]
+
+
+def _frame(month: pd.Series, numerator: pd.Series, denominator: pd.Series) -> pd.DataFrame:
+    return pd.DataFrame({"month": pd.PeriodIndex(pd.to_datetime(month.astype(str).str[:7]
+                                                                + "-01"), freq="M"),
+                         "numerator": numerator.to_numpy(dtype=float),
+                         "denominator": denominator.to_numpy(dtype=float)})
+
+
+def _call_counts(src: Sources, line: str, num: str, den: str) -> pd.DataFrame:
+    m = call_handling.monthly_series(src.load("call_handling_monthly"))
+    m = m.loc[m["line"] == line]
+    return _frame(m["month"], m[num], m[den])
+
+
+@register_counts("calls_101_within_target")
+def _calls_101_within_counts(src: Sources) -> pd.DataFrame:
+    return _call_counts(src, "101", "answered_within_target", "answered")
+
+
+@register_counts("calls_999_within_target")
+def _calls_999_within_counts(src: Sources) -> pd.DataFrame:
+    return _call_counts(src, "999", "answered_within_target", "answered")
+
+
+@register_counts("calls_101_abandonment")
+def _calls_101_abandoned_counts(src: Sources) -> pd.DataFrame:
+    return _call_counts(src, "101", "abandoned", "offered")
+
+
+@register_counts("digital_share")
+def _digital_share_counts(src: Sources) -> pd.DataFrame:
+    share = public_contact.digital_share(src.load("public_contact"))
+    return _frame(share["month"], share["digital_contacts"], share["contacts"])
+
+
+@register_counts("victim_satisfaction")
+def _victim_satisfaction_counts(src: Sources) -> pd.DataFrame:
+    counts = victim_satisfaction.monthly_counts(src.load("victim_satisfaction"),
+                                                questions=("whole_experience",))
+    return _frame(counts["month"], counts["satisfied"], counts["respondents"])
+
+
+@register_counts("hub_contact_rate")
+def _hub_counts(src: Sources) -> pd.DataFrame:
+    m = victims_hub.monthly(src.load("victims_hub"))
+    return _frame(m["month"], m["contacted"], m["referred"])
+
+
+@register_counts("calls_101_secondary_wait_minutes")
+def _secondary_wait_counts(src: Sources) -> pd.DataFrame:
+    m = call_handling.monthly_series(src.load("call_handling_monthly"))
+    m = m.loc[(m["line"] == "101") & m["mean_secondary_wait_s"].notna()]
+    weight = m["transferred_to_secondary"].astype(float)
+    return _frame(m["month"], m["mean_secondary_wait_s"].astype(float) / 60 * weight, weight)
+
+
+def measure_counts(name: str, sources: Sources) -> pd.DataFrame | None:
+    """The monthly numerator and denominator of a rate measure (None when it has none)."""
+    return COUNTS[name](sources) if name in COUNTS else None
 
 
 def measure_series(name: str, sources: Sources) -> pd.Series:

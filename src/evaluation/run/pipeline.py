@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import json
 import logging
+import shutil
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -395,6 +396,17 @@ def _render(run: _Run, manifest: dict[str, Any], records: list[Any],
     return result.engine
 
 
+INDICATORS_TABLE = "tables/00_summary__indicators.csv"
+
+
+def _copy_indicators(staging: Path) -> None:
+    """The indicator table (every indicator for the period, computed once by 00_summary)
+    beside the paper as ``indicators.csv``, the file other tools read."""
+    table = staging / INDICATORS_TABLE
+    if table.is_file():
+        shutil.copyfile(table, staging / "indicators.csv")
+
+
 def _assemble(run: _Run, manifest: dict[str, Any], outcomes: list[SectionOutcome], cache: Any,
               paper_key: str) -> RunSummary:
     """Write the paper (complete, or a marked draft) and the manifest, and move into place."""
@@ -407,6 +419,7 @@ def _assemble(run: _Run, manifest: dict[str, Any], outcomes: list[SectionOutcome
     html_out, pdf_out = staging / "html" / f"{stem}.html", staging / "pdf" / f"{stem}.pdf"
     engine = _render(run, manifest, records, outcomes, html_out, pdf_out, draft, cache,
                      paper_key)
+    _copy_indicators(staging)
     manifest["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
     manifest["renderer"] = engine
     manifest["outputs"] = {"html": str(html_out.relative_to(staging)),

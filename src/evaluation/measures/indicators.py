@@ -1,0 +1,129 @@
+"""The indicator table: every indicator of the framework computed once, for the reporting
+period, with the period before it, its target and its SPC verdict.
+
+One row per indicator (:func:`indicator_table`), written as ``indicators.csv`` beside the
+paper: the value for the reporting period (pooled from the months' numerators and
+denominators for a rate, the mean month for a count, the period-end value for a stock or a
+rolling rate), the same for the same months a year earlier, the change and its test (the
+monthly values of the two periods, Welch's t-test), the target, its source and whether the
+period's value meets it, and the XmR verdict of the scorecard. An indicator with no data in
+the period gets a row that says why, never a figure from another period.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from evaluation.config.framework import Framework
+from evaluation.measures.scorecard import (
+    MEASURES,
+    Assessment,
+    Sources,
+    measure_counts,
+    measure_series,
+)
+from evaluation.methods.comparisons import compare_monthly_rates, evidence
+from evaluation.methods.periods import period_label, reporting_months
+from evaluation.methods.proportions import wilson_interval
+
+__all__ = ["INDICATOR_COLUMNS", "indicator_table"]
+
+INDICATOR_COLUMNS: tuple[str, ...] = (
+    "id", "name", "objective", "unit", "improvement", "period_start", "period_end",
+    "months", "value", "numerator", "denominator", "lower", "upper", "how",
+    "previous_period", "previous_value", "change", "change_p_value", "change_evidence",
+    "change_test", "target", "target_source", "target_met", "minimum_important_difference",
+    "spc_status", "spc_mean", "spc_lower_limit", "spc_upper_limit", "assurance",
+    "process_changes", "measure", "not_available",
+)
+
+
+def _window(series: pd.Series, p0: pd.Period, p1: pd.Period) -> pd.Series:
+    return series.loc[(series.index >= p0) & (series.index <= p1)]
+
+
+def _period_value(name: str, series: pd.Series, counts: pd.DataFrame | None,
+                  p0: pd.Period, p1: pd.Period) -> dict[str, float]:
+    """The period's value by the measure's rule, with numerator, denominator and interval."""
+    rule = MEASURES[name].period
+    out = {"value": math.nan, "numerator": math.nan, "denominator": math.nan,
+           "lower": math.nan, "upper": math.nan}
+    if rule == "pooled" and counts is not None:
+        c = counts.loc[(counts["month"] >= p0) & (counts["month"] <= p1)]
+        num, den = float(c["numerator"].sum()), float(c["denominator"].sum())
+        if den > 0:
+            out.update(value=num / den, numerator=num, denominator=den)
+            if MEASURES[name].description.endswith("(0–1)") and num <= den:
+                out["lower"], out["upper"] = wilson_interval(num, den)
+        return out
+    part = _window(series, p0, p1)
+    if len(part):
+        out["value"] = float(part.iloc[-1]) if rule == "last" else float(part.mean())
+    return out
+
+
+def _row(a: Assessment, framework: Framework, sources: Sources, p0: pd.Period,
+         p1: pd.Period) -> dict[str, object]:
+    ind = a.indicator
+    q0, q1 = p0 - 12, p1 - 12
+    row: dict[str, object] = {c: math.nan for c in INDICATOR_COLUMNS}
+    row.update(id=ind.id, name=ind.name, objective=a.objective.name, unit=ind.unit,
+               improvement=ind.improvement, period_start=str(p0), period_end=str(p1),
+               measure=ind.measure, target=a.target if a.target is not None else math.nan,
+               target_source=ind.target_source or "",
+               minimum_important_difference=ind.minimum_important_difference or math.nan,
+               process_changes="; ".join(f"{c.month}: {c.reason}" for c in ind.rebase_at),
+               previous_period=period_label(q0, q1), how=MEASURES[ind.measure].period,
+               not_available="")
+    if a.unavailable is not None:
+        row.update(months=0, not_available=f"not available for this period: {a.unavailable}")
+        return row
+    series = measure_series(ind.measure, sources)
+    counts = measure_counts(ind.measure, sources)
+    now, before = _window(series, p0, p1), _window(series, q0, q1)
+    row["months"] = len(now)
+    if now.empty:
+        last = series.index[-1] if len(series) else None
+        row["not_available"] = ("not available for this period: the data "
+                                + (f"end in {last}" if last is not None else "are empty"))
+        return row
+    row.update(_period_value(ind.measure, series, counts, p0, p1))
+    previous = _period_value(ind.measure, series, counts, q0, q1)["value"]
+    row["previous_value"] = previous
+    if not math.isnan(previous):
+        row["change"] = float(row["value"]) - previous  # type: ignore[arg-type]
+    if MEASURES[ind.measure].series == "monthly" and len(now) >= 2 and len(before) >= 2:
+        test = compare_monthly_rates(now.to_numpy(float), before.to_numpy(float))
+        row.update(change_p_value=test.p_value, change_evidence=evidence(test.p_value),
+                   change_test=test.test)
+    if a.target is not None and ind.improvement != "neutral":
+        better = (float(row["value"]) >= a.target) if ind.improvement == "increase" else (
+            float(row["value"]) <= a.target)  # type: ignore[arg-type]
+        row["target_met"] = "yes" if better else "no"
+    row.update(_spc_columns(a))
+    return row
+
+
+def _spc_columns(a: Assessment) -> dict[str, object]:
+    if a.result is None:
+        return {"spc_status": "line only" if a.series != "monthly" else "no data"}
+    last = a.result.points.iloc[-1]
+    status = "not stable" if a.result.mostly_special_cause else a.result.latest_variation
+    return {"spc_status": status, "spc_mean": float(last["mean"]),
+            "spc_lower_limit": float(last["lpl"]), "spc_upper_limit": float(last["upl"]),
+            "assurance": ("" if status == "not stable" else a.result.assurance or "")}
+
+
+def indicator_table(framework: Framework, sources: Sources, assessments: Sequence[Assessment],
+                    period_start: str, period_end: str) -> pd.DataFrame:
+    """Every indicator for the reporting period: :data:`INDICATOR_COLUMNS`, in the
+    framework's order (``assessments`` from :func:`evaluation.measures.scorecard.
+    assess_framework`, whose SPC verdicts the rows carry)."""
+    p0, p1 = reporting_months(period_start, period_end)
+    rows = [_row(a, framework, sources, p0, p1) for a in assessments]
+    out = pd.DataFrame(rows, columns=list(INDICATOR_COLUMNS))
+    return out.replace({np.nan: None}).fillna(value=np.nan)
