@@ -162,3 +162,19 @@ def test_indicators_csv_holds_each_indicator_once_for_the_period(sample_run) -> 
     for ind, row in table.loc[table["how"] == "pooled"].iterrows():
         if row["unit"] == "percent" and not pd.isna(row["value"]):
             assert f"{100 * row['value']:.1f}%" in paper, ind
+
+
+def test_the_2016_paper_run_is_about_2015_and_checks_the_papers_figures(tmp_path: Path) -> None:
+    out = tmp_path / "bcb-2016"
+    proc = _cli("report", "--params", "params/bcb-2016.yaml", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    table = pd.read_csv(out / "indicators.csv")
+    assert set(table["period_start"].dropna()) == {"2015-01"}
+    assert set(table["period_end"].dropna()) == {"2015-12"}
+    paper = (out / "paper.md").read_text(encoding="utf-8")
+    summary = paper.split("# 3. Summary of the evidence")[1].split("\n# 4.")[0]
+    for year in ("2016/17", "2017", "2018", "2019", "2024", "2026"):
+        assert year not in summary, year
+    checks = pd.read_csv(out / "tables" / "03_victim_satisfaction__published_figures.csv")
+    assert (checks["Verdict"] == "consistent").all()
+    assert len(checks) == 3

@@ -37,7 +37,12 @@ import pandas as pd
 
 from evaluation.data import read_log
 from evaluation.methods.comparisons import MonthlyComparison, compare_monthly_rates, evidence
-from evaluation.methods.periods import financial_year, months_span
+from evaluation.methods.periods import (
+    financial_year,
+    months_span,
+    period_label,
+    reporting_months,
+)
 from evaluation.methods.spc import XmRResult, xmr
 
 __all__ = [
@@ -378,11 +383,16 @@ def compare_years(monthly: pd.DataFrame, line: str, year: str, compare_with: str
         raise ValueError(f"measure must be one of {sorted(_MEASURES)}, got {measure!r}")
     m = monthly_series(monthly)
     m = m.loc[m["line"] == str(line)]
-    now = m.loc[m["financial_year"] == year, measure].dropna()
-    then = m.loc[m["financial_year"] == compare_with, measure].dropna()
-    if len(now) < 2 or len(then) < 2:
+    return _compare(m.loc[m["financial_year"] == year], m.loc[m["financial_year"] == compare_with],
+                    measure, confidence)
+
+
+def _compare(now: pd.DataFrame, then: pd.DataFrame, measure: str, confidence: float
+             ) -> MonthlyComparison | None:
+    a, b = now[measure].dropna(), then[measure].dropna()
+    if len(a) < 2 or len(b) < 2:
         return None
-    return compare_monthly_rates(now.to_numpy(float), then.to_numpy(float), confidence)
+    return compare_monthly_rates(a.to_numpy(float), b.to_numpy(float), confidence)
 
 
 def year_comparison(monthly: pd.DataFrame, line: str, year: str, compare_with: str,
@@ -392,20 +402,42 @@ def year_comparison(monthly: pd.DataFrame, line: str, year: str, compare_with: s
     percentage points with its interval, and the month-by-month test
     (:func:`compare_years`). One row per measure; the p-value and interval are blank when a
     year has fewer than 2 months."""
-    years = financial_year_summary(monthly).set_index(["financial_year", "line"])
-    if (year, str(line)) not in years.index or (compare_with, str(line)) not in years.index:
+    m = monthly_series(monthly)
+    m = m.loc[m["line"] == str(line)]
+    return _comparison_rows(m.loc[m["financial_year"] == year],
+                            m.loc[m["financial_year"] == compare_with], str(line), year,
+                            compare_with, confidence)
+
+
+def period_comparison(monthly: pd.DataFrame, line: str, period_start: str, period_end: str,
+                      confidence: float = 0.95) -> pd.DataFrame:
+    """As :func:`year_comparison`, for the reporting period (any run of months) against the
+    same months a year earlier; ``year`` and ``compared_with`` are the periods in words."""
+    p0, p1 = reporting_months(period_start, period_end)
+    m = monthly_series(monthly)
+    m = m.loc[m["line"] == str(line)]
+    months = m["month"].dt.to_period("M")
+    return _comparison_rows(m.loc[(months >= p0) & (months <= p1)],
+                            m.loc[(months >= p0 - 12) & (months <= p1 - 12)], str(line),
+                            period_label(p0, p1), period_label(p0 - 12, p1 - 12), confidence)
+
+
+def _comparison_rows(now: pd.DataFrame, then: pd.DataFrame, line: str, label: str,
+                     compared_with: str, confidence: float) -> pd.DataFrame:
+    if now.empty or then.empty:
         return pd.DataFrame(columns=list(YEAR_COMPARISON_LABELS))
-    now, then = years.loc[(year, str(line))], years.loc[(compare_with, str(line))]
     rows = []
     for measure, count, base in (("within_target_share", "answered_within_target", "answered"),
                                  ("abandonment_rate", "abandoned", "offered")):
-        cmp = compare_years(monthly, line, year, compare_with, measure, confidence)
+        cmp = _compare(now, then, measure, confidence)
+        rate = float(now[count].sum() / now[base].sum())
+        rate_then = float(then[count].sum() / then[base].sum())
         rows.append({
-            "line": str(line), "measure": measure, "year": year, "compared_with": compare_with,
-            "months": int(now["months"]), "target_s": int(now["target_s"]),
-            "count": int(now[count]), "base": int(now[base]),
-            "rate": float(now[measure]), "rate_compared": float(then[measure]),
-            "difference_pp": 100 * float(now[measure] - then[measure]),
+            "line": line, "measure": measure, "year": label, "compared_with": compared_with,
+            "months": len(now), "target_s": int(now["target_s"].max()),
+            "count": int(now[count].sum()), "base": int(now[base].sum()),
+            "rate": rate, "rate_compared": rate_then,
+            "difference_pp": 100 * (rate - rate_then),
             "lower_pp": math.nan if cmp is None else 100 * cmp.lower,
             "upper_pp": math.nan if cmp is None else 100 * cmp.upper,
             "p_value": math.nan if cmp is None else cmp.p_value,

@@ -163,6 +163,19 @@ def overlaps(months: object, start: object, end: object) -> bool:
     return bool(found) and min(found) <= p1 and max(found) >= p0
 
 
+def year_ending(label: str) -> tuple[pd.Period, pd.Period]:
+    """The twelve months of an official-statistics period such as 'year ending December 2018'.
+
+    >>> year_ending("year ending December 2018")
+    (Period('2018-01', 'M'), Period('2018-12', 'M'))
+    """
+    words = str(label).strip().split()
+    if len(words) < 4 or [w.lower() for w in words[:2]] != ["year", "ending"]:
+        raise ValueError(f"expected a period such as 'year ending March 2019', got {label!r}")
+    end = pd.Period(pd.Timestamp(f"1 {words[2]} {words[3]}"), "M")
+    return end - 11, end
+
+
 def months_span(months: pd.Series) -> str:
     """'November 2015 to March 2016' for the months in a series (or '–' for none)."""
     if months.empty:

@@ -99,7 +99,8 @@ def year_comparison_sentence(table: pd.DataFrame,
 def _year_text(year: str, line: str, months: int, share: float, within: float,
                answered: float, target_s: int, abandoned: float, offered: float) -> str:
     part = "" if months == 12 else f" (the {months} months available)"
-    return (f"In {year}{part}, {fmt_pct(share)} of {line} calls answered were answered within "
+    when = f"From {year}" if " to " in year else f"In {year}"
+    return (f"{when}{part}, {fmt_pct(share)} of {line} calls answered were answered within "
             f"{target_s} seconds ({fmt_int(within)} of {fmt_int(answered)}), and "
             f"{fmt_pct(abandoned)} of the {fmt_int(offered)} calls offered were abandoned.")
 
@@ -110,7 +111,8 @@ def _change_text(label: str, now: float, then: float, year: str) -> str:
     if diff == 0:
         return f"{label} is the same as in {year} ({fmt_pct(then)})"
     size = fmt_pp(abs(diff)).lstrip("+")
-    return (f"{label} is {size} {'higher' if diff > 0 else 'lower'} than in {year} "
+    when = f"the same months a year earlier, {year}" if " to " in year else year
+    return (f"{label} is {size} {'higher' if diff > 0 else 'lower'} than in {when} "
             f"({fmt_pct(then)})")
 
 

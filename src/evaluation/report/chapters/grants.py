@@ -46,6 +46,11 @@ COLUMNS = ("grant_id", "fund", "recipient", "district", "amount_gbp", "award_dat
            "outcome_target", "outcome_achieved")
 
 
+
+def _in(period: str) -> str:
+    """'In 2018/19' for a year, 'From 1 January 2015 to 31 December 2015' for a date range."""
+    return f"From {period}" if " to " in period else f"In {period}"
+
 def _n(k: float, noun: str) -> str:
     """'1 grant', '12 grants'."""
     return f"{fmt_int(k)} {noun}{'' if round(float(k)) == 1 else 's'}"
@@ -67,7 +72,7 @@ def spend_sentence(by_fund: pd.DataFrame, period: str, proxy: bool = False) -> s
         return f"{register[0].upper()}{register[1:]} holds no grants awarded in {period}."
     parts = by_fund.iloc[:-1].sort_values("Amount (£)", ascending=False)
     top = parts.iloc[0]
-    text = (f"In {period} {register} holds {fmt_int(total['Grants'])} grants totalling "
+    text = (f"{_in(period)} {register} holds {fmt_int(total['Grants'])} grants totalling "
             f"{fmt_gbp(total['Amount (£)'])}. The largest fund was {top['Fund']} with "
             f"{fmt_gbp(top['Amount (£)'])} ({fmt_pct(top['Share of spend'])} of the total, "
             f"{_n(top['Grants'], 'grant')})")
@@ -136,7 +141,7 @@ def cost_sentence(costs: pd.DataFrame, period: str) -> str:
             f"{fmt_gbp(r['Cost per completer, total-based (£)'])} in total, median project "
             f"{fmt_gbp(r['Cost per completer, median project (£)'])}."
         )
-    return f"In {period}: " + " ".join(parts)
+    return f"{_in(period)}: " + " ".join(parts)
 
 
 def cost_finding(costs: pd.DataFrame, period: str) -> str:
@@ -147,7 +152,7 @@ def cost_finding(costs: pd.DataFrame, period: str) -> str:
         return (f"No grant awarded in {period} records its participants, so cost per "
                 "participant cannot be reported.")
     r = parts.sort_values("Participants", ascending=False).iloc[0]
-    return (f"In {period} {r[label]} projects reached {fmt_int(r['Participants'])} participants "
+    return (f"{_in(period)} {r[label]} projects reached {fmt_int(r['Participants'])} participants "
             f"at {fmt_gbp(r['Cost per participant, total-based (£)'])} per participant in "
             f"total (amount divided by participants); the median project cost "
             f"{fmt_gbp(r['Cost per participant, median project (£)'])} per participant.")
@@ -198,7 +203,7 @@ def reach_sentence(reach: pd.DataFrame, period: str) -> str:
         return f"No grants were awarded in {period}, so there is no reach to report."
     districts = reach.iloc[:-1]
     known = districts.loc[districts["District"] != "not recorded"]
-    text = (f"In {period} grants went to {_n(total['Recipients'], 'recipient')} in "
+    text = (f"{_in(period)} grants went to {_n(total['Recipients'], 'recipient')} in "
             f"{_n(len(known), 'district')}")
     if pd.notna(total["Participants"]):
         text += f", reaching {fmt_int(total['Participants'])} recorded participants"
