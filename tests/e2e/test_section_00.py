@@ -77,3 +77,20 @@ def test_summary_counts_add_up_to_the_indicators_on_the_card(run: Path) -> None:
     card = _table(run, "scorecard")
     assert summary["Indicators assessed"] + summary["Context only (not counted)"] \
         + summary["No data"] == len(card)
+
+
+def test_printed_scorecard_shows_the_period_values_of_the_registry(run: Path) -> None:
+    # issue 11: the scorecard reads the indicator table (computed once) for the period
+    board = _table(run, "scorecard_board").set_index("Indicator")
+    registry = _table(run, "indicators").set_index("name")
+    assert "Reporting period" in board.columns
+    row = registry.loc["101 calls answered within 30 seconds"]
+    assert board.loc["101 calls answered within 30 seconds", "Reporting period"] == (
+        f"{100 * row['value']:.1f}%")
+    assert board.loc["Crimes resulting in a charge or summons", "Reporting period"] == (
+        "not available for this period")
+    # a deterioration too unstable for an SPC verdict is still named in the conclusion
+    blocks = json.loads((run / "sections" / "00_summary.json").read_text())["blocks"]
+    conclusion = next(b["text"] for b in blocks if b["type"] == "conclusion")
+    assert "101 calls abandoned before answer" in conclusion
+    assert "significant deterioration on the year before" in conclusion

@@ -96,7 +96,11 @@ def _row(a: Assessment, framework: Framework, sources: Sources, p0: pd.Period,
     row["previous_value"] = previous
     if not math.isnan(previous):
         row["change"] = float(row["value"]) - previous  # type: ignore[arg-type]
-    if MEASURES[ind.measure].series == "monthly" and len(now) >= 2 and len(before) >= 2:
+    # a test on monthly values needs separate months: not for stocks (each month carries the
+    # last) nor for rolling or running series
+    measure = MEASURES[ind.measure]
+    if (measure.series == "monthly" and measure.period != "last" and len(now) >= 2
+            and len(before) >= 2):
         test = compare_monthly_rates(now.to_numpy(float), before.to_numpy(float))
         row.update(change_p_value=test.p_value, change_evidence=evidence(test.p_value),
                    change_test=test.test)

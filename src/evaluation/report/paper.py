@@ -297,6 +297,10 @@ def _front_matter(w: _Writer, params: ReportParams, records: list[SectionRecord]
     w.heading("Recommendation")
     w.para(params.recommendation)
     w.heading("Summary of the evidence")
+    if params.synthetic_data:
+        w.box("note", "**SYNTHETIC.** The call, survey, Victims' Hub, grant, correspondence and "
+                      "engagement figures below describe the synthetic sample force, not a real "
+                      "one; figures marked REAL are public data.")
     summary = findings(records)
     for item in summary:
         w.para(item["text"])

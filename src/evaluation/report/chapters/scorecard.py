@@ -211,14 +211,28 @@ def scorecard_table(assessments: Sequence[Assessment]) -> pd.DataFrame:
             "upper_limit": float(last["upl"]) if last is not None else math.nan,
             "context": a.context,
             "latest_variation": status,
-            "assurance_result": ((r.assurance or "") if r is not None
-                                 and status not in _STATUS_TEXT else ""),
+            "assurance_result": _assurance_result(a, status),
         })
     return pd.DataFrame(rows)
 
 
 _STATUS_TEXT = {"not stable": "Not stable (most months special cause)",
                 "line only": "Line only (no SPC)"}
+
+
+def _assurance_result(a: Assessment, status: str) -> str:
+    """pass / fail / inconsistent, or ''. A not-stable indicator has no limits to judge by,
+    but one that misses (or meets) its target in every month of the phase plainly does."""
+    r = a.result
+    if r is None or a.target is None:
+        return ""
+    if status not in _STATUS_TEXT:
+        return r.assurance or ""
+    if status == "line only" or a.indicator.improvement == "neutral":
+        return ""
+    part = r.points.loc[r.phases().iloc[-1]["start"]:, "value"]
+    better = part >= a.target if a.indicator.improvement == "increase" else part <= a.target
+    return "pass" if better.all() else "fail" if not better.any() else ""
 
 
 def _status(a: Assessment) -> str:
@@ -256,30 +270,63 @@ BOARD_VARIATION = {"improvement": "improving", "concern": "concern",
                    "not stable": "not stable", "line only": "line only"}
 
 
-def board_table(table: pd.DataFrame) -> pd.DataFrame:
+def board_table(table: pd.DataFrame, registry: pd.DataFrame | None = None) -> pd.DataFrame:
     """The scorecard in six columns for the printed paper: the full verdicts stay in the
-    scorecard table. Variation and assurance keep their glyphs *and* words."""
+    scorecard table. Variation and assurance keep their glyphs *and* words.
+
+    With ``registry`` (:func:`evaluation.measures.indicators.indicator_table`) the value is
+    the reporting period's, computed once, with the change on the same months a year earlier
+    and how strong the evidence for it is; an indicator with no data for the period says
+    so instead of showing a figure from another period."""
     variation = [BOARD_VARIATION[str(k)] if str(k) in _STATUS_TEXT
                  else f"{str(v).split(' ')[0]} {BOARD_VARIATION.get(str(k), str(k))}"
                  if str(v) and str(v) != "–" else "–"
                  for v, k in zip(table["variation"], table["latest_variation"], strict=True)]
     assurance = [f"target {fmt_target(t, u)}: not assessed ({BOARD_VARIATION[str(k)]})"
-                 if str(k) in _STATUS_TEXT and not pd.isna(t)
+                 if str(k) in _STATUS_TEXT and not pd.isna(t) and not a
                  else BOARD_ASSURANCE.get("" if pd.isna(a) else str(a), str(a))
                  for a, k, t, u in zip(table["assurance_result"], table["latest_variation"],
                                        table["target"], table["unit"], strict=True)]
-    latest = [f"{format_value(v, u)} ({month_name(p)})" if p else "–"
-              for v, u, p in zip(table["latest_value"], table["unit"], table["latest_period"],
-                                 strict=True)]
+    if registry is None:
+        latest = [f"{format_value(v, u)} ({month_name(p)})" if p else "–"
+                  for v, u, p in zip(table["latest_value"], table["unit"],
+                                     table["latest_period"], strict=True)]
+        change = [fmt_change_in(v, u).replace(" percentage points", " pp")
+                  for v, u in zip(table["change"], table["unit"], strict=True)]
+        value_head, change_head = "Latest", "Change on a year"
+    else:
+        reg = registry.set_index("id").reindex(table["id"])
+        latest = [_period_value(r) for _, r in reg.iterrows()]
+        change = [_period_change(r) for _, r in reg.iterrows()]
+        value_head, change_head = "Reporting period", "Change on the year before"
+        missing = [isinstance(n, str) and bool(n) for n in reg["not_available"]]
+        variation = ["–" if m else v for v, m in zip(variation, missing, strict=True)]
+        assurance = ["–" if m else v for v, m in zip(assurance, missing, strict=True)]
     return pd.DataFrame({
         "Objective": table["objective"],
         "Indicator": table["indicator"],
-        "Latest": latest,
-        "Change on a year": [fmt_change_in(v, u).replace(" percentage points", " pp")
-                             for v, u in zip(table["change"], table["unit"], strict=True)],
+        value_head: latest,
+        change_head: change,
         "Variation": variation,
         "Assurance": assurance,
     })
+
+
+_EVIDENCE_MARK = {"strong": " (significant)", "weak": " (weak evidence)", "none": ""}
+
+
+def _period_value(r: pd.Series) -> str:
+    if isinstance(r["not_available"], str) and r["not_available"]:
+        return "not available for this period"
+    return format_value(r["value"], r["unit"])
+
+
+def _period_change(r: pd.Series) -> str:
+    if pd.isna(r["change"]):
+        return "–"
+    text = fmt_change_in(float(r["change"]), r["unit"]).replace(" percentage points", " pp")
+    mark = r["change_evidence"] if isinstance(r["change_evidence"], str) else ""
+    return text + _EVIDENCE_MARK.get(mark, "")
 
 
 def variation_finding(summary: pd.DataFrame) -> str:
@@ -349,13 +396,22 @@ def _verb(table: pd.DataFrame, verb: str) -> str:
     return verb + ("es" if verb.endswith(("s", "sh", "ch")) else "s")
 
 
-def overall_verdict(table: pd.DataFrame) -> str:
-    """The scorecard's overall verdict for the paper's Conclusion, written by rules."""
+def overall_verdict(table: pd.DataFrame, registry: pd.DataFrame | None = None) -> str:
+    """The scorecard's overall verdict for the paper's Conclusion, written by rules: SPC
+    signals and targets, and (with ``registry``) significant changes on the year before, so
+    a deterioration in a series too unstable for an SPC verdict is still named."""
     counted = table.loc[~table["context"].astype(bool) & (table["months"] > 0)]
     improving = counted.loc[_is(counted, "latest_variation", "improvement")]
     concern = counted.loc[_is(counted, "latest_variation", "concern")]
     unstable = counted.loc[_is(counted, "latest_variation", "not stable")]
     failing = counted.loc[_is(counted, "assurance_result", "fail")]
+    if registry is not None:
+        worse, better = _significant_changes(registry)
+        concern = pd.concat([concern, counted.loc[counted["id"].isin(worse)]]
+                            ).drop_duplicates("id")
+        improving = pd.concat([improving, counted.loc[counted["id"].isin(better)]]
+                              ).drop_duplicates("id")
+        improving = improving.loc[~improving["id"].isin(concern["id"])]
     worry = pd.concat([concern, failing]).drop_duplicates("id")
     if counted.empty:
         return "The objectives scorecard has no indicator with data for the period."
@@ -370,9 +426,11 @@ def overall_verdict(table: pd.DataFrame) -> str:
     else:
         text = "On the objectives scorecard, "
         if len(improving):
-            text += f"{_names(improving)} {_verb(improving, 'show')} special-cause improvement; "
+            text += (f"{_names(improving)} {_verb(improving, 'show')} special-cause improvement "
+                 "or a significant improvement on the year before; ")
         if len(concern):
-            text += f"{_names(concern)} {_verb(concern, 'show')} special-cause concern; "
+            text += (f"{_names(concern)} {_verb(concern, 'show')} special-cause concern or a "
+                     "significant deterioration on the year before; ")
         if len(failing):
             text += f"{_names(failing)} consistently {_verb(failing, 'miss')} the target; "
         if len(unstable):
@@ -384,6 +442,27 @@ def overall_verdict(table: pd.DataFrame) -> str:
         text += (f"overall {balance}, and the Board may wish to ask for action on the "
                  "indicators of concern.")
     return text
+
+
+def _significant_changes(registry: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """Ids whose change on the year before is significant, worse and better."""
+    strong = registry.loc[registry["change_evidence"].astype(str) == "strong"]
+    worse, better = [], []
+    for _, r in strong.iterrows():
+        if r["improvement"] == "neutral" or pd.isna(r["change"]):
+            continue
+        up = float(r["change"]) > 0
+        (better if up == (r["improvement"] == "increase") else worse).append(str(r["id"]))
+    return worse, better
+
+
+def period_caption(period_start: str, period_end: str, months: int) -> str:
+    """The printed scorecard's caption when it shows the period's values (the registry)."""
+    return (f"Objectives scorecard: each indicator for the reporting period "
+            f"({month_name(period_start)} to {month_name(period_end)}), computed once "
+            "(indicators.csv); its change on the same months a year earlier ('significant': "
+            "p < 0.01 on the monthly values); and the XmR variation and assurance over up to "
+            f"{months} months to {month_name(period_end)}.")
 
 
 def caption(period_end: str, months: int) -> str:
