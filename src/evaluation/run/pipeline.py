@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from evaluation import __version__
 from evaluation.config.params import ReportParams, load_params
 from evaluation.errors import EvaluationError, ParameterError
@@ -86,7 +88,40 @@ def check_framework(params: ReportParams) -> None:
                              "indicators file the 00_summary scorecard reads).")
     from evaluation.measures.scorecard import load_framework
 
-    load_framework(params.framework)
+    framework = load_framework(params.framework)
+    check_process_changes(framework, params)
+
+
+def check_process_changes(framework: Any, params: ReportParams) -> None:
+    """Every recorded process change (``rebase_at``) must fall inside its indicator's data,
+    after its first month: one message naming the file, the indicator and the key, before
+    any kernel starts."""
+    from evaluation.measures.scorecard import Sources, measure_series
+
+    changed = [(i, ind) for i, ind in enumerate(framework.indicators) if ind.rebase_at]
+    if not changed:
+        return
+    sources = Sources(params.data_dir, params.real_dir, params.period_end.isoformat())
+    problems = []
+    for i, ind in changed:
+        try:
+            series = measure_series(ind.measure, sources)
+        except Exception:  # noqa: BLE001 - an unreadable source is reported by its section
+            continue
+        if series.empty:
+            continue
+        first, last = series.index[0], series.index[-1]
+        for k, change in enumerate(ind.rebase_at):
+            month = pd.Period(change.month, "M")
+            if not first < month <= last:
+                problems.append(
+                    f"{params.framework}: indicators[{i}] (id '{ind.id}'): key "
+                    f"'rebase_at.{k}.month' is {change.month}, outside the data of measure "
+                    f"'{ind.measure}' ({first} to {last}); a process change must fall after "
+                    "the first month of the data and not after the last.")
+    if problems:
+        raise ParameterError("Invalid framework:\n  " + "\n  ".join(problems)
+                             + "\nFix the file and run again.")
 
 
 def plan_sections(

@@ -279,7 +279,8 @@ def test_group_finding_quotes_the_group_with_its_interval() -> None:
     assert text.startswith("Satisfaction of burglary victims with the whole experience was "
                            "80.0% in the 1 months to March 2015 (40 of 50 respondents; 95% CI")
     # p = 0.029: weak evidence (issue 12), worded without "significantly"
-    assert text.endswith("above other respondents (weak evidence).")
+    assert text.endswith("above other respondents (weak evidence) (two-proportion z-test, "
+                         "p = 0.029).")
 
 
 def test_group_finding_for_a_suppressed_group_says_it_cannot_be_reported() -> None:

@@ -192,7 +192,17 @@ def group_finding(table: pd.DataFrame, group: str, threshold: int = 10) -> str:
             f"in the {row['window']} ({fmt_int(row['satisfied'])} of "
             f"{fmt_int(row['respondents'])} respondents; {fmt_pct(row['confidence'], 0)} CI "
             f"{fmt_pct(row['lower'])} to {fmt_pct(row['upper'])}), "
-            f"{row['result']}.")
+            f"{row['result']}{_test_note(row)}.")
+
+
+def _test_note(row: pd.Series) -> str:
+    """' (two-proportion z-test, Holm-adjusted p = 0.009)' for a group's comparison."""
+    p = row.get("p_value_holm")
+    if p is None or pd.isna(p):
+        return ""
+    p_text = "p < 0.001" if p < 0.001 else f"p = {fmt_p(p)}"
+    adjusted = "" if p == row.get("p_value") else "Holm-adjusted "
+    return f" (two-proportion z-test, {adjusted}{p_text})"
 
 
 def funnel_sentence(table: pd.DataFrame) -> str:
