@@ -35,7 +35,10 @@ def test_section_records_scorecard_chart_findings_and_conclusion(run: Path) -> N
                                                   if b["type"] == "table"}
     figures = [b for b in blocks if b["type"] == "figure"]
     assert len(figures) == 1 and figures[0]["alt"] and (run / figures[0]["png"]).is_file()
-    assert 1 <= sum(b["type"] == "finding" for b in blocks) <= 3
+    # the findings are the page-one key messages, at most six, chosen from the registry
+    findings = [b for b in blocks if b["type"] == "finding"]
+    assert 1 <= len(findings) <= 6
+    assert {b["table"] for b in findings} == {"indicators"}
     assert sum(b["type"] == "conclusion" for b in blocks) == 1
 
 

@@ -35,7 +35,8 @@ __all__ = ["INDICATOR_COLUMNS", "indicator_table"]
 INDICATOR_COLUMNS: tuple[str, ...] = (
     "id", "name", "objective", "unit", "improvement", "period_start", "period_end",
     "months", "value", "numerator", "denominator", "lower", "upper", "how",
-    "previous_period", "previous_value", "change", "change_p_value", "change_evidence",
+    "previous_period", "previous_value", "change", "change_pp", "change_p_value",
+    "change_evidence",
     "change_test", "target", "target_source", "target_met", "minimum_important_difference",
     "spc_status", "spc_mean", "spc_lower_limit", "spc_upper_limit", "assurance",
     "process_changes", "measure", "not_available",
@@ -96,6 +97,8 @@ def _row(a: Assessment, framework: Framework, sources: Sources, p0: pd.Period,
     row["previous_value"] = previous
     if not math.isnan(previous):
         row["change"] = float(row["value"]) - previous  # type: ignore[arg-type]
+        if ind.unit == "percent":
+            row["change_pp"] = 100 * float(row["change"])  # type: ignore[arg-type]
     # a test on monthly values needs separate months: not for stocks (each month carries the
     # last) nor for rolling or running series
     measure = MEASURES[ind.measure]

@@ -58,11 +58,29 @@ def _numeric_cells(tables: Iterable[pd.DataFrame]) -> np.ndarray:
     return np.array(cells, dtype=float)
 
 
+def _label_numbers(tables: Iterable[pd.DataFrame]) -> set[str]:
+    """Numbers written inside the tables' text cells ('101 calls answered …', '2016 paper
+    10.6'): a sentence quoting a label quotes the table, not a measurement."""
+    found: set[str] = set()
+    for df in tables:
+        for col in df.columns:
+            series = df[col]
+            if series.dtype == object or str(series.dtype).startswith("str"):
+                for cell in series.dropna().astype(str):
+                    found.update(m.group(0) for m in _NUMBER.finditer(cell))
+    return found
+
+
 def untraceable(text: str, tables: Iterable[pd.DataFrame]) -> list[str]:
-    """The numbers in ``text`` that no cell of ``tables`` supports."""
+    """The numbers in ``text`` that no cell of ``tables`` supports (a number that is part of
+    a text cell, such as an indicator's name, counts as supported)."""
+    tables = list(tables)
     cells = _numeric_cells(tables)
+    labels = _label_numbers(tables)
     missing = []
     for written, value, decimals, pct in numbers_in(text):
+        if written in labels:
+            continue
         candidates = [cells, -cells]
         if pct:
             candidates += [100 * cells, -100 * cells]

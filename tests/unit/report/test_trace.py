@@ -40,3 +40,9 @@ def test_formatted_text_cells_count_as_numbers() -> None:
 def test_references_and_dates_are_not_measurements() -> None:
     assert numbers_in("Appendix 1 of the letter of 22 January 2019; paragraph 8.2; "
                       "Table 3") == []
+
+
+def test_a_number_inside_a_label_of_the_table_is_traceable():
+    table = pd.DataFrame({"name": ["101 calls answered within 30 seconds"], "value": [0.88]})
+    assert untraceable("101 calls answered within 30 seconds: 88.0%.", [table]) == []
+    assert untraceable("102 calls: 88.0%.", [table]) == ["102"]

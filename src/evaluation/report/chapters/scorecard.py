@@ -34,7 +34,7 @@ from evaluation.report.charts import (
     assurance_icon,
     variation_icon,
 )
-from evaluation.report.formatting import fmt_change, fmt_gbp, fmt_pp
+from evaluation.report.formatting import fmt_change, fmt_gbp, fmt_number, fmt_pp
 from evaluation.report.previous import format_value
 
 DISPLAY_LABELS: dict[str, str] = {
@@ -588,3 +588,53 @@ def _sparkline_legend() -> list[Any]:
         plt.Line2D([], [], color=OKABE_ITO["grey"], ls="--", label="Process limits"),
         plt.Line2D([], [], color=OKABE_ITO["vermillion"], ls=":", label="Target"),
     ]
+
+
+MAX_KEY_MESSAGES = 6
+
+
+def key_messages(registry: pd.DataFrame, limit: int = MAX_KEY_MESSAGES) -> list[str]:
+    """At most ``limit`` one-sentence messages for page one, chosen and ordered by rule from
+    the indicator table: significant deteriorations on the year before first (largest
+    first), then targets missed, then significant improvements. Each gives its figure, its
+    period and what it is compared with; every number is in the indicator table."""
+    rows = registry.loc[registry["not_available"].fillna("").astype(str) == ""]
+    worse, better = _significant_changes(rows)
+    by_id = rows.set_index("id")
+
+    def size(i: str) -> float:
+        r = by_id.loc[i]
+        return abs(float(r["change_pp"] if not pd.isna(r["change_pp"]) else r["change"]))
+
+    messages = [_change_message(by_id.loc[i], "deterioration")
+                for i in sorted(worse, key=size, reverse=True)]
+    missed = rows.loc[rows["target_met"].astype(str) == "no"]
+    messages += [_target_message(r) for _, r in missed.iterrows()]
+    messages += [_change_message(by_id.loc[i], "improvement")
+                 for i in sorted(better, key=size, reverse=True)]
+    return messages[:limit]
+
+
+def _change_text(r: pd.Series) -> str:
+    if r["unit"] == "percent":
+        return f"{fmt_number(abs(float(r['change_pp'])))} percentage points"
+    return fmt_number(abs(float(r["change"])), 0 if r["unit"] == "count" else 1)
+
+
+def _change_message(r: pd.Series, kind: str) -> str:
+    up = float(r["change"]) > 0
+    where = "above" if up else "below"
+    return (f"{r['name']}: {format_value(r['value'], r['unit'])} from "
+            f"{month_name(r['period_start'])} to {month_name(r['period_end'])}, "
+            f"{_change_text(r)} {where} the same months a year earlier "
+            f"({format_value(r['previous_value'], r['unit'])}), a statistically significant "
+            f"{kind}.")
+
+
+def _target_message(r: pd.Series) -> str:
+    source = f" ({r['target_source']})" if isinstance(r["target_source"], str) and \
+        r["target_source"] else ""
+    when = (f"at the end of {month_name(r['period_end'])}" if r["how"] == "last" else
+            f"from {month_name(r['period_start'])} to {month_name(r['period_end'])}")
+    return (f"{r['name']}: {format_value(r['value'], r['unit'])} {when}, short of the "
+            f"target of {fmt_target(r['target'], r['unit'])}{source}.")

@@ -1,0 +1,47 @@
+"""Page-one key messages, chosen and ordered by rule from the indicator table."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from evaluation.report.chapters.scorecard import key_messages
+from evaluation.report.trace import untraceable
+
+
+def _row(**values: object) -> dict[str, object]:
+    base = {"id": "x", "name": "X", "unit": "percent", "improvement": "increase",
+            "period_start": "2018-04", "period_end": "2019-03", "value": 0.5,
+            "previous_value": 0.5, "change": 0.0, "change_pp": 0.0, "change_evidence": "none",
+            "target": math.nan, "target_source": "", "target_met": math.nan, "how": "pooled",
+            "not_available": ""}
+    return {**base, **values}
+
+
+def test_deteriorations_come_first_largest_first_then_missed_targets_then_improvements():
+    registry = pd.DataFrame([
+        _row(id="up", name="Online share", value=0.115, previous_value=0.084, change=0.031,
+             change_pp=3.1, change_evidence="strong"),
+        _row(id="small_fall", name="Answered", value=0.88, previous_value=0.89,
+             change=-0.01, change_pp=-1.0, change_evidence="strong"),
+        _row(id="big_fall", name="Abandoned", improvement="decrease", value=0.071,
+             previous_value=0.055, change=0.016, change_pp=1.6, change_evidence="strong"),
+        _row(id="specials", name="Specials", unit="count", value=230, previous_value=243,
+             change=-13, change_pp=math.nan, target=300, target_met="no", how="last",
+             target_source="local aspiration"),
+        _row(id="noise", name="Steady", change_evidence="weak", change=0.02, change_pp=2.0),
+        _row(id="gone", name="Charge rate", not_available="not available for this period"),
+    ])
+    messages = key_messages(registry)
+    assert [m.split(":")[0] for m in messages] == ["Abandoned", "Answered", "Specials",
+                                                  "Online share"]
+    assert messages[0] == ("Abandoned: 7.1% from April 2018 to March 2019, 1.6 percentage "
+                           "points above the same months a year earlier (5.5%), a "
+                           "statistically significant deterioration.")
+    assert "Specials: 230 at the end of March 2019, short of the target of 300 (local " \
+        "aspiration)." in messages
+    assert not any("Steady" in m or "Charge rate" in m for m in messages)
+    for m in messages:
+        assert untraceable(m, [registry]) == [], m
+    assert len(key_messages(registry, limit=2)) == 2
