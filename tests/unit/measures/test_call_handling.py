@@ -343,3 +343,15 @@ def test_year_comparison_tests_the_monthly_rates_not_the_calls() -> None:
     text = call_handling_chapter.year_comparison_sentence(t.reset_index(), 0.02)
     assert "0.3 percentage points higher than in 2017/18 (85.0%)" in text
     assert "no evidence of a real change" in text and "Welch t-test on the monthly rates" in text
+
+
+def test_kpi_sentence_says_what_became_of_transferred_calls_with_no_pick_up() -> None:
+    kpis = pd.DataFrame([{
+        "month": T("2018-04-01"), "line": "101", "offered": 220, "answered": 200,
+        "answered_within_target": 180, "asa_s": 10.0, "abandoned": 20, "target_s": 30,
+        "transferred_to_secondary": 100, "secondary_answered": 80,
+        "callbacks_requested": 12, "callbacks_made": 12, "callbacks_within": 6}])
+    text = call_handling_chapter.kpi_sentence(kpis, "101")
+    # 100 transferred: 80 picked up, 12 call-backs, so 8 (8.0%) with no pick-up
+    assert ("Of the 100 transferred, 80 were picked up by a secondary handler and 12 asked "
+            "for a call-back; the other 8 (8.0%) have no pick-up recorded") in text

@@ -283,6 +283,14 @@ def kpi_sentence(kpis: pd.DataFrame, line: str) -> str:
     if transferred:
         text += (f" {fmt_pct(transferred / answered)} of answered calls were transferred to a "
                  "secondary handler.")
+        picked = int(k["secondary_answered"].sum()) if "secondary_answered" in k else transferred
+        requested_back = int(k["callbacks_requested"].sum())
+        lost = transferred - picked - requested_back
+        if lost > 0:
+            text += (f" Of the {fmt_int(transferred)} transferred, {fmt_int(picked)} were picked "
+                     f"up by a secondary handler and {fmt_int(requested_back)} asked for a "
+                     f"call-back; the other {fmt_int(lost)} ({fmt_pct(lost / transferred)}) "
+                     "have no pick-up recorded: the caller hung up while waiting.")
     requested = int(k["callbacks_requested"].sum())
     if requested:
         text += (f" {fmt_int(requested)} call-backs were requested and "
