@@ -102,6 +102,11 @@ class XmRResult:
                          "reason": reason})
         return pd.DataFrame(rows)
 
+    def latest_phase(self) -> pd.DataFrame:
+        """The points of the latest phase (all of them when there is no recorded change)."""
+        groups = np.asarray(self.rebase_group or (0,) * len(self.points))
+        return self.points.iloc[np.flatnonzero(groups == groups[-1])]
+
     @property
     def mostly_special_cause(self) -> bool:
         """True when more than half the points of the latest phase are special cause, and
@@ -115,10 +120,10 @@ class XmRResult:
         far that every other point sits on one side of it, a shift the outlier itself
         creates; there the outlier is the signal and the chart keeps its verdict.
         """
-        last = self.phases().iloc[-1]
-        if last["special_points"] * 2 <= last["points"]:
+        part = self.latest_phase()
+        if part["special_cause"].notna().sum() * 2 <= len(part):
             return False
-        values = self.points.loc[last["start"]:, "value"].to_numpy(dtype=float)
+        values = part["value"].to_numpy(dtype=float)
         if values.size < 4:
             return True
         # robust to one point: without the point farthest from the mean, is it still so?

@@ -181,9 +181,7 @@ def unstable_sentence(result: XmRResult, fmt: Callable[[float], str], per: str =
     24 months: the limits come from a process that was not stable, so what the chart shows
     is that the level moved, which way and by how much.
     """
-    pts = result.points
-    latest = result.phases().iloc[-1]
-    part = pts.loc[latest["start"]:]
+    part = result.latest_phase()
     first, last = part.iloc[0], part.iloc[-1]
     special = part.loc[part["special_cause"].notna()]
     kinds = special["variation"].value_counts()
@@ -198,7 +196,7 @@ def unstable_sentence(result: XmRResult, fmt: Callable[[float], str], per: str =
     if lo not in (part.index[0], part.index[-1]) or hi not in (part.index[0], part.index[-1]):
         frm += (f", between a low of {fmt(part.loc[lo, 'value'])}{per} ({month_name(lo)}) and "
                 f"a high of {fmt(part.loc[hi, 'value'])}{per} ({month_name(hi)})")
-    return (f"{len(special)} of the {int(latest['points'])} months show special-cause "
+    return (f"{len(special)} of the {len(part)} months show special-cause "
             f"variation ({counts}): {_special_causes(part)}. With most months special cause, "
             "one set of limits does not describe them: the process was not stable over the "
             f"phase. It {move}{frm}. Either it changed at a point that is not recorded "

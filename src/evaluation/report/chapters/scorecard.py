@@ -113,11 +113,10 @@ def write_verdict(indicator: Indicator, result: XmRResult | None, target: float 
     variation = result.latest_variation
     cause = points["special_cause"].iloc[-1]
     if result.mostly_special_cause:
-        phase = result.phases().iloc[-1]
-        part = points.loc[phase["start"]:]
+        part = result.latest_phase()
         move = "rose" if part["value"].iloc[-1] > part["value"].iloc[0] else "fell"
-        text = (f"Not stable: {int(phase['special_points'])} of the {int(phase['points'])} "
-                f"months since {month_name(phase['start'])} are special cause, so the limits "
+        text = (f"Not stable: {int(part['special_cause'].notna().sum())} of the {len(part)} "
+                f"months since {month_name(part.index[0])} are special cause, so the limits "
                 f"do not describe the process (it {move} from "
                 f"{format_value(part['value'].iloc[0], indicator.unit)} to "
                 f"{format_value(part['value'].iloc[-1], indicator.unit)}); no SPC verdict "
@@ -161,7 +160,7 @@ def write_verdict(indicator: Indicator, result: XmRResult | None, target: float 
 def _months_against_target(values: pd.Series, target: float, indicator: Indicator) -> str:
     """Without limits to judge assurance, the plain count: 'consistently misses the target
     (300: aim): every month of the phase is below it' or 'meets the target in 5 of 24 months'."""
-    better = values >= target if indicator.improvement == "increase" else values <= target
+    better = _months_meeting(values, target, indicator.improvement)
     shown = fmt_target(target, indicator.unit)
     what = f"{shown}: {indicator.target_name}" if indicator.target_name else shown
     side = "below" if indicator.improvement == "increase" else "above"
@@ -230,9 +229,13 @@ def _assurance_result(a: Assessment, status: str) -> str:
         return r.assurance or ""
     if status == "line only" or a.indicator.improvement == "neutral":
         return ""
-    part = r.points.loc[r.phases().iloc[-1]["start"]:, "value"]
-    better = part >= a.target if a.indicator.improvement == "increase" else part <= a.target
+    better = _months_meeting(r.latest_phase()["value"], a.target, a.indicator.improvement)
     return "pass" if better.all() else "fail" if not better.any() else ""
+
+
+def _months_meeting(values: pd.Series, target: float, improvement: str) -> pd.Series:
+    """For each month, whether it meets the target in the direction of improvement."""
+    return values >= target if improvement == "increase" else values <= target
 
 
 def _status(a: Assessment) -> str:

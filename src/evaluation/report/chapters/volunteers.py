@@ -40,7 +40,7 @@ def specials_sentence(summary: pd.DataFrame, result: XmRResult) -> str:
                                "be met in some months and missed in others."}
     if result.mostly_special_cause:
         # no assurance from limits that do not describe the process: say where it is heading
-        phase = result.points.loc[result.phases().iloc[-1]["start"]:, "value"]
+        phase = result.latest_phase()["value"]
         away = (phase.iloc[-1] < phase.iloc[0]) == (phase.iloc[-1] < now["Target"])
         if away and phase.iloc[-1] != now["Target"]:
             text += (f" On the present trend the target of {fmt_int(now['Target'])} will not be "
