@@ -26,7 +26,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from evaluation.measures.call_handling import WEEKDAYS
+from evaluation.measures.call_handling import WEEKDAYS, monthly_kpis
 from evaluation.methods.queueing import erlang_a, estimate_patience
 
 __all__ = ["BACKTEST_LABELS", "backtest", "backtest_summary", "handle_times",
@@ -116,22 +116,14 @@ def _monthly_demand(call_logs: pd.DataFrame) -> pd.DataFrame:
 
 def _actual(call_logs: pd.DataFrame, targets: Mapping[str, int]) -> pd.DataFrame:
     """Each line and month's actual answered within target (share of answered) and
-    abandonment (share of offered)."""
-    line = call_logs["line"].astype(str)
-    wait = _seconds(call_logs["answered_at"], call_logs["received_at"])
-    frame = pd.DataFrame({
-        "line": line, "month": pd.to_datetime(call_logs["received_at"]).dt.to_period("M"),
-        "answered": call_logs["answered_at"].notna(),
-        "within": call_logs["answered_at"].notna() & (wait <= line.map(targets)),
-        "abandoned": call_logs["abandoned_at"].notna(),
-    })
-    g = frame.groupby(["line", "month"]).agg(offered=("answered", "size"),
-                                             answered=("answered", "sum"),
-                                             within=("within", "sum"),
-                                             abandoned=("abandoned", "sum"))
-    g["actual_service_level"] = g["within"] / g["answered"].where(g["answered"] > 0)
-    g["actual_abandonment"] = g["abandoned"] / g["offered"]
-    return g.reset_index()
+    abandonment (share of offered), as the chapter's KPIs define them
+    (:func:`evaluation.measures.call_handling.monthly_kpis`)."""
+    k = monthly_kpis(call_logs, targets)
+    return pd.DataFrame({"line": k["line"].astype(str),
+                         "month": pd.to_datetime(k["month"]).dt.to_period("M"),
+                         "offered": k["offered"],
+                         "actual_service_level": k["within_target_share"],
+                         "actual_abandonment": k["abandonment_rate"]})
 
 
 def backtest(call_logs: pd.DataFrame, rota: pd.DataFrame | None, targets: Mapping[str, int],

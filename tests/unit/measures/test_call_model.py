@@ -45,9 +45,12 @@ def _simulate(agents: int, per_hour: float, handle_s: float, patience_s: float,
     def stamp(seconds: np.ndarray) -> pd.Series:
         return pd.Series(t0 + pd.to_timedelta(seconds, unit="s")).dt.floor("s")
 
-    return pd.DataFrame({"line": "101", "received_at": stamp(arrivals),
-                         "answered_at": stamp(answered), "abandoned_at": stamp(abandoned),
-                         "ended_at": stamp(ended)})
+    blank = stamp(np.full(n, np.nan))
+    return pd.DataFrame({"call_id": [f"c{i}" for i in range(n)], "line": "101",
+                         "received_at": stamp(arrivals), "answered_at": stamp(answered),
+                         "abandoned_at": stamp(abandoned), "transferred_to_secondary": False,
+                         "secondary_answered_at": blank, "callback_requested": False,
+                         "callback_made_at": blank, "ended_at": stamp(ended)})
 
 
 def _rota(agents: float) -> pd.DataFrame:
