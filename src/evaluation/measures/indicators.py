@@ -47,7 +47,7 @@ def _window(series: pd.Series, p0: pd.Period, p1: pd.Period) -> pd.Series:
     return series.loc[(series.index >= p0) & (series.index <= p1)]
 
 
-def _period_value(name: str, series: pd.Series, counts: pd.DataFrame | None,
+def _period_value(name: str, unit: str, series: pd.Series, counts: pd.DataFrame | None,
                   p0: pd.Period, p1: pd.Period) -> dict[str, float]:
     """The period's value by the measure's rule, with numerator, denominator and interval."""
     rule = MEASURES[name].period
@@ -58,7 +58,7 @@ def _period_value(name: str, series: pd.Series, counts: pd.DataFrame | None,
         num, den = float(c["numerator"].sum()), float(c["denominator"].sum())
         if den > 0:
             out.update(value=num / den, numerator=num, denominator=den)
-            if MEASURES[name].description.endswith("(0–1)") and num <= den:
+            if unit == "percent" and 0 <= num <= den:
                 out["lower"], out["upper"] = wilson_interval(num, den)
         return out
     part = _window(series, p0, p1)
@@ -83,7 +83,7 @@ def _row(a: Assessment, framework: Framework, sources: Sources, p0: pd.Period,
     if a.unavailable is not None:
         row.update(months=0, not_available=f"not available for this period: {a.unavailable}")
         return row
-    series = measure_series(ind.measure, sources)
+    series = a.history if a.history is not None else measure_series(ind.measure, sources)
     counts = measure_counts(ind.measure, sources)
     now, before = _window(series, p0, p1), _window(series, q0, q1)
     row["months"] = len(now)
@@ -92,8 +92,8 @@ def _row(a: Assessment, framework: Framework, sources: Sources, p0: pd.Period,
         row["not_available"] = ("not available for this period: the data "
                                 + (f"end in {last}" if last is not None else "are empty"))
         return row
-    row.update(_period_value(ind.measure, series, counts, p0, p1))
-    previous = _period_value(ind.measure, series, counts, q0, q1)["value"]
+    row.update(_period_value(ind.measure, ind.unit, series, counts, p0, p1))
+    previous = _period_value(ind.measure, ind.unit, series, counts, q0, q1)["value"]
     row["previous_value"] = previous
     if not math.isnan(previous):
         row["change"] = float(row["value"]) - previous  # type: ignore[arg-type]

@@ -464,6 +464,7 @@ class Assessment:
     span: str = ""  # the window's months in words, e.g. "April 2017 to March 2019"
     unavailable: str | None = None  # why the source could not be used, if it could not
     series: SeriesKind = "monthly"  # rolling and cumulative series get no XmR chart
+    history: pd.Series | None = None  # the measure's whole monthly series, computed once
 
     @property
     def latest_period(self) -> pd.Period | None:
@@ -533,7 +534,7 @@ def assess(indicator: Indicator, objective: Objective, series: pd.Series, period
                          reasons=[why for _, why in changes])
     return Assessment(indicator=indicator, objective=objective, window=window, result=result,
                       target=target, change=change_on_year(upto), context=context, span=span,
-                      series=kind)
+                      series=kind, history=series)
 
 
 def assess_framework(framework: Framework, sources: Sources, period_end: str,
