@@ -178,3 +178,18 @@ def test_the_2016_paper_run_is_about_2015_and_checks_the_papers_figures(tmp_path
     checks = pd.read_csv(out / "tables" / "03_victim_satisfaction__published_figures.csv")
     assert (checks["Verdict"] == "consistent").all()
     assert len(checks) == 3
+    # one appendix accounts for every figure of the source papers, each once
+    from evaluation.data import published
+
+    seed = published.seed_figures(ROOT / "data" / "seed")
+    rows = pd.concat([pd.read_csv(p) for p in sorted((out / "tables").glob("*.csv"))
+                      if "figure_id" in pd.read_csv(p, nrows=0).columns])
+    assert sorted(rows["figure_id"]) == sorted(seed.index)
+    appendix = paper.split("# Appendix B. Published figures against the data")[1]
+    appendix = appendix.split("\n# Appendix C.")[0]
+    assert appendix.startswith(": a calibration check of the synthetic sample")
+    assert f"Of {len(seed)} figures, {len(seed) - 8} are consistent" in appendix
+    assert "1 is not: Volunteer Police Cadet units started" in appendix
+    # and no chapter prints them: they describe the papers' windows, not the period
+    chapters = paper.split("# Appendix")[0]
+    assert "over 10,000" not in chapters and "86.5%" not in chapters

@@ -41,8 +41,8 @@ def test_reconciliation_table_supports_over_10000_referrals(run: Path) -> None:
     table = pd.read_csv(run / "tables" / "04_victims_hub__hub_reconciliation.csv")
     referrals = table.iloc[0]
     assert referrals["As published"] == "over 10,000"
-    assert referrals["In the data"] == 11012 and referrals["Supported"] == "yes"
-    assert referrals["Months"] == "October 2014 to January 2016"
+    assert referrals["In the data"] == 11012 and referrals["Verdict"] == "consistent"
+    assert referrals["Which data"] == "October 2014 to January 2016"
 
 
 def test_reporting_period_contact_rate_lies_within_its_interval(run: Path) -> None:

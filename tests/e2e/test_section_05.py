@@ -58,8 +58,8 @@ def test_sample_findings_are_traceable(sample) -> None:
 def test_sample_reconciles_with_the_2016_paper(sample) -> None:
     out, _ = sample
     table = pd.read_csv(out / "tables" / "05_grants__grants_reconciliation.csv")
-    assert table["In the register"].tolist() == [56400, 37, 1860, 771000]
-    assert (table["Supported"] == "yes").all()
+    assert table["In the data"].tolist() == [56400, 37, 1860, 771000]
+    assert (table["Verdict"] == "consistent").all()
 
 
 def test_participant_tables_pass_through_disclosure_control(sample) -> None:

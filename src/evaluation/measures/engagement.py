@@ -30,27 +30,34 @@ ACTIVITY_TYPES: tuple[str, ...] = (
 CONTACT_POINT = "police contact point"
 
 
-def check_published(figures: pd.DataFrame, figure_id: str, value: float, in_data: str
-                    ) -> dict[str, object]:
+def check_published(figures: pd.DataFrame, figure_id: str, value: float, in_data: str,
+                    verdict: str | None = None) -> dict[str, object]:
     """One row of the published-figures table: the paper's figure against the data.
 
     ``figures`` is :func:`evaluation.data.published.seed_figures`. The qualifier decides the
     verdict:
     "over" needs the data above the figure; "around" within 5%; "exact" equal once the data
-    are rounded as the paper rounds (20,000 is stated to the nearest 10,000).
+    are rounded as the paper rounds (20,000 is stated to the nearest 10,000). ``verdict``
+    replaces the rule for a figure the data cannot check ("not in the data").
     """
     if figure_id not in figures.index:
         raise ValueError(f"no published figure {figure_id!r} in the seed figures")
     fig = figures.loc[figure_id]
     published = float(fig["value"])
     qualifier = str(fig["qualifier"])
-    verdict = published_verdict(value, published, qualifier, round_as_published=True)
+    if verdict is None:
+        verdict = published_verdict(value, published, qualifier, round_as_published=True)
     words = {"over": "over ", "around": "around ", "exact": ""}[qualifier]
+    unit = str(fig.get("unit", ""))
+    shown = f"{published:,.{0 if published.is_integer() else 1}f}"
+    shown = {"GBP": f"£{shown}", "percent": f"{shown}%", "minutes": f"{shown} minutes"}.get(
+        unit, shown)
     return {
+        "figure_id": figure_id,
         "Published figure": str(fig["measure"]),
         "Source": f"{'2016 paper' if fig['document'] == 'BCB-2016' else '2019 letter'} "
                   f"{fig['paragraph']}",
-        "As published": f"{words}{published:,.{0 if published.is_integer() else 1}f}",
+        "As published": f"{words}{shown}",
         "In the data": float(value),
         "Which data": in_data,
         "Verdict": verdict,

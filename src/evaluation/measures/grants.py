@@ -1,5 +1,6 @@
 """Grants: spend by fund, district and financial year; participants, completion and cost per
-participant; reach; outcomes against targets; data-quality notes; reconciliation with 2016.
+participant; reach; outcomes against targets; data-quality notes. (The 2016 paper's grant
+figures are checked in :mod:`evaluation.measures.calibration`.)
 
 Works on the ``grants`` register (``data_dir/grants.csv``) or on a 360Giving file (read by
 :func:`evaluation.data.loaders.load_360giving`, which maps it to the same columns). Only
@@ -10,7 +11,6 @@ plain-English column headings; amounts are pounds, rates 0–1.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -239,15 +239,3 @@ def outcomes_table(register: pd.DataFrame, confidence: float = 0.95) -> pd.DataF
     out = pd.DataFrame(rows)
     out.attrs["without"] = int((~has).sum())
     return out
-
-
-# ----------------------------------------------------------------------------- reconciliation
-@dataclass(frozen=True)
-class PublishedCheck:
-    """How a 2016 figure is recomputed: which fund, which quantity, which grants."""
-
-    figure_id: str
-    fund: str
-    quantity: str  # "amount", "projects" or "participants"
-
-

@@ -1,5 +1,5 @@
-"""Victims' Hub: the referral funnel, stage conversion rates, monthly contact rate (XmR) and
-reconciliation with the figures published in the 2016 board paper.
+"""Victims' Hub: the referral funnel, stage conversion rates, monthly contact rate (XmR).
+(The 2016 paper's Hub figures are checked in :mod:`evaluation.measures.calibration`.)
 
 Input is the ``victims_hub`` dataset (one row per month: ``referred``, ``contacted``,
 ``not_contactable``, ``supported``, ``declined``) as returned by

@@ -87,6 +87,7 @@ class Table(Block):
     count_columns: list[str] = field(default_factory=list)
     footnote: str | None = None
     paper: bool | None = None  # True: always in the paper; False: never; None: if it fits
+    annex: str | None = None  # "published": goes to the published-figures appendix
 
 
 @dataclass(frozen=True)

@@ -206,7 +206,7 @@ def _emit(w: _Writer, blocks: list[Block]) -> None:
             w.para(block.text)
         elif isinstance(block, Note):
             w.box("note", f"**Note.** {block.text}")
-        elif isinstance(block, Table) and not block.appendix:
+        elif isinstance(block, Table) and not block.appendix and block.annex is None:
             fits = (len(block.columns) <= MAX_PAPER_COLUMNS
                     and len(block.rows) <= MAX_PAPER_ROWS)
             if block.paper is False or (block.paper is None and not fits):
@@ -403,7 +403,9 @@ def _appendices(w: _Writer, params: ReportParams, records: list[SectionRecord],
     else:
         w.out.append("The public contact section did not produce its table.\n")
 
-    w.appendix("B", "Data quality")
+    _published_appendix(w, params, records)
+
+    w.appendix("C", "Data quality")
     notes: dict[str, list[str]] = {}  # each remark once, with every section that met it
     for text in input_warnings or []:
         notes.setdefault(text, ["Checks before the run"])
@@ -416,11 +418,11 @@ def _appendices(w: _Writer, params: ReportParams, records: list[SectionRecord],
     else:
         w.out.append("No data-quality warnings were raised by the loaders or the sections.\n")
 
-    w.appendix("C", "Methods")
+    w.appendix("D", "Methods")
     w.out.extend(f"- {text}\n" for text in METHODS)
     w.out.append(f"- Disclosure threshold for this paper: {params.disclosure_threshold}.\n")
 
-    w.appendix("D", "Supporting tables")
+    w.appendix("E", "Supporting tables")
     if w.supporting:
         w.out.append("These tables are too wide or too long to print legibly here. Each is in "
                      "the pack's tables/ folder as CSV and in the section's HTML export.\n")
@@ -428,5 +430,65 @@ def _appendices(w: _Writer, params: ReportParams, records: list[SectionRecord],
     else:
         w.out.append("Every table of the evaluation is printed above.\n")
 
-    w.appendix("E", "Provenance")
+    w.appendix("F", "Provenance")
     w.out.extend(f"- {line}\n" for line in provenance)
+
+
+PUBLISHED_COLUMNS = ["Published figure", "Source", "As published", "In the data", "Which data",
+                     "Verdict"]
+
+
+def _source_order(source: str) -> tuple[int, tuple[int, ...], str]:
+    """The 2016 paper's paragraphs in order (7.9 before 10.2), then the 2019 letter's."""
+    document, _, where = source.partition(" paper ") if " paper " in source else \
+        ("letter", "", source)
+    numbers = tuple(int(n) for n in re.findall(r"\d+", where)) if document != "letter" else ()
+    return (0 if document != "letter" else 1, numbers, source)
+
+
+def published_rows(records: list[SectionRecord]) -> list[list[str]]:
+    """Every section's checks of published figures (tables recorded with
+    ``annex="published"``), as one list of rows in the order of the source papers."""
+    rows = []
+    for block in (b for r in records for b in r.blocks
+                  if isinstance(b, Table) and b.annex == "published"):
+        index = [block.columns.index(c) for c in PUBLISHED_COLUMNS]
+        rows += [[row[i] for i in index] for row in block.rows]
+    return sorted(rows, key=lambda r: _source_order(r[1]))
+
+
+def _published_appendix(w: _Writer, params: ReportParams, records: list[SectionRecord]) -> None:
+    """Appendix B: each figure of the source papers against the data for the window it
+    states, in one table; on synthetic data a calibration check of the sample."""
+    title = ("Published figures against the data: a calibration check of the synthetic sample"
+             if params.synthetic_data else "Published figures against the data: reconciliation")
+    w.appendix("B", title)
+    rows = published_rows(records)
+    if not rows:
+        w.out.append("No section checked a published figure.\n")
+        return
+    verdicts = [r[-1] for r in rows]
+    n_ok, n_none = verdicts.count("consistent"), verdicts.count("not in the data")
+    n_bad = len(rows) - n_ok - n_none
+    if params.synthetic_data:
+        w.out.append(
+            "The synthetic sample force was built to resemble the figures published in the "
+            "2016 board paper and the 2019 letter to the Police and Crime Panel, so setting "
+            "them beside the sample checks the sample, not the force: this table is not "
+            "evidence about performance. On a real force's data the same table reconciles the "
+            "data with what was published.\n")
+    text = (f"Of {len(rows)} figures, {n_ok} are consistent with the data for the window the "
+            f"source states")
+    if n_bad:
+        bad = [f"{r[0]} ({r[1]}: published {r[2]}, {r[3]} in the data)"
+               for r in rows if r[-1] not in ("consistent", "not in the data")]
+        text += f"; {n_bad} {'is' if n_bad == 1 else 'are'} not: " + "; ".join(bad)
+    if n_none:
+        text += (f"; {n_none} cannot be checked because no dataset of the pack holds them "
+                 "(the reason is given in the table)")
+    w.out.append(text + ". \u201cOver\u201d needs the data above the figure, \u201caround"
+                 "\u201d within 5% of it, and an exact figure must match once the data are "
+                 "rounded as the source rounds.\n")
+    w.table_block(Table(name="published_figures", caption=title.split(": ")[0] + ", by "
+                        "source and paragraph", columns=PUBLISHED_COLUMNS, rows=rows,
+                        csv="tables/*__published*.csv"))

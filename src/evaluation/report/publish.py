@@ -37,7 +37,7 @@ from evaluation.report.blocks import (
     Table,
 )
 from evaluation.report.charts import Chart
-from evaluation.report.formatting import Formatter
+from evaluation.report.formatting import Formatter, fmt_value
 
 log = logging.getLogger(__name__)
 
@@ -164,6 +164,7 @@ class SectionWriter:
         total_row: int | None = None,
         total_column: str | None = None,
         paper: bool | None = None,
+        annex: str | None = None,
     ) -> None:
         """Show ``df`` formatted; write the unformatted data (``data`` or ``df``) to CSV.
 
@@ -172,6 +173,7 @@ class SectionWriter:
         in :func:`evaluation.methods.disclosure.suppress`. With ``counts``, ``data`` must have the
         same columns as ``df``. ``paper``: True prints the table in the board paper even when
         it is wide, False never prints it there, None (default) prints it when it fits a page.
+        ``annex="published"`` sends it to the paper's published-figures appendix instead.
         """
         footnote = None
         if counts:
@@ -192,12 +194,26 @@ class SectionWriter:
             name=name, caption=caption, columns=[str(c) for c in shown.columns],
             rows=shown.astype(str).values.tolist(), csv=f"tables/{csv_name}", appendix=appendix,
             count_columns=[str(c) for c in counts], footnote=footnote, paper=paper,
+            annex=annex,
         ))
         _display(_html(
             f"<p><strong>{html.escape(caption)}</strong></p>"
             + shown.to_html(index=False, escape=True, border=0, classes="board-table")
             + (f"<p><small>{html.escape(footnote)}</small></p>" if footnote else "")
         ))
+
+    def published_figures(self, checks: pd.DataFrame, name: str = "published_figures",
+                          what: str = "Figures of the source papers") -> None:
+        """Record checks of published figures (rows of
+        :func:`evaluation.measures.engagement.check_published`) for the paper's one
+        published-figures appendix, not for the chapter: they describe the windows the
+        source papers state, not the reporting period. On synthetic data the caption says it
+        is a calibration check of the sample."""
+        label = (" (a calibration check of the synthetic sample, not evidence about the force)"
+                 if self.synthetic_data else " (a reconciliation with what was published)")
+        shown = checks.drop(columns=["figure_id"], errors="ignore")
+        self.table(shown, name, f"{what} against the data for the windows they state{label}",
+                   formats={"In the data": fmt_value}, data=checks, annex="published")
 
     def figure(self, chart: Chart, name: str, caption: str, data: pd.DataFrame | None = None
                ) -> None:

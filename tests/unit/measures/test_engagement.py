@@ -147,15 +147,6 @@ def test_check_published_applies_the_qualifier() -> None:
         e.check_published(f, "missing", 1, "x")
 
 
-def test_published_checks_sentence_names_the_figure_not_borne_out() -> None:
-    f = _figures()
-    table = e.published_checks([e.check_published(f, "over_fig", 137, "lowest month"),
-                                e.check_published(f, "around_fig", 150, "mean month")])
-    text = engagement_chapter.published_checks_sentence(table)
-    assert text.startswith("1 of 2 figures")
-    assert "Calls (2016 paper 8.1): published as around 100, but the data give 150" in text
-
-
 def test_sentences_and_finding_quote_the_table() -> None:
     summary = e.activity_summary(_activities(), START, END)
     finding = engagement_chapter.activities_finding(summary, START, END)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from evaluation.measures import victims_hub
+from evaluation.measures import calibration, victims_hub
 from evaluation.report.chapters import victims_hub as victims_hub_chapter
 from evaluation.report.trace import untraceable
 
@@ -140,23 +140,21 @@ def test_reconciliation_uses_months_up_to_the_last_whole_month_before_the_paper(
         "qualifier": ["over", "over"],
         "period_start": ["2015-01-01", "2015-01-01"],
         "period_end": ["2015-03-25", "2015-03-25"],
-        "document": ["BCB-2016"] * 2,
+        "document": ["BCB-2016"] * 2, "unit": ["referrals", "victims"],
         "paragraph": ["7.9"] * 2,
     }, index=pd.Index(["hub_referrals", "hub_supported"], name="figure_id"))
-    table = victims_hub_chapter.reconcile_published(three_months, figures)
+    table = calibration.victims_hub_checks(three_months, figures)
     # January + February only: 300 referred (> 290 supported), 160 supported (not over 210)
     assert table["In the data"].tolist() == [300.0, 160.0]
-    assert table["Supported"].tolist() == ["yes", "no"]
-    assert table["Months"].iloc[0] == "January 2015 to February 2015"
-    finding = victims_hub_chapter.reconciliation_finding(table)
-    assert "only some" in finding and untraceable(finding, [table]) == []
-    assert "does NOT support" in victims_hub_chapter.reconciliation_sentence(table)
+    assert table["Verdict"].tolist() == ["consistent", "not consistent"]
+    assert table["Which data"].iloc[0] == "January 2015 to February 2015"
+    assert table["figure_id"].tolist() == ["hub_referrals", "hub_supported"]
 
 
 def test_reconciliation_of_the_sample_supports_every_published_hub_figure(sample_dir, seed_dir):
     from evaluation.data import loaders, published
 
     data = loaders.load("victims_hub", sample_dir / "victims_hub.csv")
-    table = victims_hub_chapter.reconcile_published(data, published.seed_figures(seed_dir))
+    table = calibration.victims_hub_checks(data, published.seed_figures(seed_dir))
     assert table["In the data"].tolist() == [11012, 8407, 2166, 6312, 1350]
-    assert (table["Supported"] == "yes").all()
+    assert (table["Verdict"] == "consistent").all()

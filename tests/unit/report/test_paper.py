@@ -47,7 +47,7 @@ def test_house_style_header_and_numbered_sections() -> None:
     assert headings[:4] == ["1. Purpose", "2. Recommendation", "3. Summary of the evidence",
                             "4. Background"]
     assert "5. Listening" in headings and "6. Public contact" in headings
-    assert headings[-1] == "Appendix E. Provenance"
+    assert headings[-1] == "Appendix F. Provenance"
     assert "2.1\u2003The Board is recommended to note this report." in md
     assert "3.1\u2003Contacts were 20,797." in md  # findings lead the summary
 
@@ -99,3 +99,54 @@ def test_a_data_quality_remark_met_by_two_sections_is_listed_once() -> None:
     md = build_markdown(PARAMS, records, [])
     assert md.count("12 rows have no location") == 1
     assert "- *Scorecard and Crime*: 12 rows have no location" in md
+
+
+def _published_block(section: str, rows: list[list[str]]) -> dict:
+    return {"type": "table", "name": "published_figures", "caption": "checks",
+            "columns": ["Published figure", "Source", "As published", "In the data",
+                        "Which data", "Verdict"],
+            "rows": rows, "csv": f"tables/{section}__published_figures.csv",
+            "annex": "published"}
+
+
+def test_published_figures_go_to_one_appendix_in_the_order_of_the_papers() -> None:
+    records = _records() + [
+        SectionRecord("05_grants", "Grants", [
+            {"type": "paragraph", "text": "Grants sentence."},
+            _published_block("05_grants", [
+                ["Youth Fund projects", "2016 paper 10.2", "37", "37", "awards", "consistent"]]),
+        ]),
+        SectionRecord("04_victims_hub", "Victims' Hub", [
+            {"type": "paragraph", "text": "Hub sentence."},
+            _published_block("04_victims_hub", [
+                ["Referrals", "2016 paper 7.9", "over 10,000", "9,000", "months",
+                 "not consistent"],
+                ["Newsletter", "2019 letter Strategy", "20,000", "19,965", "January 2019",
+                 "consistent"],
+                ["Estate saving", "2016 paper 7.3", "£700,000", "–", "no estate data",
+                 "not in the data"]]),
+        ]),
+    ]
+    md = build_markdown(PARAMS, records, [])
+    body, appendix = md.split("# Appendix B. Published figures against the data")
+    assert "Youth Fund projects" not in body and "Referrals" not in body  # not in chapters
+    appendix = appendix.split("# Appendix C.")[0]
+    assert appendix.startswith(": a calibration check of the synthetic sample")
+    assert "not evidence about performance" in appendix
+    # the 2016 paper by paragraph (7.3, 7.9, 10.2), then the 2019 letter
+    order = [appendix.index(n) for n in ("| Estate saving", "| Referrals",
+                                         "| Youth Fund projects", "| Newsletter")]
+    assert order == sorted(order)
+    assert "Of 4 figures, 2 are consistent" in appendix
+    assert "1 is not: Referrals (2016 paper 7.9: published over 10,000, 9,000 in the data)" \
+        in appendix
+    assert "1 cannot be checked because no dataset of the pack holds them" in appendix
+
+
+def test_published_appendix_on_real_data_is_a_reconciliation() -> None:
+    params = PARAMS.model_copy(update={"synthetic_data": False})
+    records = [SectionRecord("05_grants", "Grants", [_published_block("05_grants", [
+        ["Youth Fund projects", "2016 paper 10.2", "37", "37", "awards", "consistent"]])])]
+    md = build_markdown(params, records, [])
+    assert "# Appendix B. Published figures against the data: reconciliation" in md
+    assert "calibration" not in md.split("# Appendix B.")[1].split("# Appendix C.")[0]

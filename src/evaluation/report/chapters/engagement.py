@@ -55,19 +55,6 @@ def mode_tests(summary: pd.DataFrame) -> dict[str, float]:
     return {str(m).lower(): float(p) for m, p in zip(rows["Mode"], adjusted, strict=True)}
 
 
-def published_checks_sentence(table: pd.DataFrame) -> str:
-    """How many published figures the data bear out, naming any that they do not."""
-    ok = table["Verdict"] == "consistent"
-    text = (f"{int(ok.sum())} of {len(table)} figures published in the source papers are "
-            "consistent with the data for the period they describe.")
-    bad = table.loc[~ok]
-    for _, row in bad.iterrows():
-        text += (f" {row['Published figure']} ({row['Source']}): published as "
-                 f"{row['As published']}, but the data give {fmt_value(row['In the data'])} "
-                 f"({row['Which data']}).")
-    return text
-
-
 def activities_sentence(summary: pd.DataFrame, start: str, end: str) -> str:
     """Activities in the period, the commonest mode, and the change on the previous period."""
     p0, p1 = reporting_months(start, end)

@@ -14,13 +14,10 @@ import pandas as pd
 
 from evaluation.data.schemas import FUNDS
 from evaluation.measures.grants import (
-    PublishedCheck,
     _per_project,
-    in_period,
     is_proxy,
 )
 from evaluation.methods.periods import financial_years
-from evaluation.report import narrative
 from evaluation.report.charts import PALETTE, Chart, apply_house_style, finish_axes
 from evaluation.report.formatting import (
     Formatter,
@@ -341,88 +338,6 @@ def _outcome_and_file_notes(register: pd.DataFrame, notes: list[str]) -> None:
         notes.append(f"From the file check: {p.message}{where}.")
 
 
-PUBLISHED_2016: tuple[PublishedCheck, ...] = (
-    PublishedCheck("youth_fund_total", "Youth Fund", "amount"),
-    PublishedCheck("youth_fund_projects", "Youth Fund", "projects"),
-    PublishedCheck("youth_fund_young_people", "Youth Fund", "participants"),
-    PublishedCheck("csp_grants_total", "Community Safety Partnership", "amount"),
-)
-
-
-def reconcile_2016(register: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
-    """Recompute the 2016 paper's grant figures from the register (awards from the figure's
-    ``period_start``, if any, to its ``period_end``) and say whether each is supported:
-    "over X" needs more than X, "exact" exactly X, "around" within 5%."""
-    rows = []
-    for check in PUBLISHED_2016:
-        if check.figure_id not in figures.index:
-            continue
-        fig = figures.loc[check.figure_id]
-        start = fig["period_start"] or None
-        grants = in_period(register, start, fig["period_end"])
-        grants = grants.loc[grants["fund"] == check.fund]
-        if check.quantity == "amount":
-            computed = float(grants["amount_gbp"].sum())
-        elif check.quantity == "projects":
-            computed = float(len(grants))
-        else:
-            computed = float(pd.to_numeric(grants["participants"]).sum())
-        value, qualifier = float(fig["value"]), str(fig["qualifier"])
-        ok = {"over": computed > value, "around": abs(computed - value) <= 0.05 * value}.get(
-            qualifier, computed == value)
-        shown = fmt_gbp(value) if fig["unit"] == "GBP" else fmt_int(value)
-        end = pd.Timestamp(fig["period_end"])
-        rows.append({
-            "Published figure": fig["measure"],
-            "As published": shown if qualifier == "exact" else f"{qualifier} {shown}",
-            "Published value": value,
-            "Awards": (f"{pd.Timestamp(start):%B %Y} to {end:%B %Y}" if start
-                       else f"up to {end.day} {end:%B %Y}"),
-            "In the register": computed,
-            "Supported": "yes" if ok else "no",
-            "Source": f"{fig['document']} paragraph {fig['paragraph']}",
-        })
-    return pd.DataFrame(rows)
-
-
-def reconciliation_sentence(table: pd.DataFrame, proxy: bool = False) -> str:
-    """Plain English on each 2016 figure against the register."""
-    if table.empty:
-        return "The seed figures hold no grant figures to reconcile."
-    parts = [narrative.published_check(
-        f"{r['Published figure']} ({r['Awards']})",
-        fmt_gbp(r["In the register"]) if "£" in str(r["As published"])
-        else fmt_int(r["In the register"]), "the register", r["Supported"] == "yes",
-        r["As published"], data="the register gives").replace(" for the register,", ",")
-        for _, r in table.iterrows()]
-    n_ok = int((table["Supported"] == "yes").sum())
-    head = narrative.published_summary(n_ok, len(table), "grant figures",
-                                       data="the register")
-    if proxy:
-        head = ("The register is a PROXY (Oxford City Council), so it cannot reproduce the 2016 "
-                "paper's figures for the Commissioner's funds; the comparison only shows the "
-                "check running. " + head)
-    return head + " " + " ".join(parts)
-
-
-def reconciliation_finding(table: pd.DataFrame, proxy: bool = False) -> str:
-    """A short finding on the Youth Fund and CSP figures of the 2016 paper."""
-    if table.empty:
-        return "No published grant figures were available to reconcile."
-    t = table.set_index("Published figure")
-    n_ok = int((table["Supported"] == "yes").sum())
-    words = "All" if n_ok == len(table) else ("None" if n_ok == 0 else "Only some")
-    parts = []
-    for _, r in t.iterrows():
-        value = (fmt_gbp(r["In the register"]) if "£" in str(r["As published"])
-                 else fmt_int(r["In the register"]))
-        parts.append(f"{r.name} {value} (published \u201c{r['As published']}\u201d)")
-    which = "the PROXY register (Oxford City Council, not the Commissioner)" if proxy \
-        else "the register"
-    return (f"{words} of the 2016 paper's grant figures are supported by {which}: "
-            + "; ".join(parts) + ".")
-
-
 #: How each of the chapter's tables is printed: table name -> column -> format.
 FORMATS: dict[str, dict[str, Formatter]] = {
     'spend': {
@@ -448,10 +363,6 @@ FORMATS: dict[str, dict[str, Formatter]] = {
         'Upper': fmt_pct,
         'Confidence level': fmt_pct,
     },
-    'grants_reconciliation': {
-        'Published value': fmt_int,
-        'In the register': fmt_int,
-    },
 }
 
 
@@ -464,3 +375,13 @@ def cost_rates(costs: pd.DataFrame) -> dict[str, list[str]]:
     """Which counts each cost-per figure rests on, for suppression: a cost per participant
     or completer is hidden with a small count of either."""
     return {c: ["Participants", "Completers"] for c in costs.columns if "Cost per" in c}
+
+
+def published_what(proxy: bool = False) -> str:
+    """What the published-figures appendix says the grant checks are (a PROXY register
+    cannot reproduce the Commissioner's figures, and says so)."""
+    text = "The 2016 paper's grant figures (paragraphs 9.2 and 10.2)"
+    if proxy:
+        text += (", set against a PROXY register (Oxford City Council, not the Commissioner) "
+                 "that cannot reproduce them,")
+    return text

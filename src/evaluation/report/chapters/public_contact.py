@@ -11,11 +11,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
-from evaluation.data.published import published_verdict
 from evaluation.measures.public_contact import (
     CHANNEL_ORDER,
     Check,
-    annual_totals,
     appendix1_table,
 )
 from evaluation.methods.spc import XmRResult
@@ -130,26 +128,6 @@ def appendix1_chart(table: pd.DataFrame) -> Chart:
     return Chart(figure=fig, title=title, alt_text=alt)
 
 
-def published_volume_checks(monthly: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
-    """The 2019 letter's call volumes ("over 435,000 calls to 999 and 101 in 2016" …) set
-    against the same totals in the data, with whether the data bear the qualifier out."""
-    rows = []
-    annual = annual_totals(monthly, TELEPHONE_CHANNELS).set_index("year")["contacts"]
-    for fid in ("calls_999_101_2016", "calls_999_101_2017"):
-        if fid not in figures.index:
-            continue
-        fig = figures.loc[fid]
-        year = int(str(fig["period_start"])[:4])
-        value = float(annual.get(year, float("nan")))
-        qualifier = str(fig["qualifier"])
-        published = float(fig["value"])
-        verdict = published_verdict(value, published, qualifier)
-        rows.append({"year": year, "measure": "999 and 101 calls",
-                     "published": f"{qualifier} {fmt_int(published)}".replace("exact ", ""),
-                     "in_data": value, "verdict": verdict})
-    return pd.DataFrame(rows)
-
-
 def channel_shift_chart(mix: pd.DataFrame) -> Chart:
     """Monthly contacts by channel, one small panel per channel (each with its own scale)."""
     apply_house_style()
@@ -223,9 +201,6 @@ FORMATS: dict[str, dict[str, Formatter]] = {
         'mean': fmt_int,
         'lower_limit': fmt_int,
         'upper_limit': fmt_int,
-    },
-    'published_volumes': {
-        'in_data': fmt_int,
     },
     'appendix1': {
         'Online': fmt_int,

@@ -34,7 +34,6 @@ from evaluation.report.formatting import fmt_change, fmt_int, fmt_number, fmt_p,
 
 __all__ = [
     "FORMATS",
-    "calibration_sentence",
     "change_sentence",
     "comparison_sentence",
     "funnel_plot",
@@ -352,21 +351,3 @@ def rolling_chart(rolling: pd.DataFrame, end: object | None = None,
     parts.append(f"{QUESTION_NAMES[top].lower()} is the highest and "
                  f"{QUESTION_NAMES[low].lower()} the lowest")
     return Chart(figure=fig, title=title, alt_text="; ".join(parts) + ".")
-
-
-def calibration_sentence(checks: pd.DataFrame, synthetic: bool = True) -> str:
-    """The 2016 paper's figures against the data for their own windows, in one wording
-    (:func:`narrative.published_check`); on the synthetic sample, said to be a calibration
-    check of the sample rather than evidence about the force."""
-    if checks.empty:
-        return "The seed figures hold none of the 2016 paper's satisfaction figures."
-    ok = checks["Verdict"] == "consistent"
-    head = narrative.published_summary(int(ok.sum()), len(checks), "satisfaction figures",
-                                       data="the data for the windows it states")
-    parts = [narrative.published_check(r["Published figure"], f"{r['In the data']:.1f}%",
-                                       r["Which data"], r["Verdict"] == "consistent",
-                                       f"{r['As published']}%")
-             for _, r in checks.iterrows()]
-    note = (" The synthetic sample was built to match these figures, so this is a check of "
-            "the sample, not evidence about the force." if synthetic else "")
-    return head + " " + " ".join(parts) + note

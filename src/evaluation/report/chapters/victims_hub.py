@@ -10,14 +10,11 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from evaluation.data.published import published_verdict
 from evaluation.measures.victims_hub import (
     CONVERSIONS,
     STAGE_LABELS,
     STAGES,
-    select_months,
 )
-from evaluation.methods.periods import months_label
 from evaluation.methods.spc import XmRResult
 from evaluation.report import narrative
 from evaluation.report.charts import PALETTE, Chart, apply_house_style, finish_axes, thousands
@@ -29,13 +26,7 @@ from evaluation.report.formatting import (
 )
 
 # figure_id in data/seed/seed_figures.csv -> funnel column
-PUBLISHED_STAGES: dict[str, str] = {
-    "hub_referrals": "referred",
-    "hub_contacted": "contacted",
-    "hub_not_contactable": "not_contactable",
-    "hub_supported": "supported",
-    "hub_declined": "declined",
-}
+
 
 
 AROUND_TOLERANCE = 0.05
@@ -146,70 +137,9 @@ def xmr_sentence(result: XmRResult, measure: str = "monthly contact rate") -> st
     return narrative.xmr_sentence(result, f"The {measure}", fmt_pct)
 
 
-def reconcile_published(hub: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
-    """Check the Victims' Hub figures of the 2016 paper (``hub_*`` rows of the seed figures)
-    against the monthly data.
-
-    Each figure is summed over the months from its ``period_start`` to the last whole month
-    before its ``period_end`` (the paper's date). "over X" is supported when the data exceed
-    X, "exact" when they equal it, "around" when within 5%.
-    """
-    rows = []
-    for figure_id, column in PUBLISHED_STAGES.items():
-        if figure_id not in figures.index:
-            continue
-        fig = figures.loc[figure_id]
-        end = pd.Timestamp(fig["period_end"])
-        last_month = end.to_period("M")
-        if end != last_month.to_timestamp(how="end").normalize():
-            last_month -= 1
-        months = select_months(hub, fig["period_start"] or None, str(last_month))
-        computed = float(months[column].sum())
-        value, qualifier = float(fig["value"]), str(fig["qualifier"])
-        ok = published_verdict(computed, value, qualifier,
-                               tolerance=AROUND_TOLERANCE) == "consistent"
-        rows.append({
-            "Published figure": fig["measure"],
-            "As published": f"{qualifier} {fmt_int(value)}" if qualifier != "exact"
-            else fmt_int(value),
-            "Published value": value,
-            "Months": months_label(months),
-            "In the data": computed,
-            "Supported": "yes" if ok and not months.empty else "no",
-            "Source": f"{fig['document']} paragraph {fig['paragraph']}",
-        })
-    return pd.DataFrame(rows)
-
-
-def reconciliation_sentence(table: pd.DataFrame) -> str:
-    """One sentence per published figure: does the data support it?"""
-    if table.empty:
-        return "The seed figures hold no Victims' Hub figures to reconcile."
-    parts = [narrative.published_check(r["Published figure"], fmt_int(r["In the data"]),
-                                       r["Months"], r["Supported"] == "yes",
-                                       r["As published"])
-             for _, r in table.iterrows()]
-    n_ok = int((table["Supported"] == "yes").sum())
-    head = narrative.published_summary(n_ok, len(table), "Victims' Hub figures")
-    return head + " " + " ".join(parts)
-
-
 def headline_finding(conversions: pd.DataFrame, period: str = "Reporting period") -> str:
     """The section's headline: referrals, contact rate and support rate in the period."""
     return conversion_sentence(conversions, period)
-
-
-def reconciliation_finding(table: pd.DataFrame) -> str:
-    """A short finding on the 2016 paper's referral figure and how many figures hold."""
-    if table.empty:
-        return "No published Victims' Hub figures were available to reconcile."
-    ref = table.iloc[0]
-    n_ok = int((table["Supported"] == "yes").sum())
-    words = "all" if n_ok == len(table) else ("none" if n_ok == 0 else "only some")
-    verdict = "supporting" if ref["Supported"] == "yes" else "which does not support"
-    return (f"For {ref['Months']} the Victims' Hub data show {fmt_int(ref['In the data'])} "
-            f"referrals, {verdict} the 2016 paper's \u201c{ref['As published']}\u201d; "
-            f"{words} of the paper's Victims' Hub figures are supported by the data.")
 
 
 #: How each of the chapter's tables is printed: table name -> column -> format.
@@ -233,9 +163,5 @@ FORMATS: dict[str, dict[str, Formatter]] = {
         'Mean': fmt_pct,
         'Lower process limit': fmt_pct,
         'Upper process limit': fmt_pct,
-    },
-    'hub_reconciliation': {
-        'Published value': fmt_int,
-        'In the data': fmt_int,
     },
 }
