@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -162,6 +163,22 @@ def test_indicators_csv_holds_each_indicator_once_for_the_period(sample_run) -> 
     for ind, row in table.loc[table["how"] == "pooled"].iterrows():
         if row["unit"] == "percent" and not pd.isna(row["value"]):
             assert f"{100 * row['value']:.1f}%" in paper, ind
+    # and each chapter opens with its indicators, quoted as the registry holds them: the
+    # value formatted here by hand, found in that chapter's text
+    chapters = dict(re.findall(r"^# \d+\. (.+?)\n(.*?)(?=^# )", paper, flags=re.M | re.S))
+    where = {"calls_101_within_30s": "Call handling", "calls_101_abandoned": "Call handling",
+             "victim_satisfaction": "Victim satisfaction", "hub_contact_rate": "Victims' Hub",
+             "digital_share": "Public contact",
+             "special_constables": "Engagement and communications"}
+    for ind, chapter in where.items():
+        row = table.loc[ind]
+        shown = (f"{100 * row['value']:.1f}%" if row["unit"] == "percent"
+                 else f"{row['value']:,.0f}")
+        assert f"{row['name']}: {shown}" in chapters[chapter], (ind, chapter)
+        # at the head of the chapter, before its own evidence
+        first = re.findall(r"^\d+\.\d+\u2003(.*)$", chapters[chapter], re.M)
+        opening = [p for p in first if p.startswith(row["name"] + ":")]
+        assert opening and first.index(opening[0]) < 8, (ind, first[:3])
 
 
 def test_the_2016_paper_run_is_about_2015_and_checks_the_papers_figures(tmp_path: Path) -> None:

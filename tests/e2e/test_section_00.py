@@ -36,9 +36,14 @@ def test_section_records_scorecard_chart_findings_and_conclusion(run: Path) -> N
     figures = [b for b in blocks if b["type"] == "figure"]
     assert len(figures) == 1 and figures[0]["alt"] and (run / figures[0]["png"]).is_file()
     # the findings are the page-one key messages, at most six, chosen from the registry
-    findings = [b for b in blocks if b["type"] == "finding"]
+    findings = [b for b in blocks if b["type"] == "finding" and not b.get("chapter")]
     assert 1 <= len(findings) <= 6
     assert {b["table"] for b in findings} == {"indicators"}
+    # and one opening sentence per indicator for the chapter that reports its evidence
+    opening = [b for b in blocks if b["type"] == "finding" and b.get("chapter")]
+    assert {b["table"] for b in opening} == {"indicators"}
+    assert {b["chapter"] for b in opening} >= {"01_public_contact", "02_call_handling",
+                                               "03_victim_satisfaction", "04_victims_hub"}
     assert sum(b["type"] == "conclusion" for b in blocks) == 1
 
 

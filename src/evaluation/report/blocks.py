@@ -50,6 +50,7 @@ class Finding(Block):
     kind: ClassVar[str] = "finding"
     text: str
     table: str | None = None  # the table whose numbers the sentence quotes
+    chapter: str | None = None  # the section whose chapter it opens (else the summary's)
 
 
 @dataclass(frozen=True)

@@ -241,6 +241,16 @@ def findings(records: list[SectionRecord]) -> list[dict[str, Any]]:
             if isinstance(b, Finding)]
 
 
+def key_messages(records: list[SectionRecord]) -> list[dict[str, Any]]:
+    """Page one's key messages: the scorecard's findings, chosen by rule from the indicator
+    registry. Each chapter's own findings open that chapter and are not repeated here; only
+    when the scorecard did not run do the chapters' findings stand in."""
+    scorecard = [f for f in findings(records)
+                 if f["section_id"] == SUMMARY_SECTION and not f.get("chapter")]
+    ok = any(r.section_id == SUMMARY_SECTION and not r.failed_reason for r in records)
+    return scorecard if ok else [f for f in findings(records) if not f.get("chapter")]
+
+
 def _find_table(records: list[SectionRecord], section_id: str, name: str) -> Table | None:
     for r in records:
         if r.section_id == section_id:
@@ -270,7 +280,11 @@ def build_markdown(
     _background(w, params)
     measure_records = [r for r in records if r.section_id != SUMMARY_SECTION]
     _engagement_chapters(w, measure_records)
-    _measure_chapters(w, measure_records)
+    chapter_figures: dict[str, list[str]] = {}
+    for f in findings(records):
+        if f["section_id"] == SUMMARY_SECTION and f.get("chapter"):
+            chapter_figures.setdefault(f["chapter"], []).append(f["text"])
+    _measure_chapters(w, measure_records, chapter_figures)
     _conclusion(w, records)
     _appendices(w, params, records, provenance, input_warnings)
     return "\n".join(w.out)
@@ -301,7 +315,7 @@ def _front_matter(w: _Writer, params: ReportParams, records: list[SectionRecord]
         w.box("note", "**SYNTHETIC.** The call, survey, Victims' Hub, grant, correspondence and "
                       "engagement figures below describe the synthetic sample force, not a real "
                       "one; figures marked REAL are public data.")
-    summary = findings(records)
+    summary = key_messages(records)
     for item in summary:
         w.para(item["text"])
     if not summary:
@@ -361,8 +375,11 @@ def _engagement_chapters(w: _Writer, measure_records: list[SectionRecord]) -> No
             w.para("Evidence of the outcomes is reported in " + _join(refs) + ".")
 
 
-def _measure_chapters(w: _Writer, measure_records: list[SectionRecord]) -> None:
-    """One chapter per measure section: its findings first, then its own blocks."""
+def _measure_chapters(w: _Writer, measure_records: list[SectionRecord],
+                      registry_figures: dict[str, list[str]] | None = None) -> None:
+    """One chapter per measure section: its indicators as the registry holds them (written by
+    the scorecard), its own findings, then its own blocks."""
+    registry_figures = registry_figures or {}
     for record in measure_records:
         own = [b for b in record.blocks if not b.part and not isinstance(b, Finding)]
         if record.failed_reason:
@@ -373,6 +390,8 @@ def _measure_chapters(w: _Writer, measure_records: list[SectionRecord]) -> None:
         if not _has_body(record):
             continue
         w.heading(record.title)
+        for text in registry_figures.get(record.section_id, []):
+            w.para(text)
         for b in record.blocks:
             if isinstance(b, Finding):
                 w.para(b.text)

@@ -130,18 +130,21 @@ class SectionWriter:
         self._add(Paragraph(text))
         _display(_markdown(text))
 
-    def finding(self, text: str, table: str | None = None, in_period: bool = True) -> None:
-        """A key finding: shown here and collected into the paper's executive summary.
+    def finding(self, text: str, table: str | None = None, in_period: bool = True,
+                chapter: str | None = None) -> None:
+        """A key finding: shown here and opening its chapter of the paper (the scorecard's
+        findings are the paper's key messages).
 
-        ``table`` names the table whose numbers the sentence quotes. A finding about data
-        outside the reporting period (``in_period=False``, e.g. the latest public data end
-        before the period starts) is kept as a paragraph of the chapter and never reaches
-        the summary, which is about the period only.
+        ``table`` names the table whose numbers the sentence quotes. ``chapter`` places it
+        at the head of another section's chapter (the scorecard writes each chapter's
+        indicators from the registry). A finding about data outside the reporting period
+        (``in_period=False``, e.g. the latest public data end before the period starts) is
+        kept as a plain paragraph of the chapter.
         """
         if not in_period:
             self.paragraph(text)
             return
-        self._add(Finding(text, table))
+        self._add(Finding(text, table, chapter=chapter))
         _display(_markdown(f"**Finding.** {text}"))
 
     def note(self, text: str) -> None:

@@ -641,3 +641,87 @@ def _target_message(r: pd.Series) -> str:
             f"from {month_name(r['period_start'])} to {month_name(r['period_end'])}")
     return (f"{r['name']}: {format_value(r['value'], r['unit'])} {when}, short of the "
             f"target of {fmt_target(r['target'], r['unit'])}{source}.")
+
+
+#: The chapter that reports the evidence behind each source measure (its section id).
+CHAPTER_OF_MEASURE: dict[str, str] = {
+    "digital_share": "01_public_contact",
+    "calls_101_within_target": "02_call_handling",
+    "calls_999_within_target": "02_call_handling",
+    "calls_101_abandonment": "02_call_handling",
+    "calls_101_secondary_wait_minutes": "02_call_handling",
+    "victim_satisfaction": "03_victim_satisfaction",
+    "hub_contact_rate": "04_victims_hub",
+    "correspondence_received": "06_engagement_and_communications",
+    "correspondence_within_target": "06_engagement_and_communications",
+    "engagement_activities": "06_engagement_and_communications",
+    "partnership_activities": "06_engagement_and_communications",
+    "newsletter_subscribers": "06_engagement_and_communications",
+    "social_media_reach": "06_engagement_and_communications",
+    "media_net_tone": "06_engagement_and_communications",
+    "special_constables": "06_engagement_and_communications",
+    "public_confidence_local_concerns": "07_crime_and_confidence",
+    "public_confidence_service_delivery": "07_crime_and_confidence",
+    "charge_rate": "07_crime_and_confidence",
+}
+
+SPC_WORDS: dict[str, str] = {
+    "common cause": "only common-cause variation: no signal of change",
+    "improvement": "special-cause variation in the improving direction",
+    "concern": "special-cause variation of concern",
+    "special cause": "special-cause variation",
+    "not stable": "a process that is not stable (most months are special cause, so no limits "
+                  "are drawn)",
+}
+
+
+def _present(value: object) -> bool:
+    return not (value is None or (isinstance(value, float) and math.isnan(value))
+                or (isinstance(value, str) and not value.strip()))
+
+
+def indicator_sentence(r: pd.Series) -> str:
+    """One indicator of the registry in words, every figure as the registry holds it: the
+    period's value and interval, the same months a year earlier and the test of the change,
+    the target and its source, and what the monthly chart shows."""
+    if _present(r.get("not_available")):
+        return f"{r['name']}: {r['not_available']}."
+    unit = str(r["unit"])
+    when = (f"at the end of {month_name(r['period_end'])}" if r["how"] == "last" else
+            f"from {month_name(r['period_start'])} to {month_name(r['period_end'])}")
+    text = f"{r['name']}: {format_value(r['value'], unit)} {when}"
+    if _present(r.get("lower")) and _present(r.get("upper")):
+        text += (f" (95% confidence interval {format_value(r['lower'], unit)} to "
+                 f"{format_value(r['upper'], unit)})")
+    if _present(r.get("previous_value")):
+        text += (f", against {format_value(r['previous_value'], unit)} "
+                 + ("a year earlier" if r["how"] == "last" else
+                    "in the same months a year earlier"))
+        if _present(r.get("change_p_value")):
+            mid = r.get("minimum_important_difference")
+            text += ": " + narrative.evidence_phrase(
+                float(r["change_p_value"]), float(r["change"]), str(r["improvement"]),
+                str(r.get("change_test") or ""), float(mid) if _present(mid) else None,
+                lambda v: f"{fmt_number(100 * v, 0)} pp" if unit == "percent"
+                else fmt_number(v))
+    text += "."
+    if _present(r.get("target")):
+        met = {"yes": "met", "no": "not met"}.get(str(r.get("target_met")), "not assessed")
+        source = f" ({r['target_source']})" if _present(r.get("target_source")) else ""
+        text += f" Target {fmt_target(float(r['target']), unit)}{source}: {met}."
+    words = SPC_WORDS.get(str(r.get("spc_status")))
+    if words:
+        text += f" The monthly chart shows {words}."
+    return text
+
+
+def chapter_figures(registry: pd.DataFrame) -> list[tuple[str, str]]:
+    """(chapter, sentence) for each indicator whose evidence a chapter reports, in the
+    registry's order: each chapter opens with its indicators as the registry holds them, so
+    the scorecard, the summary and the chapters quote one value."""
+    out = []
+    for _, r in registry.iterrows():
+        chapter = CHAPTER_OF_MEASURE.get(str(r["measure"]))
+        if chapter:
+            out.append((chapter, indicator_sentence(r)))
+    return out
