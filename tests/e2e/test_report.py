@@ -158,6 +158,7 @@ def test_indicators_csv_holds_each_indicator_once_for_the_period(sample_run) -> 
     charge = table.loc["charge_rate"]
     assert pd.isna(charge["value"]) and charge["not_available"].startswith(
         "not available for this period")
+    assert charge["not_available"].endswith("after the period")  # 2024 data, a 2019 paper
     # the paper quotes each pooled rate exactly as the registry holds it
     paper = (out / "paper.md").read_text(encoding="utf-8")
     for ind, row in table.loc[table["how"] == "pooled"].iterrows():

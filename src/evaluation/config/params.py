@@ -56,6 +56,9 @@ class ReportParams(BaseModel):
     disclosure_threshold: StrictInt = Field(ge=2, le=100)
     workers: StrictInt = Field(ge=1, le=16)
     reuse_kernels: StrictBool = True
+    # months in every XmR chart of the run (scorecard and chapters alike), ending at the
+    # period's end, so an indicator gets one SPC verdict wherever it is shown
+    spc_months: StrictInt = Field(default=24, ge=12, le=240)
     sections: list[str] = Field(min_length=1)
     section_params: dict[str, dict[str, Any]] = Field(default_factory=dict)
     # datasets the run may lack for the period: their sections show the months they have
@@ -115,6 +118,7 @@ class ReportParams(BaseModel):
             "force_name": self.force_name,
             "disclosure_threshold": self.disclosure_threshold,
             "synthetic_data": self.synthetic_data,
+            "spc_months": self.spc_months,
         }
 
 

@@ -481,12 +481,14 @@ FY_LABELS: dict[str, str] = {
 def kpi_xmr(
     monthly: pd.DataFrame, line: str, measure: str, target: float | None = None,
     end: str | None = None, rebase_at: Sequence[str] = (), reasons: Sequence[str] = (),
+    months: int | None = None,
 ) -> XmRResult:
     """XmR chart of one monthly measure of one line (``call_handling_monthly``).
 
     ``measure`` is ``within_target_share``, ``abandonment_rate``, ``transfer_share`` or
     ``mean_secondary_wait_s``; months with no value (e.g. no transfers) are left out. ``end``
-    (a date) drops later months. ``rebase_at`` lists months ("YYYY-MM") where a known change
+    (a date) drops later months; ``months`` keeps only the last so many (the run's SPC
+    window, as the scorecard uses). ``rebase_at`` lists months ("YYYY-MM") where a known change
     to the process started (the framework's recorded process changes, with ``reasons``): the
     mean and limits are recalculated from there; changes outside the series are left out. The
     limits of a
@@ -499,6 +501,8 @@ def kpi_xmr(
     if end is not None:
         m = m.loc[m["month"] <= pd.Timestamp(end)]
     series = m.set_index("month")[measure].dropna().astype(float)
+    if months is not None:
+        series = series.iloc[-months:]
     if series.empty:
         raise ValueError(f"no {measure} values for line {line}")
     why = list(reasons) or [""] * len(rebase_at)

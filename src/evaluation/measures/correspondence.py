@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from evaluation.measures.engagement import check_published
-from evaluation.methods.comparisons import holm
+from evaluation.methods.comparisons import MonthlyComparison, compare_monthly_rates, holm
 from evaluation.methods.periods import (
     claim_window,
     months_of,
@@ -72,6 +72,17 @@ def monthly_received(items: pd.DataFrame, end: str, start: str | None = None) ->
     first = pd.Period(str(start)[:7], "M") if start else month.min()
     counts = month.value_counts().reindex(pd.period_range(first, last, freq="M"), fill_value=0)
     return pd.DataFrame({"month": counts.index.astype(str), "received": counts.to_numpy()})
+
+
+def received_change(monthly: pd.DataFrame, start: str, end: str) -> MonthlyComparison:
+    """Items received a month in the period against the same months a year earlier, by
+    Welch's t-test on the monthly counts: the test the indicator table uses, so the chapter
+    and the scorecard give one p-value."""
+    p0, p1 = reporting_months(start, end)
+    month = pd.PeriodIndex(monthly["month"], freq="M")
+    now = monthly.loc[(month >= p0) & (month <= p1), "received"].astype(float)
+    before = monthly.loc[(month >= p0 - 12) & (month <= p1 - 12), "received"].astype(float)
+    return compare_monthly_rates(now.to_numpy(), before.to_numpy())
 
 
 def received_xmr(monthly: pd.DataFrame, months: int = 36) -> XmRResult:

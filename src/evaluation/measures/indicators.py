@@ -21,6 +21,7 @@ import pandas as pd
 from evaluation.config.framework import Framework
 from evaluation.measures.scorecard import (
     MEASURES,
+    NOT_PROPORTIONS,
     Assessment,
     Sources,
     measure_counts,
@@ -58,7 +59,7 @@ def _period_value(name: str, unit: str, series: pd.Series, counts: pd.DataFrame 
         num, den = float(c["numerator"].sum()), float(c["denominator"].sum())
         if den > 0:
             out.update(value=num / den, numerator=num, denominator=den)
-            if unit == "percent" and 0 <= num <= den:
+            if unit == "percent" and 0 <= num <= den and name not in NOT_PROPORTIONS:
                 out["lower"], out["upper"] = wilson_interval(num, den)
         return out
     part = _window(series, p0, p1)
@@ -88,9 +89,15 @@ def _row(a: Assessment, framework: Framework, sources: Sources, p0: pd.Period,
     now, before = _window(series, p0, p1), _window(series, q0, q1)
     row["months"] = len(now)
     if now.empty:
+        first = series.index[0] if len(series) else None
         last = series.index[-1] if len(series) else None
-        row["not_available"] = ("not available for this period: the data "
-                                + (f"end in {last}" if last is not None else "are empty"))
+        if first is None:
+            span = "are empty"
+        elif pd.Period(str(first)[:7], "M") > p1:
+            span = f"start in {first}, after the period"
+        else:
+            span = f"end in {last}, before the period"
+        row["not_available"] = f"not available for this period: the data {span}"
         return row
     row.update(_period_value(ind.measure, ind.unit, series, counts, p0, p1))
     previous = _period_value(ind.measure, ind.unit, series, counts, q0, q1)["value"]
@@ -122,7 +129,21 @@ def _spc_columns(a: Assessment) -> dict[str, object]:
     status = "not stable" if a.result.mostly_special_cause else a.result.latest_variation
     return {"spc_status": status, "spc_mean": float(last["mean"]),
             "spc_lower_limit": float(last["lpl"]), "spc_upper_limit": float(last["upl"]),
-            "assurance": ("" if status == "not stable" else a.result.assurance or "")}
+            "assurance": _assurance(a, status)}
+
+
+def _assurance(a: Assessment, status: str) -> str:
+    """Making Data Count assurance: from the limits; for a not-stable phase (no limits to
+    judge by) only when every month of it meets, or every month misses, the target."""
+    if a.result is None or a.target is None:
+        return ""
+    if status != "not stable":
+        return a.result.assurance or ""
+    if a.indicator.improvement == "neutral":
+        return ""
+    values = a.result.latest_phase()["value"]
+    better = values >= a.target if a.indicator.improvement == "increase" else values <= a.target
+    return "pass" if better.all() else "fail" if not better.any() else ""
 
 
 def indicator_table(framework: Framework, sources: Sources, assessments: Sequence[Assessment],

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -94,6 +95,13 @@ class Sources:
             if not self.real_dir:
                 raise EvaluationError("real_dir is needed for police.uk measures")
             folder = public_data.policeuk_path(self.real_dir, kind)
+            months = sorted(m.group(0) for f in Path(folder).glob("*.csv*")
+                            if (m := re.match(r"\d{4}-\d{2}", f.name)))
+            if months and months[0] > str(self.period_end)[:7]:
+                # files named by month: a paper cannot use data from after its period, and
+                # reading them (seconds for a year of a force) would be for nothing
+                raise EvaluationError(f"the police.uk {kind} files start in {months[0]}, "
+                                      "after the period")
             quiet = logging.getLogger(loaders.__name__)
             level = quiet.level
             quiet.setLevel(logging.ERROR)  # the crime section reports these files' warnings
@@ -135,6 +143,7 @@ MEASURES: dict[str, Measure] = {}
 
 
 COUNTS: dict[str, CountsFunction] = {}
+NOT_PROPORTIONS: set[str] = set()  # pooled ratios that are not binomial proportions
 """For rate measures: month, numerator and denominator, so a period's rate is pooled."""
 
 
@@ -152,11 +161,15 @@ def register(name: str, description: str, context: bool = False,
     return wrap
 
 
-def register_counts(name: str) -> Callable[[CountsFunction], CountsFunction]:
+def register_counts(name: str, proportion: bool = True
+                    ) -> Callable[[CountsFunction], CountsFunction]:
     """Register the monthly numerator and denominator of the rate measure ``name``; its
-    period value becomes pooled."""
+    period value becomes pooled. ``proportion=False`` for a ratio that is not successes out
+    of trials (a net share can be negative): it gets no Wilson interval."""
     def wrap(function: CountsFunction) -> CountsFunction:
         COUNTS[name] = function
+        if not proportion:
+            NOT_PROPORTIONS.add(name)
         if name in MEASURES:
             m = MEASURES[name]
             MEASURES[name] = Measure(m.name, m.description, m.compute, m.context, m.series,
@@ -218,6 +231,18 @@ def correspondence_within_target_by_month(items: pd.DataFrame, end: str, target_
     left out, so a recent month is not flattered by the quick replies alone. (The domain
     module gives this for one period, not by month: added here.)
     """
+    g = correspondence_within_target_counts(items, end, target_days, holidays)
+    g = g.loc[g["complete"]]
+    share = g["within"] / g["decided"].where(g["decided"] > 0)
+    return pd.Series(share.to_numpy(dtype=float), index=pd.PeriodIndex(g["month"], freq="M"),
+                     name="correspondence_within_target")
+
+
+def correspondence_within_target_counts(items: pd.DataFrame, end: str, target_days: int = 20,
+                                        holidays: Sequence[str] = ()) -> pd.DataFrame:
+    """Per month received: items answered within the target (``within``), items decided
+    (within, or late: answered after the target or open past it) and whether every item of
+    the month was due by the end (``complete``)."""
     if target_days < 1:
         raise ValueError(f"target_days must be at least 1, got {target_days!r}")
     cut = pd.Period(str(end)[:7], "M").end_time.normalize()
@@ -232,14 +257,12 @@ def correspondence_within_target_by_month(items: pd.DataFrame, end: str, target_
     month = engagement.months_of(got["received_date"])
     counts = pd.DataFrame({"month": month, "within": within, "decided": within | late})
     g = counts.groupby("month")[["within", "decided"]].sum()
-    share = g["within"] / g["decided"].where(g["decided"] > 0)
     months = pd.PeriodIndex(g.index, freq="M")
     month_ends = months.end_time.normalize().to_numpy().astype("datetime64[D]")
     due = np.busday_count(month_ends, np.datetime64(cut.date(), "D"),
                           holidays=np.array(list(holidays), dtype="datetime64[D]"))
-    complete = due >= target_days
-    return pd.Series(share.to_numpy(dtype=float)[complete], index=months[complete],
-                     name="correspondence_within_target")
+    return pd.DataFrame({"month": months.astype(str), "within": g["within"].to_numpy(float),
+                         "decided": g["decided"].to_numpy(float), "complete": due >= target_days})
 
 
 def _calls(src: Sources, line: str, column: str) -> pd.Series:
@@ -619,3 +642,23 @@ def chart_data(assessments: Sequence[Assessment]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
+
+
+@register_counts("media_net_tone", proportion=False)
+def _net_tone_counts(src: Sources) -> pd.DataFrame:
+    """Positive less negative mentions over all mentions, so the period's net tone pools its
+    mentions (as the communications chapter computes it), not the mean of the months'."""
+    comms = src.load("communications")
+    positive = comms["media_mentions_positive"].astype(float)
+    negative = comms["media_mentions_negative"].astype(float)
+    mentions = positive + negative + comms["media_mentions_neutral"].astype(float)
+    return _frame(comms["month"], positive - negative, mentions)
+
+
+@register_counts("correspondence_within_target")
+def _correspondence_within_counts(src: Sources) -> pd.DataFrame:
+    """Items answered within the target over items due, by month received: the period's
+    share pools its items, as the correspondence chapter counts them."""
+    g = correspondence_within_target_counts(src.load("correspondence"), src.period_end,
+                                            src.correspondence_target_days)
+    return _frame(g["month"], g["within"], g["decided"])

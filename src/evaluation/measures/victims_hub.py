@@ -150,13 +150,16 @@ def period_comparison(hub: pd.DataFrame, period_start: str, period_end: str,
 
 
 def contact_rate_xmr(hub: pd.DataFrame, start: object = None, end: object = None,
-                     target: float | None = None) -> XmRResult:
-    """XmR chart of the monthly contact rate (contacted / referred, 0–1), higher is better.
+                     target: float | None = None, months: int | None = None) -> XmRResult:
+    """XmR chart of the monthly contact rate (contacted / referred, 0–1), higher is better,
+    from ``start`` to ``end`` (the last ``months`` of them when given: the run's SPC window).
 
     Months with no referrals are left out (a rate needs a base); the limits are clipped to
     0–100% (``bounds`` of :func:`evaluation.methods.spc.xmr`).
     """
     m = select_months(hub, start, end).dropna(subset=["contact_rate"])
+    if months is not None:
+        m = m.iloc[-months:]
     series = pd.Series(m["contact_rate"].to_numpy(), index=pd.DatetimeIndex(m["month"]),
                        name="contact_rate")
     return xmr(series, improvement="increase", target=target, bounds=(0, 1))

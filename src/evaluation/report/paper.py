@@ -83,8 +83,11 @@ METHODS = [
     "3 points close to a limit, or 7 points on one side of the mean. Limits restart at each "
     "process change recorded in the indicator framework, with its reason on the chart. Where "
     "most points of the latest phase are special cause (and still are without its most "
-    "extreme point), the chart is drawn without limits and no variation or assurance is "
-    "reported. Rolling and cumulative series get no SPC.",
+    "extreme point), the chart is drawn without limits and no variation is reported; its "
+    "assurance is given only when every month of the phase meets (or every month misses) "
+    "the target. Rolling and cumulative series get no SPC.",
+    "Changes are computed from unrounded figures, so a change can differ by 0.1 from the "
+    "difference of the rounded values printed beside it.",
     "Funnel plots compare units of different size against control limits at 95% and 99.8% "
     "(Spiegelhalter 2005); the units are tested for overdispersion and, where it is present, "
     "the random-effects limits are used.",

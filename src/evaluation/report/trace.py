@@ -4,7 +4,8 @@ A number written in a finding ("86.5%", "20,797", "+167", "£55,000", "3.5 minut
 when some cell of the table it cites holds that value: exactly, after rounding to the decimals
 written, or — for a percentage — as a proportion (0.865) or a percentage (86.5). Years (2000 to
 2039), the phrase "12 months", days of a month and references such as "Appendix 1" or
-"paragraph 8.2" are not measurements and are not checked, nor is the threshold in "p < 0.001".
+"paragraph 8.2" are not measurements and are not checked, nor are the threshold in "p < 0.001"
+and the level in "95% confidence interval".
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ _NUMBER = re.compile(
     r"(?P<pre>£)?(?P<sign>[+\-−])?(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<dec>\.\d+)?(?P<pct>%)?"
 )
 _EXEMPT = re.compile(r"\bp < 0\.001\b|"  # a threshold written for a tiny p-value
+                     r"\b95% (?:confidence interval|CI)\b|"  # the interval's level, not a figure
                      r"\b(?:12|twelve) months\b|"
                      r"\b(?:Appendix|Table|Figure|section|paragraph|Annex)\s+\d+(?:\.\d+)*|\b(?:19|20)\d{2}[-/]\d{2}\b|"
                      r"\b\d{1,2} (?:January|February|March|April|May|June|July|August|"

@@ -45,3 +45,36 @@ def test_deteriorations_come_first_largest_first_then_missed_targets_then_improv
     for m in messages:
         assert untraceable(m, [registry]) == [], m
     assert len(key_messages(registry, limit=2)) == 2
+
+
+def test_each_indicator_sentence_quotes_the_registry_and_its_tests() -> None:
+    from evaluation.report.chapters.scorecard import chapter_figures, indicator_sentence
+
+    row = pd.Series(_row(
+        name="Victims satisfied", measure="victim_satisfaction", value=0.836, lower=0.811,
+        upper=0.857, previous_value=0.850, change=-0.0147, change_p_value=0.425,
+        change_test="Welch t-test on the monthly rates", target=0.811, target_met="yes",
+        target_source="England and Wales", assurance="inconsistent",
+        spc_status="common cause"))
+    text = indicator_sentence(row)
+    assert text.startswith("Victims satisfied: 83.6% from April 2018 to March 2019 (95% "
+                           "confidence interval 81.1% to 85.7%), against 85.0% in the same "
+                           "months a year earlier: no evidence of a real change (p = 0.425")
+    # the period's target verdict and the month-by-month assurance, which can differ
+    assert ("Target 81.1% (England and Wales): met over the period; month by month it may "
+            "meet or miss the target at random.") in text
+    assert text.endswith("The monthly chart shows only common-cause variation: no signal of "
+                         "change.")
+    assert untraceable(text.replace("p = 0.425", ""),
+                       [pd.DataFrame([row])]) == []
+    last = pd.Series(_row(name="Specials", unit="count", value=230, previous_value=243,
+                          how="last", measure="special_constables", spc_status="not stable"))
+    assert indicator_sentence(last).startswith(
+        "Specials: 230 at the end of March 2019, against 243 a year earlier.")
+    gone = pd.Series(_row(name="Charge rate", measure="charge_rate", not_available=(
+        "not available for this period: the data start in 2024-01, after the period")))
+    assert indicator_sentence(gone) == ("Charge rate: not available for this period: the "
+                                        "data start in 2024-01, after the period.")
+    chapters = [c for c, _ in chapter_figures(pd.DataFrame([row, last, gone]))]
+    assert chapters == ["03_victim_satisfaction", "06_engagement_and_communications",
+                        "07_crime_and_confidence"]

@@ -40,6 +40,10 @@ def test_formatted_text_cells_count_as_numbers() -> None:
 def test_references_and_dates_are_not_measurements() -> None:
     assert numbers_in("Appendix 1 of the letter of 22 January 2019; paragraph 8.2; "
                       "Table 3") == []
+    # the level of an interval is not a figure; the interval's ends are
+    assert [n[0] for n in numbers_in("88.0% (95% confidence interval 87.9% to 88.1%; 95% CI)")
+            ] == ["88.0%", "87.9%", "88.1%"]
+    assert [n[0] for n in numbers_in("95% of calls")] == ["95%"]
 
 
 def test_a_number_inside_a_label_of_the_table_is_traceable():

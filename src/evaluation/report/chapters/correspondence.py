@@ -21,8 +21,13 @@ from evaluation.report.formatting import (
 )
 
 
-def volume_sentence(summary: pd.DataFrame, result: XmRResult) -> str:
-    """Items received in the period, against the period before, and what the XmR chart shows."""
+def volume_sentence(summary: pd.DataFrame, result: XmRResult, p_value: float | None = None,
+                    test: str = "Welch t-test on the monthly counts") -> str:
+    """Items received in the period, against the period before, and what the XmR chart shows.
+
+    ``p_value`` is the test of the change (:func:`evaluation.measures.correspondence.
+    received_change`, the indicator table's test); without it the totals are compared by
+    the exact test of two counts."""
     now, before = summary.iloc[0], summary.iloc[1]
     if now["Months"] == 0:
         return "No correspondence is recorded for the reporting period."
@@ -31,7 +36,8 @@ def volume_sentence(summary: pd.DataFrame, result: XmRResult) -> str:
             f"{fmt_number(now['Mean a month'])} a month (between "
             f"{fmt_int(now['Lowest month'])} and {fmt_int(now['Highest month'])})")
     if before["Months"] == now["Months"]:
-        text += ", " + change_words(now["Items received"], before["Items received"], "items")
+        text += ", " + change_words(now["Items received"], before["Items received"], "items",
+                                    p_value, test)
     return text + ". " + narrative.xmr_sentence(
         result, "On the XmR chart, items received", fmt_number, per=" a month")
 

@@ -708,7 +708,10 @@ def indicator_sentence(r: pd.Series) -> str:
     if _present(r.get("target")):
         met = {"yes": "met", "no": "not met"}.get(str(r.get("target_met")), "not assessed")
         source = f" ({r['target_source']})" if _present(r.get("target_source")) else ""
-        text += f" Target {fmt_target(float(r['target']), unit)}{source}: {met}."
+        text += f" Target {fmt_target(float(r['target']), unit)}{source}: {met} over the period"
+        if _present(r.get("assurance")):
+            text += f"; month by month it {narrative.assurance_words(str(r['assurance']))}"
+        text += "."
     words = SPC_WORDS.get(str(r.get("spc_status")))
     if words:
         text += f" The monthly chart shows {words}."
