@@ -59,6 +59,9 @@ class ReportParams(BaseModel):
     # months in every XmR chart of the run (scorecard and chapters alike), ending at the
     # period's end, so an indicator gets one SPC verdict wherever it is shown
     spc_months: StrictInt = Field(default=24, ge=12, le=240)
+    # the force's peer group as the user names it (ONS police force area names), e.g. its
+    # most similar group; empty: the forces of its region
+    peers: list[str] = Field(default_factory=list)
     sections: list[str] = Field(min_length=1)
     section_params: dict[str, dict[str, Any]] = Field(default_factory=dict)
     # datasets the run may lack for the period: their sections show the months they have
@@ -119,6 +122,7 @@ class ReportParams(BaseModel):
             "disclosure_threshold": self.disclosure_threshold,
             "synthetic_data": self.synthetic_data,
             "spc_months": self.spc_months,
+            "peers": ", ".join(self.peers),
         }
 
 

@@ -275,3 +275,159 @@ def confidence_by_region(regions: pd.DataFrame, confidence: float = 0.95) -> pd.
 def rename(table: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:
     """Columns renamed to their plain-English headings."""
     return table.rename(columns=dict(labels))
+
+
+# ------------------------------------------------------------- ONS police force area tables
+def force_names(rates: pd.DataFrame) -> list[str]:
+    """The territorial police force areas of a table of :mod:`evaluation.data.ons_pfa`."""
+    column = "area" if "area" in rates.columns else "name"
+    return list(rates.loc[rates["level"] == "force", column])
+
+
+def check_force(rates: pd.DataFrame, force: str) -> str:
+    """``force`` as ONS names it (case and "&" forgiven), or an error with a suggestion."""
+    names = force_names(rates)
+    by_key = {_force_key(n): n for n in names}
+    if _force_key(force) in by_key:
+        return by_key[_force_key(force)]
+    import difflib
+
+    close = difflib.get_close_matches(_force_key(force), list(by_key), n=1, cutoff=0.6)
+    hint = f" Did you mean '{by_key[close[0]]}'?" if close else ""
+    raise EvaluationError(f"force_name '{force}' is not one of the {len(names)} police force "
+                          f"areas of England and Wales in the ONS tables.{hint}")
+
+
+def recorded_crime_rates(now: pd.DataFrame, before: pd.DataFrame | None = None
+                         ) -> pd.DataFrame:
+    """Police recorded crime (excluding fraud) per 1,000 residents for each force and England
+    and Wales (Tables P1 and P3), with the year before where its edition is given.
+
+    Columns: area, code, level, region, offences, population, rate_per_1000, edition,
+    offences_before, rate_before, change_pct (of the rate), edition_before. The rate before
+    is ONS's own, on that edition's population estimate."""
+    keep = now.loc[now["level"].isin(["force", "country"])].copy()
+    keep = keep.rename(columns={"name": "area"})
+    keep.loc[keep["level"] == "country", "area"] = NATIONAL_LABEL
+    cols = ["area", "code", "level", "region", "offences", "population", "rate_per_1000",
+            "edition"]
+    out = keep[cols].reset_index(drop=True)
+    if before is None:
+        out[["offences_before", "rate_before", "change_pct"]] = np.nan
+        out["edition_before"] = ""
+        return out
+    prior = before.set_index("code")
+    out["offences_before"] = out["code"].map(prior["offences"])
+    out["rate_before"] = out["code"].map(prior["rate_per_1000"])
+    out["change_pct"] = 100 * (out["rate_per_1000"] / out["rate_before"] - 1)
+    out["edition_before"] = str(before["edition"].iloc[0])
+    return out
+
+
+def force_ranks(rates: pd.DataFrame, force: str, peers: list[str] | None = None
+                ) -> pd.DataFrame:
+    """Every force ranked by its rate per 1,000 (1 = lowest, the fewest crimes per
+    resident), with its rank in the peer group: ``peers`` as the user names them (the force's
+    most similar group), or by default the forces of the force's region (Wales for a Welsh
+    force). A force whose rate ONS suppresses (City of London, "+") is listed unranked.
+    Columns: area, region, offences, population, rate_per_1000, rank, in_peers,
+    peer_rank, is_force; ``attrs["peers"]`` says which group was used."""
+    force = check_force(rates, force)
+    forces = rates.loc[rates["level"] == "force"].copy()
+    if peers:
+        wanted = [check_force(rates, p) for p in peers]
+        if force not in wanted:
+            wanted.append(force)
+        group = f"the {len(wanted)} forces named as its peer group"
+    else:
+        region = str(forces.loc[forces["area"] == force, "region"].iloc[0])
+        wanted = list(forces.loc[forces["region"] == region, "area"])
+        group = f"the {len(wanted)} forces of the {region} region"
+    forces = forces.sort_values("rate_per_1000", ignore_index=True)  # no rate (City) last
+    forces["rank"] = forces["rate_per_1000"].rank(method="min").astype("Int64")
+    forces["in_peers"] = forces["area"].isin(wanted)
+    forces["peer_rank"] = forces["rate_per_1000"].where(forces["in_peers"]).rank(
+        method="min").astype("Int64")
+    forces["is_force"] = forces["area"] == force
+    out = forces[["area", "region", "offences", "population", "rate_per_1000", "rank",
+                  "in_peers", "peer_rank", "is_force"]]
+    ranked = int(forces["rank"].notna().sum())
+    out.attrs.update(peers=group, force=force, forces=ranked, peer_count=len(wanted),
+                     unranked=list(forces.loc[forces["rank"].isna(), "area"]))
+    return out
+
+
+def crime_rate_funnel(rates: pd.DataFrame, levels: tuple[float, float] = (0.95, 0.998)
+                      ) -> pd.DataFrame:
+    """Each force's recorded crime per resident against England and Wales's, on funnel
+    limits by population (Spiegelhalter 2005), tested for overdispersion and, where it is
+    present (forces differ far more than chance), on random-effects limits. Columns: area,
+    offences, population, rate_per_1000, z, band; ``attrs`` as
+    :func:`evaluation.measures.victim_satisfaction.funnel_table`."""
+    from evaluation.methods.proportions import funnel_assess, overdispersion_test
+
+    forces = rates.loc[(rates["level"] == "force")
+                       & rates["rate_per_1000"].notna()].reset_index(drop=True)
+    national = rates.loc[rates["level"] == "country"].iloc[0]
+    target = float(national["offences"]) / float(national["population"])
+    test = overdispersion_test(forces["offences"], forces["population"], target)
+    method = "additive" if test.present else None
+    assessed = funnel_assess(forces["offences"], forces["population"], target, levels=levels,
+                             overdispersion_method=method)
+    out = forces[["area", "offences", "population", "rate_per_1000"]].copy()
+    out["z"] = assessed["z"].to_numpy()
+    out["band"] = assessed["band"].to_numpy()
+    out.attrs.update({"target": target, "levels": tuple(levels),
+                      "edition": str(national["edition"]),
+                      "overdispersion": {"method": method, "phi": test.phi, "tau2": test.tau2,
+                                         "p_value": test.p_value, "present": test.present}})
+    return out
+
+
+def asb_significance(asb: pd.DataFrame, design_factor: float = 1.0,
+                     alpha: float = 0.05) -> pd.DataFrame:
+    """The package's own test of each force's Crime Survey anti-social behaviour measure
+    against the rest of England and Wales, set beside ONS's published flag.
+
+    Two-proportion z-test of the force against England and Wales less the force (the rest's
+    share from the published percentages and unweighted bases), its standard error multiplied
+    by ``design_factor`` (the survey's clustering and weighting widen intervals; 1.0 is a
+    simple random sample). Columns: area, percent, base, rest_percent, z, p_value,
+    different (ours), ons_different (ONS's ``*``), agree."""
+    if design_factor <= 0:
+        raise ValueError(f"design_factor must be positive, got {design_factor!r}")
+    national = asb.loc[asb["level"] == "country"].iloc[0]
+    forces = asb.loc[asb["level"] == "force"].reset_index(drop=True)
+    n_all, p_all = float(national["base"]), float(national["percent"]) / 100
+    n = forces["base"].astype(float)
+    p = forces["percent"].astype(float) / 100
+    rest_n = n_all - n
+    rest_p = (p_all * n_all - p * n) / rest_n
+    pooled = (p * n + rest_p * rest_n) / n_all
+    se = np.sqrt(pooled * (1 - pooled) * (1 / n + 1 / rest_n)) * design_factor
+    z = (p - rest_p) / se
+    p_value = 2 * stats.norm.sf(np.abs(z))
+    out = pd.DataFrame({"area": forces["name"], "percent": forces["percent"],
+                        "base": forces["base"], "rest_percent": 100 * rest_p, "z": z,
+                        "p_value": p_value, "different": p_value < alpha,
+                        "ons_different": forces["different_from_ew"].astype(bool)})
+    out["agree"] = out["different"] == out["ons_different"]
+    out.attrs.update(design_factor=design_factor, alpha=alpha,
+                     edition=str(national["edition"]))
+    return out
+
+
+def crime_rate_summary(rates: pd.DataFrame, ranks: pd.DataFrame) -> pd.DataFrame:
+    """The force and England and Wales in one table: crimes, rate, the year before, change,
+    and the force's ranks (all forces with a rate, and its peers) with how many are ranked:
+    every figure the chapter's finding quotes."""
+    force = ranks.attrs["force"]
+    rows = rates.loc[(rates["area"] == force) | (rates["level"] == "country")].copy()
+    r = ranks.loc[ranks["is_force"]].iloc[0]
+    rows["rank"] = [int(r["rank"]) if a == force else pd.NA for a in rows["area"]]
+    rows["forces_ranked"] = ranks.attrs["forces"]
+    rows["peer_rank"] = [int(r["peer_rank"]) if a == force else pd.NA for a in rows["area"]]
+    rows["peers"] = ranks.attrs["peer_count"]
+    cols = ["area", "edition", "offences", "population", "rate_per_1000", "edition_before",
+            "rate_before", "change_pct", "rank", "forces_ranked", "peer_rank", "peers"]
+    return rows[cols].reset_index(drop=True)

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 
 from evaluation.data.published import published_verdict
+from evaluation.methods.comparisons import compare_monthly_rates, holm
 from evaluation.methods.periods import months_of, previous_months, reporting_months
 
 log = logging.getLogger(__name__)
@@ -146,6 +147,40 @@ def activity_summary(activities: pd.DataFrame, start: str, end: str, by: str = "
     heading = "Mode" if by == "mode" else "Activity type"
     out["label"] = [str(v)[0].upper() + str(v)[1:] for v in out["label"]]
     return out.rename(columns={"label": heading})
+
+
+def activity_change_tests(activities: pd.DataFrame, start: str, end: str, by: str = "mode"
+                          ) -> pd.DataFrame:
+    """The change in activities a month on the period before (the same months a year earlier
+    for a year), for each category of :func:`activity_summary` and for all activities, by
+    Welch's t-test on the monthly counts: the test the indicator table uses, so the chapters
+    and the scorecard give the same p for the same counts. The categories' p-values are also
+    Holm-adjusted over the categories tested together (``p_value_holm``).
+
+    Columns: the category (as in :func:`activity_summary`), p_value, p_value_holm (equal to
+    p_value for "All activities")."""
+    _check_activities(activities)
+    p0, p1 = reporting_months(start, end)
+    q0, q1 = previous_months(start, end)
+    month = months_of(activities["date"])
+    summary = activity_summary(activities, start, end, by)
+    heading = summary.columns[0]
+    labels = {str(v)[0].upper() + str(v)[1:]: v for v in activities[by].dropna().unique()}
+    rows = []
+    for label in summary[heading]:
+        keep = (pd.Series(True, index=activities.index) if label == "All activities"
+                else activities[by] == labels.get(label, label.lower()))
+        counts = month[keep].value_counts()
+        now = counts.reindex(pd.period_range(p0, p1, freq="M"), fill_value=0)
+        before = counts.reindex(pd.period_range(q0, q1, freq="M"), fill_value=0)
+        p = compare_monthly_rates(now.to_numpy(float), before.to_numpy(float)).p_value
+        rows.append({heading: label, "p_value": float(p)})
+    out = pd.DataFrame(rows)
+    family = out[heading] != "All activities"
+    out["p_value_holm"] = out["p_value"]
+    if family.any():
+        out.loc[family, "p_value_holm"] = holm(out.loc[family, "p_value"].tolist())
+    return out
 
 
 def mode_by_type(activities: pd.DataFrame, start: str, end: str) -> pd.DataFrame:

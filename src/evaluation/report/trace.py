@@ -5,7 +5,7 @@ when some cell of the table it cites holds that value: exactly, after rounding t
 written, or — for a percentage — as a proportion (0.865) or a percentage (86.5). Years (2000 to
 2039), the phrase "12 months", days of a month and references such as "Appendix 1" or
 "paragraph 8.2" are not measurements and are not checked, nor are the threshold in "p < 0.001"
-and the level in "95% confidence interval".
+the level in "95% confidence interval" and the unit in "per 1,000".
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ _NUMBER = re.compile(
 )
 _EXEMPT = re.compile(r"\bp < 0\.001\b|"  # a threshold written for a tiny p-value
                      r"\b95% (?:confidence interval|CI)\b|"  # the interval's level, not a figure
+                     r"\bper 1,000\b|"  # a rate's unit
                      r"\b(?:12|twelve) months\b|"
                      r"\b(?:Appendix|Table|Figure|section|paragraph|Annex)\s+\d+(?:\.\d+)*|\b(?:19|20)\d{2}[-/]\d{2}\b|"
                      r"\b\d{1,2} (?:January|February|March|April|May|June|July|August|"

@@ -176,3 +176,23 @@ def test_charts_have_titles_and_alt_text_from_the_data() -> None:
 def test_missing_column_is_a_plain_error() -> None:
     with pytest.raises(ValueError, match="need columns"):
         e.activity_summary(_activities().drop(columns="mode"), START, END)
+
+
+def test_changes_in_activities_use_the_indicator_tables_welch_test_on_monthly_counts() -> None:
+    from scipy import stats
+
+    out = e.activity_change_tests(_activities(), START, END).set_index("Mode")
+    # all activities: April 2, May 4 against February 1, March 1 (scipy's Welch, independently)
+    expected = stats.ttest_ind([2, 4], [1, 1], equal_var=False).pvalue
+    assert out.loc["All activities", "p_value"] == pytest.approx(expected)
+    assert out.loc["All activities", "p_value_holm"] == out.loc["All activities", "p_value"]
+    # listen: 2 and 2 against 1 and 0; Holm over the five modes can only raise a p-value
+    listen = stats.ttest_ind([2, 2], [1, 0], equal_var=False).pvalue
+    assert out.loc["Listen", "p_value"] == pytest.approx(listen)
+    modes = out.drop(index="All activities")
+    assert (modes["p_value_holm"] >= modes["p_value"] - 1e-12).all()
+    summary = e.activity_summary(_activities(), START, END)
+    text = engagement_chapter.mode_sentence(summary, "listen", START, END,
+                                            e.activity_change_tests(_activities(), START, END))
+    assert "Welch t-test on the monthly counts, Holm-adjusted over the 5 modes; unadjusted p" \
+        in text

@@ -44,6 +44,7 @@ def test_references_and_dates_are_not_measurements() -> None:
     assert [n[0] for n in numbers_in("88.0% (95% confidence interval 87.9% to 88.1%; 95% CI)")
             ] == ["88.0%", "87.9%", "88.1%"]
     assert [n[0] for n in numbers_in("95% of calls")] == ["95%"]
+    assert [n[0] for n in numbers_in("76.4 per 1,000 residents")] == ["76.4"]
 
 
 def test_a_number_inside_a_label_of_the_table_is_traceable():

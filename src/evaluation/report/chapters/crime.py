@@ -326,6 +326,11 @@ FORMATS: dict[str, dict[str, Formatter]] = {
         'Outcome records': fmt_int,
         'Share of outcomes (%)': fmt_pct,
     },
+    'peer_ranks': {
+        'Crimes': fmt_int,
+        'Residents': fmt_int,
+        'Per 1,000': fmt_number,
+    },
     'peer_rates': {
         'Records (crime and ASB)': fmt_int,
         'Population (Census 2011)': fmt_int,
@@ -345,3 +350,153 @@ FORMATS: dict[str, dict[str, Formatter]] = {
         'Confident in local police (%)': fmt_pct,
     },
 }
+
+
+# ------------------------------------------------------------- ONS police force area tables
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st ...
+
+    >>> [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 42)]
+    ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '42nd']
+    """
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+ONS_SOURCE = ("ONS, Crime in England and Wales: Police Force Area data tables (police recorded "
+              "crime, Home Office)")
+
+
+def recorded_crime_sentence(rates: pd.DataFrame, ranks: pd.DataFrame, period_note: str = ""
+                            ) -> str:
+    """The force's recorded crime and rate against England and Wales and the year before,
+    and its place among all forces and its peers (lowest rate first)."""
+    force = ranks.attrs["force"]
+    f = rates.loc[rates["area"] == force].iloc[0]
+    ew = rates.loc[rates["level"] == "country"].iloc[0]
+    r = ranks.loc[ranks["is_force"]].iloc[0]
+    text = (f"In the {f['edition']}, {force} recorded {fmt_int(f['offences'])} crimes "
+            f"(excluding fraud), {fmt_number(f['rate_per_1000'])} per 1,000 residents against "
+            f"{fmt_number(ew['rate_per_1000'])} for England and Wales")
+    if not pd.isna(f["rate_before"]):
+        text += (f"; in the {f['edition_before']} the rates were "
+                 f"{fmt_number(f['rate_before'])} and {fmt_number(ew['rate_before'])}, so "
+                 f"{force}'s rate {'rose' if f['change_pct'] > 0 else 'fell'} "
+                 f"{fmt_number(abs(f['change_pct']))}% while England and Wales's "
+                 f"{'rose' if ew['change_pct'] > 0 else 'fell'} "
+                 f"{fmt_number(abs(ew['change_pct']))}%")
+    text += (f". It had the {ordinal(int(r['rank']))} lowest rate of the "
+             f"{ranks.attrs['forces']} forces with a published rate, and was "
+             f"{ordinal(int(r['peer_rank']))} of {ranks.attrs['peers']}.")
+    if ranks.attrs.get("unranked"):
+        names = ranks.attrs["unranked"]
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        text += f" (ONS publishes no rate for {listed} in this edition.)"
+    return text + (f" {period_note}" if period_note else "")
+
+
+def edition_note(edition_label: str, period_start: str, period_end: str) -> str:
+    """Which year the ONS figures cover, against the paper's period."""
+    end = pd.Timestamp(str(period_end))
+    label = f"year ending {end:%B %Y}"
+    if edition_label == label:
+        return ""
+    return (f"The latest ONS edition by the end of the period is for the {edition_label}; the "
+            f"period ends in {end:%B %Y}.")
+
+
+def funnel_sentence(funnel: pd.DataFrame, force: str) -> str:
+    """Where the force lies on the funnel of crime per resident, and the overdispersion."""
+    row = funnel.loc[funnel["area"] == force].iloc[0]
+    od = funnel.attrs["overdispersion"]
+    band = "within the limits" if row["band"] == "within limits" else row["band"]
+    text = (f"On a funnel plot of crime per resident by population, {force} lies {band} "
+            f"around the England and Wales rate of {fmt_number(1000 * funnel.attrs['target'])} "
+            "per 1,000.")
+    if od["present"]:
+        text += (f" Forces differ far more than chance allows (overdispersion ratio "
+                 f"{fmt_number(od['phi'], 0)}), so the limits are Spiegelhalter's "
+                 "random-effects limits, which allow for the real spread between forces.")
+    return text
+
+
+def crime_funnel_chart(funnel: pd.DataFrame, force: str) -> Chart:
+    """Funnel plot of recorded crime per resident by force population."""
+    from evaluation.report.charts import funnel_chart
+
+    od = funnel.attrs["overdispersion"]
+    row = funnel.loc[funnel["area"] == force].iloc[0]
+    outside = funnel.loc[funnel["band"].astype(str).str.contains("99.8"), "area"].tolist()
+    alt = (f"Funnel plot of recorded crime per resident against resident population for "
+           f"{len(funnel)} police force areas, {funnel_edition(funnel)}, around the England "
+           f"and Wales rate of {fmt_number(1000 * funnel.attrs['target'])} per 1,000, with 95% "
+           f"and 99.8% limits"
+           f"{' (random-effects, for overdispersion)' if od['present'] else ''}. {force}: "
+           f"{fmt_number(row['rate_per_1000'])} per 1,000, "
+           f"{'within the limits' if row['band'] == 'within limits' else row['band']}. "
+           + (f"Outside the 99.8% limits: {', '.join(outside)}." if outside
+              else "No force lies outside the 99.8% limits."))
+    return funnel_chart(
+        funnel["offences"], funnel["population"], funnel.attrs["target"],
+        f"Recorded crime per resident by police force area, {funnel_edition(funnel)}",
+        "Resident population (log scale)", "Crimes per resident (8% = 80 per 1,000)",
+        labels=list(funnel["area"]), overdispersion_method=od["method"],
+        improvement="decrease", highlight=force, alt_text=alt,
+        target_label=f"England and Wales ({fmt_number(1000 * funnel.attrs['target'])} per "
+                     "1,000)")
+
+
+def funnel_edition(funnel: pd.DataFrame) -> str:
+    return str(funnel.attrs.get("edition", ""))
+
+
+def rank_table(ranks: pd.DataFrame) -> pd.DataFrame:
+    """The peer group's forces by rate, as printed."""
+    peers = ranks.loc[ranks["in_peers"]]
+    return pd.DataFrame({
+        "Force": peers["area"], "Crimes": peers["offences"],
+        "Residents": peers["population"], "Per 1,000": peers["rate_per_1000"],
+        "Rank of all": peers["rank"], "Rank in peers": peers["peer_rank"]})
+
+
+def asb_sentence(asb: pd.DataFrame, ours: pd.DataFrame, force: str,
+                 simple: pd.DataFrame | None = None, source: str = "") -> str:
+    """The force's Crime Survey anti-social behaviour measure with ONS's verdict, and how
+    often the package's own test agrees with ONS's flags."""
+    f = asb.loc[asb["name"] == force]
+    ew = asb.loc[asb["level"] == "country"].iloc[0]
+    edition = ours.attrs["edition"]
+    if f.empty:
+        text = f"The Crime Survey table has no row for {force}."
+    else:
+        r = f.iloc[0]
+        verdict = ("significantly different from" if r["different_from_ew"]
+                   else "not significantly different from")
+        change = {"up": " It rose significantly on the year before.",
+                  "down": " It fell significantly on the year before."}.get(
+                      r["change_on_year"], " ONS finds no significant change on the year before.")
+        text = (f"In the Crime Survey for England and Wales, {edition}, "
+                f"{fmt_number(r['percent'])}% of adults in {force} had experienced or witnessed "
+                f"anti-social behaviour ({fmt_int(r['base'])} adults interviewed), against "
+                f"{fmt_number(ew['percent'])}% in England and Wales: {verdict} it, by ONS's "
+                f"test.{change}")
+    n, k = len(ours), int(ours["agree"].sum())
+    text += (f" Our own test of each force against the rest of England and Wales, with a "
+             f"design factor of {fmt_number(ours.attrs['design_factor'])}"
+             f"{' (' + source + ')' if source else ''}, agrees with ONS's flag for {k} of {n} "
+             "forces")
+    if simple is not None:
+        text += (f"; as a simple random sample (design factor 1) it would agree for "
+                 f"{int(simple['agree'].sum())}, because it ignores the survey's clustering "
+                 "and weighting")
+    return text + "."
+
+
+def no_edition_note(editions: list, period_end: str, what: str = "ONS police force area tables"
+                    ) -> str:
+    """Said when no edition of the ONS tables ends by the period's end."""
+    end = pd.Timestamp(str(period_end))
+    first = editions[0].label if editions else "none"
+    return (f"Not available for this period: the bundled {what} begin with the {first}, "
+            f"after the period ending {end:%B %Y}; no figure from a later year is shown in "
+            "its place.")

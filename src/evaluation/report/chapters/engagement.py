@@ -21,6 +21,7 @@ from evaluation.report.formatting import (
     Formatter,
     fmt_int,
     fmt_number,
+    fmt_p,
     fmt_pct,
     fmt_value,
 )
@@ -55,8 +56,11 @@ def mode_tests(summary: pd.DataFrame) -> dict[str, float]:
     return {str(m).lower(): float(p) for m, p in zip(rows["Mode"], adjusted, strict=True)}
 
 
-def activities_sentence(summary: pd.DataFrame, start: str, end: str) -> str:
-    """Activities in the period, the commonest mode, and the change on the previous period."""
+def activities_sentence(summary: pd.DataFrame, start: str, end: str,
+                        changes: pd.DataFrame | None = None) -> str:
+    """Activities in the period, the commonest mode, and the change on the previous period
+    (tested as in ``changes``, :func:`evaluation.measures.engagement.activity_change_tests`,
+    the indicator table's test; without it, the exact test of the two totals)."""
     p0, p1 = reporting_months(start, end)
     total = summary.iloc[-1]
     parts = summary.iloc[:-1]
@@ -66,7 +70,7 @@ def activities_sentence(summary: pd.DataFrame, start: str, end: str) -> str:
     heading = summary.columns[0]
     text = (f"From {period_label(p0, p1)} the Commissioner and the OPCC recorded "
             f"{fmt_int(total['Activities'])} engagement activities, "
-            f"{change_words(total['Activities'], total['Previous period'], 'activities')}. "
+            f"{_total_change(total, changes)}. "
             f"The commonest {heading.lower()} was {str(top[heading]).lower()} "
             f"({fmt_int(top['Activities'])} activities, {fmt_pct(top['Share of activities'])}).")
     if total["With attendance recorded"] > 0:
@@ -188,9 +192,11 @@ MODE_PARTS = {"listen": "Listening", "respond": "Responding", "consult": "Consul
               "collaborate": "Collaborating", "empower": "Empowering"}
 
 
-def mode_sentence(summary: pd.DataFrame, mode: str, start: str, end: str) -> str:
+def mode_sentence(summary: pd.DataFrame, mode: str, start: str, end: str,
+                  changes: pd.DataFrame | None = None) -> str:
     """One mode's activities and attendance in the period, from :func:`activity_summary`
-    (by mode), for the paper's chapter on that kind of engagement."""
+    (by mode), for the paper's chapter on that kind of engagement; the change is tested as in
+    ``changes`` (Welch on the monthly counts, Holm-adjusted over the modes) when given."""
     if mode not in MODE_PARTS:
         raise ValueError(f"mode must be one of {tuple(MODE_PARTS)}, got {mode!r}")
     p0, p1 = reporting_months(start, end)
@@ -201,14 +207,36 @@ def mode_sentence(summary: pd.DataFrame, mode: str, start: str, end: str) -> str
     text = (f"From {period_label(p0, p1)} the Commissioner and the OPCC recorded "
             f"{fmt_int(r['Activities'])} '{mode}' activities "
             f"({fmt_pct(r['Share of activities'])} of all engagement activities), "
-            f"{_mode_change(summary, r, mode)}.")
+            f"{_mode_change(summary, r, mode, changes)}.")
     if r["With attendance recorded"] > 0 and not pd.isna(r["Attendees"]):
         text += (f" {fmt_int(r['Attendees'])} people attended them, a median of "
                  f"{fmt_int(r['Median attendees per activity'])} per activity.")
     return text
 
 
-def _mode_change(summary: pd.DataFrame, r: pd.Series, mode: str) -> str:
+WELCH_COUNTS = "Welch t-test on the monthly counts"
+
+
+def _total_change(total: pd.Series, changes: pd.DataFrame | None) -> str:
+    if changes is None:
+        return change_words(total["Activities"], total["Previous period"], "activities")
+    row = changes.loc[changes.iloc[:, 0] == "All activities"].iloc[0]
+    return change_words(total["Activities"], total["Previous period"], "activities",
+                        float(row["p_value"]), WELCH_COUNTS)
+
+
+def _mode_change(summary: pd.DataFrame, r: pd.Series, mode: str,
+                 changes: pd.DataFrame | None = None) -> str:
+    if changes is not None:
+        row = changes.loc[changes["Mode"].str.lower() == mode]
+        if not row.empty and r["Previous period"] > 0:
+            n = int((changes["Mode"] != "All activities").sum())
+            raw, adjusted = float(row["p_value"].iloc[0]), float(row["p_value_holm"].iloc[0])
+            return change_words(
+                r["Activities"], r["Previous period"], "activities", adjusted,
+                f"{WELCH_COUNTS}, Holm-adjusted over the {n} modes; unadjusted p = "
+                f"{fmt_p(raw)}")
+        return change_words(r["Activities"], r["Previous period"], "activities")
     tests = mode_tests(summary)
     if mode not in tests:
         return change_words(r["Activities"], r["Previous period"], "activities")

@@ -1,0 +1,93 @@
+"""Recorded crime rates, ranks among forces, the funnel and our test of the Crime Survey's ASB
+measure against ONS's flags (REAL ONS data bundled in data/real)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from evaluation.data import ons_pfa
+from evaluation.errors import EvaluationError
+from evaluation.measures import crime
+from evaluation.report.chapters import crime as crime_chapter
+from evaluation.report.trace import untraceable
+
+ROOT = Path(__file__).resolve().parents[3]
+ONS = ROOT / "data" / "real" / "ons-pfa-tables-2018-2019"
+
+
+@pytest.fixture(scope="module")
+def rates():
+    now = ons_pfa.edition_for(ONS, "2019-03-31")
+    before = ons_pfa.year_before(ONS, now)
+    return crime.recorded_crime_rates(ons_pfa.recorded_crime(now),
+                                      ons_pfa.recorded_crime(before))
+
+
+def test_rates_carry_the_year_before_and_its_change(rates) -> None:
+    cambs = rates.set_index("area").loc["Cambridgeshire"]
+    assert cambs["rate_before"] == pytest.approx(78.68, abs=0.01)
+    assert cambs["change_pct"] == pytest.approx(100 * (76.435 / 78.6797 - 1), abs=0.01)
+    ew = rates.set_index("area").loc["England and Wales"]
+    assert ew["change_pct"] == pytest.approx(100 * (89.4905 / 83.5248 - 1), abs=0.01)
+
+
+def test_forces_are_ranked_lowest_rate_first_within_all_and_their_peers(rates) -> None:
+    ranks = crime.force_ranks(rates, "cambridgeshire")  # case forgiven
+    forces = rates.loc[(rates["level"] == "force") & rates["rate_per_1000"].notna()]
+    lower = int((forces["rate_per_1000"] < 76.435).sum())  # counted here, by hand
+    cambs = ranks.loc[ranks["is_force"]].iloc[0]
+    assert cambs["rank"] == lower + 1 == 19
+    assert ranks.attrs["forces"] == 42 and ranks.attrs["unranked"] == ["London, City of"]
+    east = ranks.loc[ranks["in_peers"]].sort_values("peer_rank")
+    assert list(east["area"]) == ["Norfolk", "Suffolk", "Hertfordshire", "Cambridgeshire",
+                                  "Bedfordshire", "Essex"]
+    assert ranks.attrs["peers"] == "the 6 forces of the East region"
+    named = crime.force_ranks(rates, "Cambridgeshire", ["Norfolk", "Essex", "Kent"])
+    assert named.loc[named["is_force"], "peer_rank"].iloc[0] == 2  # Norfolk lower
+    assert named.attrs["peers"] == "the 4 forces named as its peer group"
+    sentence = crime_chapter.recorded_crime_sentence(rates, ranks)
+    assert "19th lowest rate of the 42 forces" in sentence
+    assert "4th of the 6 forces of the East region" in sentence
+    summary = crime.crime_rate_summary(rates, ranks)
+    assert untraceable(sentence, [summary]) == []
+    assert "(ONS publishes no rate for London, City of in this edition.)" in sentence
+
+
+def test_a_force_that_is_not_a_force_gets_a_suggestion(rates) -> None:
+    with pytest.raises(EvaluationError, match="Did you mean 'Cambridgeshire'"):
+        crime.check_force(rates, "Cambridgshire")
+    with pytest.raises(EvaluationError, match="not one of the 43 police force areas"):
+        crime.force_ranks(rates, "Cambridgeshire", ["Gotham"])
+    assert crime.check_force(rates, "Devon & Cornwall") == "Devon and Cornwall"
+
+
+def test_the_funnel_finds_overdispersion_between_forces(rates) -> None:
+    funnel = crime.crime_rate_funnel(rates)
+    assert len(funnel) == 42
+    assert funnel.attrs["target"] == pytest.approx(5257081 / 58744600)
+    assert funnel.attrs["overdispersion"]["present"]
+    assert funnel.attrs["overdispersion"]["method"] == "additive"
+
+
+def test_our_asb_test_is_checked_against_onss_flags() -> None:
+    asb = ons_pfa.asb_survey(ons_pfa.edition_for(ONS, "2019-03-31", "Table P6"))
+    simple = crime.asb_significance(asb, 1.0)
+    # Cambridgeshire by hand: 37.44% of 626 against the rest of England and Wales
+    n_all, p_all, n, p = 34113, 0.3779143, 626, 0.3743940
+    rest = (p_all * n_all - p * n) / (n_all - n)
+    pooled = p_all
+    z = (p - rest) / math.sqrt(pooled * (1 - pooled) * (1 / n + 1 / (n_all - n)))
+    cambs = simple.set_index("area").loc["Cambridgeshire"]
+    assert cambs["z"] == pytest.approx(z, abs=1e-3)
+    assert not cambs["different"] and cambs["agree"]
+    # a simple-random-sample test flags more forces than ONS does; the design factor
+    # (which widens the standard error) brings it into agreement
+    designed = crime.asb_significance(asb, 1.3)
+    assert simple["different"].sum() > simple["ons_different"].sum()
+    assert designed["agree"].sum() > simple["agree"].sum()
+    assert designed["agree"].all()
+    with pytest.raises(ValueError, match="design_factor must be positive"):
+        crime.asb_significance(asb, 0)
