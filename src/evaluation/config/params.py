@@ -68,6 +68,20 @@ class ReportParams(BaseModel):
     # and say so, instead of the run stopping before it starts
     optional_datasets: list[str] = Field(default_factory=list)
 
+    @field_validator("force_name")
+    @classmethod
+    def _a_force(cls, v: str) -> str:
+        from evaluation.data.ons_pfa import territorial_force
+
+        return territorial_force(v)
+
+    @field_validator("peers")
+    @classmethod
+    def _forces(cls, v: list[str]) -> list[str]:
+        from evaluation.data.ons_pfa import territorial_force
+
+        return [territorial_force(name) for name in v]
+
     @field_validator("optional_datasets")
     @classmethod
     def _known_datasets(cls, v: list[str]) -> list[str]:

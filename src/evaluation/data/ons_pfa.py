@@ -39,6 +39,42 @@ LEVELS = {"K04": "country", "E92": "nation", "W92": "nation", "E12": "region",
           "E23": "force", "W15": "force"}
 BTP = "British Transport Police"
 FORCES = 43  # territorial police force areas of England and Wales
+TERRITORIAL_FORCES: tuple[str, ...] = (
+    "Cleveland", "Durham", "Northumbria", "Cheshire", "Cumbria", "Greater Manchester",
+    "Lancashire", "Merseyside", "Humberside", "North Yorkshire", "South Yorkshire",
+    "West Yorkshire", "Derbyshire", "Leicestershire", "Lincolnshire", "Northamptonshire",
+    "Nottinghamshire", "Staffordshire", "Warwickshire", "West Mercia", "West Midlands",
+    "Bedfordshire", "Cambridgeshire", "Essex", "Hertfordshire", "Norfolk", "Suffolk",
+    "London, City of", "Metropolitan Police", "Hampshire", "Kent", "Surrey", "Sussex",
+    "Thames Valley", "Avon and Somerset", "Devon and Cornwall", "Dorset", "Gloucestershire",
+    "Wiltshire", "Dyfed-Powys", "Gwent", "North Wales", "South Wales",
+)
+"""The 43 territorial police force areas as ONS names them in Table P1 (checked against the
+bundled editions by the tests)."""
+
+
+def force_key(name: str) -> str:
+    """A force name for matching: lower case, '&' as 'and', without 'Police', 'Constabulary'
+    or 'Police Service' ('Devon & Cornwall Police' -> 'devon and cornwall')."""
+    key = name.lower().replace("&", "and")
+    for word in ("constabulary", "police service of", "police", "service"):
+        key = key.replace(word, "")
+    return " ".join(key.split())
+
+
+def territorial_force(name: str) -> str:
+    """``name`` as ONS names the force (case, '&' and 'Police' forgiven), or ValueError with
+    the closest name ("did you mean")."""
+    import difflib
+
+    by_key = {force_key(f): f for f in TERRITORIAL_FORCES}
+    by_key.update({"city of london": "London, City of", "metropolitan": "Metropolitan Police"})
+    if force_key(name) in by_key:
+        return by_key[force_key(name)]
+    close = difflib.get_close_matches(force_key(name), list(by_key), n=1, cutoff=0.6)
+    hint = f" Did you mean '{by_key[close[0]]}'?" if close else ""
+    raise ValueError(f"'{name}' is not one of the {FORCES} police force areas of England and "
+                     f"Wales.{hint}")
 
 
 _AREA = {

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from evaluation.measures.engagement import check_published
+from evaluation.methods.comparisons import MonthlyComparison, compare_monthly_rates
 from evaluation.methods.periods import month_index, period_label, previous_months, reporting_months
 
 log = logging.getLogger(__name__)
@@ -84,6 +85,20 @@ def communications_summary(comms: pd.DataFrame, start: str, end: str) -> pd.Data
     out["Change (%)"] = (out["Change"] / out["Previous period"]).where(
         out["Previous period"] > 0)
     return out
+
+
+def net_tone_change(comms: pd.DataFrame, start: str, end: str) -> MonthlyComparison:
+    """The month-by-month net tone (positive less negative mentions over all mentions) in the
+    period against the period before, by Welch's t-test on the monthly values: the test the
+    indicator table uses for the net tone, so the chapter and the scorecard agree."""
+    m = _monthly(comms)
+    values = []
+    for p0, p1 in (reporting_months(start, end), previous_months(start, end)):
+        sel = _between(m, p0, p1)
+        total = sum(sel[f"media_mentions_{t}"] for t in TONES)
+        net = (sel["media_mentions_positive"] - sel["media_mentions_negative"]) / total
+        values.append(net.loc[total > 0].to_numpy(float))
+    return compare_monthly_rates(values[0], values[1])
 
 
 def media_tone(comms: pd.DataFrame, start: str, end: str) -> pd.DataFrame:

@@ -134,16 +134,13 @@ def _spc_columns(a: Assessment) -> dict[str, object]:
 
 def _assurance(a: Assessment, status: str) -> str:
     """Making Data Count assurance: from the limits; for a not-stable phase (no limits to
-    judge by) only when every month of it meets, or every month misses, the target."""
+    judge by) only when every month of it meets, or every month misses, the target
+    (:meth:`evaluation.methods.spc.XmRResult.phase_assurance`)."""
     if a.result is None or a.target is None:
         return ""
     if status != "not stable":
         return a.result.assurance or ""
-    if a.indicator.improvement == "neutral":
-        return ""
-    values = a.result.latest_phase()["value"]
-    better = values >= a.target if a.indicator.improvement == "increase" else values <= a.target
-    return "pass" if better.all() else "fail" if not better.any() else ""
+    return a.result.phase_assurance()
 
 
 def indicator_table(framework: Framework, sources: Sources, assessments: Sequence[Assessment],

@@ -100,8 +100,8 @@ class Sources:
             if months and months[0] > str(self.period_end)[:7]:
                 # files named by month: a paper cannot use data from after its period, and
                 # reading them (seconds for a year of a force) would be for nothing
-                raise EvaluationError(f"the police.uk {kind} files start in {months[0]}, "
-                                      "after the period")
+                raise EvaluationError(f"the bundled police.uk {kind} files start in "
+                                      f"{months[0]}, after the period")
             quiet = logging.getLogger(loaders.__name__)
             level = quiet.level
             quiet.setLevel(logging.ERROR)  # the crime section reports these files' warnings

@@ -107,6 +107,18 @@ class XmRResult:
         groups = np.asarray(self.rebase_group or (0,) * len(self.points))
         return self.points.iloc[np.flatnonzero(groups == groups[-1])]
 
+    def phase_assurance(self) -> str:
+        """Assurance for a phase that is not stable (no limits to judge by): "pass" when
+        every month of the latest phase meets the target, "fail" when every month misses it,
+        "" otherwise or with no target (or no direction of improvement). A stable chart's
+        assurance is :attr:`assurance`, from its limits."""
+        if self.target is None or self.improvement == "neutral":
+            return ""
+        values = self.latest_phase()["value"]
+        better = values >= self.target if self.improvement == "increase" else \
+            values <= self.target
+        return "pass" if bool(better.all()) else "fail" if not bool(better.any()) else ""
+
     @property
     def mostly_special_cause(self) -> bool:
         """True when more than half the points of the latest phase are special cause, and

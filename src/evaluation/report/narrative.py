@@ -200,9 +200,20 @@ def unstable_sentence(result: XmRResult, fmt: Callable[[float], str], per: str =
             f"variation ({counts}): {_special_causes(part)}. With most months special cause, "
             "one set of limits does not describe them: the process was not stable over the "
             f"phase. It {move}{frm}. Either it changed at a point that is not recorded "
-            "(record the change and its reason in the framework's rebase_at, and the limits "
-            "restart there) or it drifted throughout; the chart is drawn without limits and no "
-            "variation or assurance icon is given.")
+            "(record the change and its reason as a process change of the indicator framework, "
+            "and the limits restart there) or it drifted throughout; the chart is drawn without "
+            "limits and no variation icon is given." + _unstable_assurance(result, fmt, per))
+
+
+def _unstable_assurance(result: XmRResult, fmt: Callable[[float], str], per: str) -> str:
+    """What a not-stable phase says about its target: only a plain 'every month'."""
+    verdict = result.phase_assurance()
+    if not verdict:
+        return (" No assurance against the target is given." if result.target is not None
+                and result.improvement != "neutral" else "")
+    every = "meets" if verdict == "pass" else "misses"
+    return (f" Every month of the phase {every} the target of {fmt(result.target)}{per}, so "
+            f"the process {ASSURANCE_WORDS[verdict]}.")
 
 
 def evidence_phrase(p_value: float, difference: float, improvement: str = "neutral",

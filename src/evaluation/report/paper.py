@@ -300,6 +300,10 @@ def _front_matter(w: _Writer, params: ReportParams, records: list[SectionRecord]
     period = (f"{params.period_start.day} {params.period_start:%B %Y} to "
               f"{params.period_end.day} {params.period_end:%B %Y}")
     w.out.append(header_block(params))
+    if params.synthetic_data:
+        w.box("note", "**SYNTHETIC SAMPLE — NOT REAL DATA.** The force's own figures in this "
+                      "paper (calls, surveys, the Victims' Hub, grants, correspondence, "
+                      "engagement) are synthetic; only figures marked REAL are public data.")
     if draft_reasons:
         w.box("draft", "**DRAFT — INCOMPLETE.** This paper is not complete and must not be "
                        "circulated: " + "; ".join(draft_reasons) + ".")

@@ -48,11 +48,21 @@ def _pandoc(args: list[str], source: Path) -> None:
         log.warning("pandoc: %s", line)
 
 
+def _typst_string(text: str) -> str:
+    """``text`` as the inside of a Typst string literal (no markup escapes, one line)."""
+    return " ".join(text.split()).replace("\\", "\\\\").replace('"', '\\"')
+
+
 def render_with_pandoc_typst(
     markdown: Path, html_out: Path, pdf_out: Path, *, title: str, header_left: str,
-    footer_left: str, draft: bool = False,
+    footer_left: str, draft: bool = False, author: str = "", subject: str = "",
+    label: str = "",
 ) -> RenderResult:
-    """Markdown → HTML (Pandoc, resources embedded) and Markdown → Typst → PDF."""
+    """Markdown → HTML (Pandoc, resources embedded) and Markdown → Typst → PDF.
+
+    The PDF's metadata (title, author, subject, language) is written as plain strings, not
+    as Pandoc-escaped markup; ``label`` (e.g. "SYNTHETIC SAMPLE — NOT REAL DATA") is printed
+    in every page's footer."""
     import typst
 
     root = markdown.parent
@@ -75,7 +85,12 @@ def render_with_pandoc_typst(
                 "--output", str(typ), *common,
                 "--variable", f"header-left={header_left}",
                 "--variable", f"footer-left={footer_left}",
-                "--variable", "header-right=Business Coordination Board"]
+                "--variable", "header-right=Business Coordination Board",
+                "--variable", f"doc-title={_typst_string(title)}",
+                "--variable", f"doc-author={_typst_string(author)}",
+                "--variable", f"doc-subject={_typst_string(subject)}"]
+    if label:
+        typ_args += ["--variable", f"page-label={label}"]
     if draft:
         typ_args += ["--variable", "draft=true"]
     _pandoc(typ_args, markdown)
@@ -122,6 +137,7 @@ def render_with_quarto(
 def render_paper(
     markdown: Path, html_out: Path, pdf_out: Path, *, title: str, header_left: str = "",
     footer_left: str = "", draft: bool = False, use_quarto: bool | None = None,
+    author: str = "", subject: str = "", label: str = "",
 ) -> RenderResult:
     """Render with Quarto when it is installed (or ``use_quarto``), else Pandoc + Typst."""
     quarto = shutil.which("quarto")
@@ -135,4 +151,4 @@ def render_paper(
     log.info("rendering with Pandoc + Typst")
     return render_with_pandoc_typst(markdown, html_out, pdf_out, title=title,
                                     header_left=header_left, footer_left=footer_left,
-                                    draft=draft)
+                                    draft=draft, author=author, subject=subject, label=label)

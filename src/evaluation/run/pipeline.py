@@ -425,6 +425,10 @@ def _render(run: _Run, manifest: dict[str, Any], records: list[Any],
     result = render_paper(
         paper_md, html_out, pdf_out, title=params.title, header_left=params.organisation,
         footer_left=f"{params.board} — {params.paper_date:%d %B %Y}", draft=draft,
+        author=f"{params.author}, {params.organisation}",
+        subject=f"Report to the {params.board}: {params.title}, "
+                f"{params.period_start:%B %Y} to {params.period_end:%B %Y}",
+        label="SYNTHETIC SAMPLE — NOT REAL DATA" if params.synthetic_data else "",
     )
     if cache and not draft:
         cache.store_paper(paper_key, staging, [paper_md, html_out, pdf_out])

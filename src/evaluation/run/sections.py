@@ -214,13 +214,20 @@ def execute_sections(
     return [outcomes[p.section] for p in plans]
 
 
-def export_html(executed: Path, out: Path) -> None:
-    """Executed notebook → HTML with code, prompts and parameter cells hidden."""
+def export_html(executed: Path, out: Path, title: str | None = None) -> None:
+    """Executed notebook → HTML with code, prompts and parameter cells hidden, titled by the
+    section (``title``, or the notebook's first heading) rather than "Notebook"."""
     import nbformat
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
     nb = nbformat.read(str(executed), as_version=4)
+    if title is None:
+        first = next((c for c in nb.cells if c.cell_type == "markdown"), None)
+        heading = next((line[2:].strip() for line in (first.source if first else "").split("\n")
+                        if line.startswith("# ")), None)
+        title = heading or executed.stem
+    nb.metadata["title"] = title
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True)
     exporter.register_preprocessor(

@@ -140,3 +140,15 @@ def test_two_workbooks_of_one_edition_are_refused(tmp_path: Path) -> None:
     with pytest.raises(DataValidationError, match="the same edition"):
         ons_pfa.editions(tmp_path)
     assert pd.Series([p.name for p in tmp_path.iterdir()]).size == 2
+
+
+def test_the_list_of_forces_is_the_one_in_every_edition() -> None:
+    for edition in ons_pfa.editions(ONS):
+        table = ons_pfa.recorded_crime(edition)
+        names = table.loc[table["level"] == "force", "name"]  # spelling varies by edition
+        assert tuple(ons_pfa.territorial_force(n) for n in names) == \
+            ons_pfa.TERRITORIAL_FORCES, edition.label
+    assert ons_pfa.territorial_force("devon & cornwall police") == "Devon and Cornwall"
+    assert ons_pfa.territorial_force("City of London") == "London, City of"
+    with pytest.raises(ValueError, match="Did you mean 'South Wales'"):
+        ons_pfa.territorial_force("South Wale")

@@ -99,3 +99,25 @@ def test_missing_period_is_a_plain_error() -> None:
         c.communications_summary(_comms(), "2020-01-01", "2020-12-31")
     with pytest.raises(ValueError, match="needs columns"):
         c.media_tone(_comms().drop(columns="media_interviews"), START, END)
+
+
+def test_the_net_tone_is_tested_as_the_indicator_table_tests_it() -> None:
+    from scipy import stats
+
+    m = c._monthly(_comms())
+    result = c.net_tone_change(_comms(), START, END)
+    # scipy's Welch test on the same monthly net tones, computed here from the raw columns
+    def net(p0: str, p1: str) -> list[float]:
+        sel = m.loc[(m["month"] >= pd.Period(p0, "M")) & (m["month"] <= pd.Period(p1, "M"))]
+        total = sel[[f"media_mentions_{t}" for t in c.TONES]].sum(axis=1)
+        keep = total > 0
+        return list(((sel["media_mentions_positive"] - sel["media_mentions_negative"])
+                     / total)[keep])
+    p0, p1 = START[:7], END[:7]
+    before = c.previous_months(START, END)
+    expected = stats.ttest_ind(net(p0, p1), net(str(before[0]), str(before[1])),
+                               equal_var=False).pvalue
+    assert result.p_value == pytest.approx(expected)
+    text = communications_chapter.tone_sentence(c.media_tone(_comms(), START, END),
+                                                result.p_value)
+    assert "Welch t-test on the monthly net tone" in text and "positive share" not in text

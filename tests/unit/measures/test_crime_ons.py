@@ -50,7 +50,7 @@ def test_forces_are_ranked_lowest_rate_first_within_all_and_their_peers(rates) -
     assert named.attrs["peers"] == "the 4 forces named as its peer group"
     sentence = crime_chapter.recorded_crime_sentence(rates, ranks)
     assert "19th lowest rate of the 42 forces" in sentence
-    assert "4th of the 6 forces of the East region" in sentence
+    assert "4th lowest of the 6 forces of the East region" in sentence
     summary = crime.crime_rate_summary(rates, ranks)
     assert untraceable(sentence, [summary]) == []
     assert "(ONS publishes no rate for London, City of in this edition.)" in sentence

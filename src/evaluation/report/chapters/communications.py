@@ -38,8 +38,11 @@ from evaluation.report.formatting import (
 )
 
 
-def tone_sentence(tone: pd.DataFrame) -> str:
-    """Net tone of media mentions and whether the positive share changed significantly."""
+def tone_sentence(tone: pd.DataFrame, net_tone_p: float | None = None) -> str:
+    """Net tone of media mentions and whether it changed: with ``net_tone_p`` (Welch on the
+    monthly net tone, :func:`evaluation.measures.communications.net_tone_change`, the
+    indicator table's test) the net tone's change is tested; without it, the positive
+    share's (two-proportion z-test)."""
     now, before = tone.iloc[0], tone.iloc[1]
     if now["Mentions"] == 0:
         return "No media mentions are recorded for the reporting period."
@@ -47,6 +50,10 @@ def tone_sentence(tone: pd.DataFrame) -> str:
             f"reporting period: {fmt_pct(now['Positive share'])} of mentions were positive and "
             f"{fmt_pct(now['Negative share'])} negative, a net tone (positive less negative) "
             f"of {fmt_pp(now['Net tone'])}")
+    if before["Mentions"] > 0 and net_tone_p is not None:
+        words = narrative.evidence_phrase(net_tone_p, now["Net tone"] - before["Net tone"],
+                                          "increase", "Welch t-test on the monthly net tone")
+        return text + f", against {fmt_pp(before['Net tone'])} in the previous period: {words}."
     if before["Mentions"] > 0:
         test = compare_proportions(now["Positive"], now["Mentions"], before["Positive"],
                                    before["Mentions"])

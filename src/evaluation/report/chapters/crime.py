@@ -387,7 +387,7 @@ def recorded_crime_sentence(rates: pd.DataFrame, ranks: pd.DataFrame, period_not
                  f"{fmt_number(abs(ew['change_pct']))}%")
     text += (f". It had the {ordinal(int(r['rank']))} lowest rate of the "
              f"{ranks.attrs['forces']} forces with a published rate, and was "
-             f"{ordinal(int(r['peer_rank']))} of {ranks.attrs['peers']}.")
+             f"{ordinal(int(r['peer_rank']))} lowest of {ranks.attrs['peers']}.")
     if ranks.attrs.get("unranked"):
         names = ranks.attrs["unranked"]
         listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
@@ -410,13 +410,15 @@ def funnel_sentence(funnel: pd.DataFrame, force: str) -> str:
     row = funnel.loc[funnel["area"] == force].iloc[0]
     od = funnel.attrs["overdispersion"]
     band = "within the limits" if row["band"] == "within limits" else row["band"]
+    outside = int((funnel["band"] != "within limits").sum())
     text = (f"On a funnel plot of crime per resident by population, {force} lies {band} "
             f"around the England and Wales rate of {fmt_number(1000 * funnel.attrs['target'])} "
-            "per 1,000.")
+            f"per 1,000; {outside} of the {len(funnel)} forces lie outside the 95% limits.")
     if od["present"]:
-        text += (f" Forces differ far more than chance allows (overdispersion ratio "
-                 f"{fmt_number(od['phi'], 0)}), so the limits are Spiegelhalter's "
-                 "random-effects limits, which allow for the real spread between forces.")
+        text += (f" Recorded crime is a count of every crime, not a sample, and forces differ "
+                 f"far more than chance allows (overdispersion ratio {fmt_number(od['phi'], 0)}), "
+                 "so the limits are Spiegelhalter's random-effects limits: they show how far a "
+                 "force stands from the spread of the others, not a test of chance.")
     return text
 
 
@@ -481,14 +483,20 @@ def asb_sentence(asb: pd.DataFrame, ours: pd.DataFrame, force: str,
                 f"{fmt_number(ew['percent'])}% in England and Wales: {verdict} it, by ONS's "
                 f"test.{change}")
     n, k = len(ours), int(ours["agree"].sum())
-    text += (f" Our own test of each force against the rest of England and Wales, with a "
-             f"design factor of {fmt_number(ours.attrs['design_factor'])}"
-             f"{' (' + source + ')' if source else ''}, agrees with ONS's flag for {k} of {n} "
-             "forces")
     if simple is not None:
-        text += (f"; as a simple random sample (design factor 1) it would agree for "
-                 f"{int(simple['agree'].sum())}, because it ignores the survey's clustering "
-                 "and weighting")
+        extra = int(simple["different"].sum()) - int(simple["ons_different"].sum())
+        text += (f" As a check of ONS's test, our own test of each force against the rest of "
+                 f"England and Wales, as a simple random sample, agrees with ONS's flag for "
+                 f"{int(simple['agree'].sum())} of {n} forces"
+                 + (f" and flags {extra} more than ONS does, as expected when the survey's "
+                    "clustering and weighting are ignored" if extra > 0 else ""))
+        text += (f"; widening its standard error by a design factor of "
+                 f"{fmt_number(ours.attrs['design_factor'])}"
+                 f"{' (' + source + ')' if source else ''} gives {k} of {n}")
+    else:
+        text += (f" Our own test, with a design factor of "
+                 f"{fmt_number(ours.attrs['design_factor'])}, agrees with ONS's flag for {k} "
+                 f"of {n} forces")
     return text + "."
 
 

@@ -221,16 +221,16 @@ _STATUS_TEXT = {"not stable": "Not stable (most months special cause)",
 
 def _assurance_result(a: Assessment, status: str) -> str:
     """pass / fail / inconsistent, or ''. A not-stable indicator has no limits to judge by,
-    but one that misses (or meets) its target in every month of the phase plainly does."""
+    but one that misses (or meets) its target in every month of the phase plainly does
+    (:meth:`evaluation.methods.spc.XmRResult.phase_assurance`, as the registry holds it)."""
     r = a.result
     if r is None or a.target is None:
         return ""
     if status not in _STATUS_TEXT:
         return r.assurance or ""
-    if status == "line only" or a.indicator.improvement == "neutral":
+    if status == "line only":
         return ""
-    better = _months_meeting(r.latest_phase()["value"], a.target, a.indicator.improvement)
-    return "pass" if better.all() else "fail" if not better.any() else ""
+    return r.phase_assurance()
 
 
 def _months_meeting(values: pd.Series, target: float, improvement: str) -> pd.Series:
@@ -660,8 +660,6 @@ CHAPTER_OF_MEASURE: dict[str, str] = {
     "social_media_reach": "06_engagement_and_communications",
     "media_net_tone": "06_engagement_and_communications",
     "special_constables": "06_engagement_and_communications",
-    "public_confidence_local_concerns": "07_crime_and_confidence",
-    "public_confidence_service_delivery": "07_crime_and_confidence",
     "charge_rate": "07_crime_and_confidence",
 }
 
@@ -687,14 +685,19 @@ def indicator_sentence(r: pd.Series) -> str:
     if _present(r.get("not_available")):
         return f"{r['name']}: {r['not_available']}."
     unit = str(r["unit"])
+
+    def shown(v: object) -> str:  # a mean of monthly counts keeps its decimal (28.5, not 28)
+        return (fmt_number(float(v), 1) if unit == "count" and r["how"] == "mean"
+                else format_value(v, unit))
+
     when = (f"at the end of {month_name(r['period_end'])}" if r["how"] == "last" else
             f"from {month_name(r['period_start'])} to {month_name(r['period_end'])}")
-    text = f"{r['name']}: {format_value(r['value'], unit)} {when}"
+    text = f"{r['name']}: {shown(r['value'])} {when}"
     if _present(r.get("lower")) and _present(r.get("upper")):
         text += (f" (95% confidence interval {format_value(r['lower'], unit)} to "
                  f"{format_value(r['upper'], unit)})")
     if _present(r.get("previous_value")):
-        text += (f", against {format_value(r['previous_value'], unit)} "
+        text += (f", against {shown(r['previous_value'])} "
                  + ("a year earlier" if r["how"] == "last" else
                     "in the same months a year earlier"))
         if _present(r.get("change_p_value")):
