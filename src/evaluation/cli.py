@@ -112,6 +112,20 @@ class _Terminated(BaseException):
     """Raised in the main process on SIGTERM or SIGHUP."""
 
 
+def _import_policeuk(args: argparse.Namespace) -> int:
+    from evaluation.data.policeuk_archive import import_archive, month_range
+
+    try:
+        months = month_range(args.months)
+        done = import_archive(args.archive, args.force, months, args.out)
+    except ValueError as exc:  # a force that is not a force
+        raise EvaluationError(str(exc)) from None
+    for kind, files in done.files.items():
+        sys.stdout.write(f"{kind}: {len(files)} files, {done.rows[kind]:,} rows -> "
+                         f"{Path(args.out) / kind}\n")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="evaluation",
@@ -144,6 +158,18 @@ def build_parser() -> argparse.ArgumentParser:
     syn.add_argument("--calls", type=_positive, default=None,
                      help="write only N call-level records (streamed to Parquet)")
     syn.set_defaults(func=_synth)
+
+    imp = sub.add_parser("import", help="bring public data into the pack's real-data layout")
+    imp_sub = imp.add_subparsers(dest="source", required=True)
+    puk = imp_sub.add_parser("policeuk", help="one force's months from a data.police.uk zip")
+    puk.add_argument("archive", help="the zip downloaded from data.police.uk")
+    puk.add_argument("--force", required=True,
+                     help="the police force area, e.g. Cambridgeshire (as ONS names it)")
+    puk.add_argument("--months", required=True, help="YYYY-MM:YYYY-MM (or one YYYY-MM)")
+    puk.add_argument("--out", required=True,
+                     help="folder for street/, outcomes/ and stop-and-search/ (e.g. a "
+                          "sub-folder of data/real)")
+    puk.set_defaults(func=_import_policeuk)
 
     ver = sub.add_parser("verify", help="check a produced pack still matches its inputs")
     ver.add_argument("run_dir", help="a run folder, e.g. reports/sample")
