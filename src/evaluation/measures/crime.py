@@ -431,3 +431,32 @@ def crime_rate_summary(rates: pd.DataFrame, ranks: pd.DataFrame) -> pd.DataFrame
     cols = ["area", "edition", "offences", "population", "rate_per_1000", "edition_before",
             "rate_before", "change_pct", "rank", "forces_ranked", "peer_rank", "peers"]
     return rows[cols].reset_index(drop=True)
+
+
+def rank_within(values: pd.DataFrame, column: str, force: str, peers: list[str],
+                highest_first: bool = True) -> pd.DataFrame:
+    """Forces ranked by ``column`` (``values`` has ``force`` and the column; an "England and
+    Wales" row is kept aside), with the rank among all forces with a value and among
+    ``peers`` (the peer group of :func:`force_ranks`). Columns: force, the column, rank,
+    in_peers, peer_rank, is_force; ``attrs``: forces, peer_count, england_wales."""
+    national = values.loc[values["force"] == NATIONAL_LABEL]
+    forces = values.loc[(values["force"] != NATIONAL_LABEL) & values[column].notna()].copy()
+    order = forces[column] * (-1 if highest_first else 1)
+    forces["rank"] = order.rank(method="min").astype("Int64")
+    forces["in_peers"] = forces["force"].isin(peers)
+    forces["peer_rank"] = order.where(forces["in_peers"]).rank(method="min").astype("Int64")
+    forces["is_force"] = forces["force"] == force
+    out = forces.sort_values("rank", ignore_index=True)
+    out.attrs.update(forces=len(forces), peer_count=int(forces["in_peers"].sum()),
+                     england_wales=float(national[column].iloc[0]) if len(national) else
+                     float("nan"), highest_first=highest_first)
+    return out
+
+
+def officers_per_1000(officers: pd.DataFrame, rates: pd.DataFrame) -> pd.DataFrame:
+    """Officers (FTE) per 1,000 residents, on the population of the ONS rates table (its
+    mid-year estimate). Columns: force, officers, population, per_1000."""
+    population = rates.set_index("area")["population"]
+    out = officers.assign(population=officers["force"].map(population))
+    out["per_1000"] = 1000 * out["officers"] / out["population"]
+    return out[["force", "year", "officers", "population", "per_1000"]]

@@ -508,3 +508,38 @@ def no_edition_note(editions: list, period_end: str, what: str = "ONS police for
     return (f"Not available for this period: the bundled {what} begin with the {first}, "
             f"after the period ending {end:%B %Y}; no figure from a later year is shown in "
             "its place.")
+
+
+def _place(ranked: pd.DataFrame, peers: str) -> str:
+    r = ranked.loc[ranked["is_force"]].iloc[0]
+    word = "highest" if ranked.attrs["highest_first"] else "lowest"
+    return (f"the {ordinal(int(r['rank']))} {word} of {ranked.attrs['forces']} forces and "
+            f"{ordinal(int(r['peer_rank']))} {word} of {peers}")
+
+
+def charge_rate_sentence_ho(charges: pd.DataFrame, ranked: pd.DataFrame, force: str,
+                            peers: str, period_start: str) -> str:
+    """The Home Office charge/summons rate for the latest year bundled, saying when that year
+    ends before the period starts."""
+    f = charges.loc[charges["force"] == force].iloc[0]
+    ew = charges.loc[charges["force"] == "England and Wales"].iloc[0]
+    year = str(f["financial_year"])
+    start = pd.Timestamp(str(period_start))
+    before = int(year[:4]) + 1 < start.year or (int(year[:4]) + 1 == start.year
+                                                and start.month > 3)
+    when = (f"In {year}, the latest year of Home Office outcomes data in the pack (it ends "
+            f"before the period starts)" if before else f"In {year}")
+    return (f"{when}, {fmt_pct(f['rate'])} of the crimes {force} recorded were charged or "
+            f"summonsed ({fmt_int(f['charged'])} of {fmt_int(f['offences'])}), against "
+            f"{fmt_pct(ew['rate'])} for England and Wales: {_place(ranked, peers)}.")
+
+
+def officers_sentence(per_1000: pd.DataFrame, ranked: pd.DataFrame, force: str, peers: str
+                      ) -> str:
+    """Officers per 1,000 residents at 31 March of the year, against England and Wales."""
+    f = per_1000.loc[per_1000["force"] == force].iloc[0]
+    ew = per_1000.loc[per_1000["force"] == "England and Wales"].iloc[0]
+    return (f"At 31 March {int(f['year'])}, {force} had {fmt_number(f['officers'])} police "
+            f"officers (full-time equivalent), {fmt_number(f['per_1000'], 2)} per 1,000 "
+            f"residents against {fmt_number(ew['per_1000'], 2)} for England and Wales: "
+            f"{_place(ranked, peers)}.")
