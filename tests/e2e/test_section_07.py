@@ -79,3 +79,22 @@ def test_east_of_england_confidence_is_the_published_estimate(run: Path):
         0.745397, abs=1e-6)
     assert table.loc["East of England", "Respondents"] == 3911
     assert table.loc["East of England", "Evidence of a difference (Holm)"] == "no"
+
+
+def test_another_force_gets_its_own_real_data_and_never_cambridgeshires(
+        tmp_path: Path, run_section) -> None:
+    out = run_section(SECTION, tmp_path, period_start="2018-04-01", period_end="2019-03-31",
+                      force_name="Kent")
+    blocks = _section(out)["blocks"]
+    text = " ".join(b.get("text", "") for b in blocks)
+    assert "In the year ending March 2019, Kent recorded 199,963 crimes" in text
+    assert "of the 6 forces" not in text or "South East region" in text
+    assert "adults in the South East had confidence" in text
+    # the bundled police.uk files are Cambridgeshire's: said, not shown as Kent's
+    assert "Street-level police.uk records for Kent are not in the data folder" in text
+    assert "Cambridgeshire Constabulary recorded" not in text
+    names = {b["name"] for b in blocks if b["type"] in ("table", "figure")}
+    assert "crime_monthly" not in names and {"peer_ranks", "crime_rate_funnel"} <= names
+    summary = _table(out, "recorded_crime_summary")
+    finding = next(b for b in blocks if b["type"] == "finding" and "Kent recorded" in b["text"])
+    assert untraceable(finding["text"], [summary]) == []

@@ -333,3 +333,20 @@ def asb_survey(edition: Edition) -> pd.DataFrame:
     frame = _validated(pd.DataFrame(out), ASB_SURVEY, edition.path, "Table P6")
     _check_forces(edition.path, "Table P6", frame, expected=FORCES - 1)
     return frame
+
+
+#: The Crime Survey's region names for the ONS regions of the police force area tables.
+CSEW_REGIONS: dict[str, str] = {"East": "East of England"}
+
+
+def region_of(folder: str | Path, force: str) -> str:
+    """The force's English region (or Wales) as the Crime Survey names it, from the latest
+    edition in ``folder``."""
+    latest = editions(folder)[-1]
+    table = recorded_crime(latest)
+    name = territorial_force(force)
+    keys = {territorial_force(n): r for n, r in zip(table["name"], table["region"], strict=True)
+            if r}
+    region = keys.get(name, "")
+    region = region.title() if region.isupper() else region  # 'WALES' is a nation row
+    return CSEW_REGIONS.get(region, region)

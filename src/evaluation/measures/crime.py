@@ -460,3 +460,17 @@ def officers_per_1000(officers: pd.DataFrame, rates: pd.DataFrame) -> pd.DataFra
     out = officers.assign(population=officers["force"].map(population))
     out["per_1000"] = 1000 * out["officers"] / out["population"]
     return out[["force", "year", "officers", "population", "per_1000"]]
+
+
+def policeuk_is_of(street: pd.DataFrame, force: str) -> bool:
+    """Whether the police.uk street records are the force's own (their commonest "Falls
+    within" is the force), so that another force's files are never shown as this one's."""
+    from evaluation.data.ons_pfa import territorial_force
+
+    if street.empty:
+        return False
+    found = str(street["Falls within"].dropna().mode().iloc[0])
+    try:
+        return territorial_force(found) == territorial_force(force)
+    except ValueError:
+        return False

@@ -91,3 +91,30 @@ def test_our_asb_test_is_checked_against_onss_flags() -> None:
     assert designed["agree"].all()
     with pytest.raises(ValueError, match="design_factor must be positive"):
         crime.asb_significance(asb, 0)
+
+
+@pytest.mark.parametrize("force", ["Kent", "South Wales", "Norfolk", "Metropolitan Police"])
+def test_any_force_gets_its_rate_ranks_and_region(rates, force) -> None:
+    ranks = crime.force_ranks(rates, force)
+    row = rates.set_index("area").loc[force]
+    # ONS's rate is the P1 count over the P3 population, per 1,000
+    assert row["rate_per_1000"] == pytest.approx(1000 * row["offences"] / row["population"],
+                                                 abs=0.01)
+    mine = ranks.loc[ranks["is_force"]].iloc[0]
+    assert mine["rank"] == int((ranks["rate_per_1000"] < row["rate_per_1000"]).sum()) + 1
+    region = ons_pfa.region_of(ONS, force)
+    assert region == {"Kent": "South East", "South Wales": "Wales", "Norfolk": "East of England",
+                      "Metropolitan Police": "London"}[force]
+    assert crime_chapter.the(region) in (region, f"the {region}")
+
+
+def test_another_forces_police_uk_files_are_not_shown_as_this_ones() -> None:
+    import pandas as pd
+
+    street = pd.DataFrame({"Falls within": ["Cambridgeshire Constabulary"] * 3})
+    assert crime.policeuk_is_of(street, "Cambridgeshire")
+    assert not crime.policeuk_is_of(street, "Norfolk")
+    assert crime.policeuk_is_of(pd.DataFrame({"Falls within": ["City of London Police"]}),
+                                "London, City of")
+    note = crime_chapter.other_force_note("Norfolk", "Cambridgeshire Constabulary", "x")
+    assert note.startswith("Street-level police.uk records for Norfolk are not in the data")

@@ -54,6 +54,12 @@ MONTHLY_COUNTS: tuple[str, ...] = tuple(list(MONTHLY_LABELS.values())[1:])
 MONTHLY_FORMATS = dict.fromkeys(MONTHLY_COUNTS, fmt_int)
 
 
+def the(region: str) -> str:
+    """'the East of England', 'the South East', but 'Wales' and 'London'."""
+    return region if region in ("Wales", "London", "England", "England and Wales") \
+        else f"the {region}"
+
+
 def _fmt_value(value: float, y_format: str) -> str:
     return fmt_pct(value) if y_format == "percent" else fmt_int(value)
 
@@ -147,7 +153,7 @@ def confidence_finding(table: pd.DataFrame, region: str, period: str) -> str:
                "weak evidence": "with weak evidence of a difference from"}.get(
                    str(r["significant"]), "not significantly different from")
     return (
-        f"In the {period}, {fmt_pct(r['confidence'])} of adults in the {region} had "
+        f"In the {period}, {fmt_pct(r['confidence'])} of adults in {the(region)} had "
         f"confidence in their local police, {verdict} England and Wales "
         f"({fmt_pct(n['confidence'])}; Crime Survey, REAL data; no force-level figure exists)."
     )
@@ -210,7 +216,7 @@ def confidence_sentence(table: pd.DataFrame, region: str, period: str) -> str:
         float(r["p_value_holm"]), float(r["difference"]) / 100, "increase",
         f"z-test on the published standard errors, Holm-adjusted over the {regions} regions")
     return (
-        f"In the {period}, {fmt_pct(r['confidence'])} of adults in the {region} "
+        f"In the {period}, {fmt_pct(r['confidence'])} of adults in {the(region)} "
         f"(95% confidence interval {fmt_pct(r['lower'])} to {fmt_pct(r['upper'])}; "
         f"{fmt_int(r['respondents'])} respondents) had confidence in their local police, "
         f"against {fmt_pct(n['confidence'])} in England and Wales: "
@@ -281,7 +287,7 @@ def confidence_chart(national: pd.DataFrame, regions: pd.DataFrame, region: str,
            f"{fmt_pct(last['confidence'])} ({int(last['year_ending'])}); a gap where no survey "
            "figures exist.")
     if not row.empty:
-        alt += (f" A single marker shows the {region}, {regional_period}: "
+        alt += (f" A single marker shows {the(region)}, {regional_period}: "
                 f"{fmt_pct(r['confidence'])} (95% CI {fmt_pct(r['lower'])} to "
                 f"{fmt_pct(r['upper'])}).")
     return Chart(figure=fig, title=title, alt_text=alt)
@@ -543,3 +549,19 @@ def officers_sentence(per_1000: pd.DataFrame, ranked: pd.DataFrame, force: str, 
             f"officers (full-time equivalent), {fmt_number(f['per_1000'], 2)} per 1,000 "
             f"residents against {fmt_number(ew['per_1000'], 2)} for England and Wales: "
             f"{_place(ranked, peers)}.")
+
+
+def other_force_note(force_name: str, files_force: str, folder: str) -> str:
+    """Said when the bundled police.uk files are another force's: they are not shown."""
+    return (f"Street-level police.uk records for {force_name} are not in the data folder "
+            f"({folder} holds {files_force}'s), so that part of the chapter is not available "
+            f"for {force_name}; import them with 'evaluation import policeuk' and set "
+            "policeuk_folder.")
+
+
+def sources_text(files_force: str, folder: str, own: bool) -> str:
+    """The sources of the chapter for its opening note."""
+    street = (f"data.police.uk street and outcomes files for {files_force} ({folder}); "
+              if own else "")
+    return (f"ONS police force area tables and Home Office outcomes and workforce statistics; "
+            f"{street}ONS Crime Survey for England and Wales perceptions tables")
