@@ -392,8 +392,9 @@ def asb_significance(asb: pd.DataFrame, design_factor: float = 1.0,
     Two-proportion z-test of the force against England and Wales less the force (the rest's
     share from the published percentages and unweighted bases), its standard error multiplied
     by ``design_factor`` (the survey's clustering and weighting widen intervals; 1.0 is a
-    simple random sample). Columns: area, percent, base, rest_percent, z, p_value,
-    different (ours), ons_different (ONS's ``*``), agree."""
+    simple random sample). ``lower`` and ``upper`` are the force's 95% interval with the same
+    design factor (ONS publishes none). Columns: area, percent, lower, upper, base,
+    rest_percent, z, p_value, different (ours), ons_different (ONS's ``*``), agree."""
     if design_factor <= 0:
         raise ValueError(f"design_factor must be positive, got {design_factor!r}")
     national = asb.loc[asb["level"] == "country"].iloc[0]
@@ -407,7 +408,9 @@ def asb_significance(asb: pd.DataFrame, design_factor: float = 1.0,
     se = np.sqrt(pooled * (1 - pooled) * (1 / n + 1 / rest_n)) * design_factor
     z = (p - rest_p) / se
     p_value = 2 * stats.norm.sf(np.abs(z))
+    half = stats.norm.ppf(0.975) * np.sqrt(p * (1 - p) / n) * design_factor
     out = pd.DataFrame({"area": forces["name"], "percent": forces["percent"],
+                        "lower": 100 * (p - half), "upper": 100 * (p + half),
                         "base": forces["base"], "rest_percent": 100 * rest_p, "z": z,
                         "p_value": p_value, "different": p_value < alpha,
                         "ons_different": forces["different_from_ew"].astype(bool)})

@@ -86,6 +86,11 @@ def test_our_asb_test_is_checked_against_onss_flags() -> None:
     # a simple-random-sample test flags more forces than ONS does; the design factor
     # (which widens the standard error) brings it into agreement
     designed = crime.asb_significance(asb, 1.3)
+    # the force's 95% interval, widened by the design factor (worked by hand)
+    half = 1.959964 * math.sqrt(p * (1 - p) / n) * 1.3
+    row = designed.set_index("area").loc["Cambridgeshire"]
+    assert (row["lower"], row["upper"]) == pytest.approx((100 * (p - half), 100 * (p + half)),
+                                                         abs=1e-3)
     assert simple["different"].sum() > simple["ons_different"].sum()
     assert designed["agree"].sum() > simple["agree"].sum()
     assert designed["agree"].all()

@@ -483,9 +483,14 @@ def asb_sentence(asb: pd.DataFrame, ours: pd.DataFrame, force: str,
         change = {"up": " It rose significantly on the year before.",
                   "down": " It fell significantly on the year before."}.get(
                       r["change_on_year"], " ONS finds no significant change on the year before.")
+        mine = ours.loc[ours["area"] == force]
+        interval = (f"; 95% interval {fmt_number(mine['lower'].iloc[0])}% to "
+                    f"{fmt_number(mine['upper'].iloc[0])}% allowing for the survey's design"
+                    if not mine.empty else "")
         text = (f"In the Crime Survey for England and Wales, {edition}, "
                 f"{fmt_number(r['percent'])}% of adults in {force} had experienced or witnessed "
-                f"anti-social behaviour ({fmt_int(r['base'])} adults interviewed), against "
+                f"anti-social behaviour ({fmt_int(r['base'])} adults interviewed{interval}), "
+                "against "
                 f"{fmt_number(ew['percent'])}% in England and Wales: {verdict} it, by ONS's "
                 f"test.{change}")
     n, k = len(ours), int(ours["agree"].sum())
