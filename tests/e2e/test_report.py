@@ -211,3 +211,22 @@ def test_the_2016_paper_run_is_about_2015_and_checks_the_papers_figures(tmp_path
     # and no chapter prints them: they describe the papers' windows, not the period
     chapters = paper.split("# Appendix")[0]
     assert "over 10,000" not in chapters and "86.5%" not in chapters
+
+
+def test_the_sample_paper_asks_for_reports_and_carries_the_labelled_commentary(
+        sample_run) -> None:
+    out, proc, _ = sample_run
+    assert proc.returncode == 0, proc.stderr
+    paper = (out / "paper.md").read_text(encoding="utf-8")
+    recommendation = paper.split("# 2. Recommendation")[1].split("\n# 3.")[0]
+    assert "The Board is recommended to note this report." in recommendation
+    assert ("The Board is recommended to ask the Constabulary to report to the next Board on "
+            "101 calls answered within 30 seconds") in recommendation
+    # the commentary's figures come from the registry, and it is labelled an example
+    table = pd.read_csv(out / "indicators.csv").set_index("id")
+    view = paper.split("## The analyst's view (example commentary for the SYNTHETIC sample "
+                       "force")[1].split("\n# 4.")[0]
+    assert f"{100 * table.loc['calls_101_within_30s', 'value']:.1f}% of calls" in view
+    assert "## You said, we did (example commentary" in paper
+    assert "## Independent evidence (example commentary" in paper
+    assert "commentary (" not in paper.split("# Appendix C. Data quality")[1]  # no hand figures

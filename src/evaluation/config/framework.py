@@ -66,6 +66,8 @@ class Indicator(BaseModel):
     rebase_at: list[ProcessChange] = Field(default_factory=list)
     evidence: str = Field(min_length=1)
     caveat: str | None = None
+    # who the Board asks to report when the indicator is a concern
+    owner: str = "the Constabulary"
 
 
 class Framework(BaseModel):

@@ -27,7 +27,7 @@ from pydantic import (
 
 from evaluation.errors import ParameterError
 
-PATH_KEYS = ("data_dir", "seed_dir", "real_dir", "notebooks_dir", "framework")
+PATH_KEYS = ("data_dir", "seed_dir", "real_dir", "notebooks_dir", "framework", "commentary")
 
 
 class ReportParams(BaseModel):
@@ -50,6 +50,8 @@ class ReportParams(BaseModel):
     real_dir: Path
     notebooks_dir: Path
     framework: Path | None = None
+    # the analyst's commentary for this run (evaluation.config.commentary); none by default
+    commentary: Path | None = None
     synthetic_data: StrictBool
     # a whole number from 2 to 100 (true/false is not a threshold: True would read as 1,
     # which turns suppression off)

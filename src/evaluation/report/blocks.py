@@ -54,6 +54,17 @@ class Finding(Block):
 
 
 @dataclass(frozen=True)
+class Recommendation(Block):
+    """An ask of the Board, written by rule from the indicator registry (``indicator`` is
+    the one it is about; the analyst's commentary may drop it by that id)."""
+
+    kind: ClassVar[str] = "recommendation"
+    text: str
+    indicator: str | None = None
+    table: str | None = None
+
+
+@dataclass(frozen=True)
 class Note(Block):
     kind: ClassVar[str] = "note"
     text: str
@@ -105,8 +116,8 @@ class Figure(Block):
 
 
 KINDS: dict[str, type[Block]] = {
-    cls.kind: cls for cls in (Heading, Paragraph, Finding, Note, Conclusion, Quality, Table,
-                              Figure)
+    cls.kind: cls for cls in (Heading, Paragraph, Finding, Recommendation, Note, Conclusion,
+                              Quality, Table, Figure)
 }
 
 

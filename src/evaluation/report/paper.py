@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
+from evaluation.config.commentary import Commentary
 from evaluation.config.params import ReportParams
 from evaluation.report.blocks import (
     Block,
@@ -27,6 +30,7 @@ from evaluation.report.blocks import (
     Note,
     Paragraph,
     Quality,
+    Recommendation,
     Table,
     from_dict,
 )
@@ -244,6 +248,65 @@ def findings(records: list[SectionRecord]) -> list[dict[str, Any]]:
             if isinstance(b, Finding)]
 
 
+def asks(records: list[SectionRecord]) -> list[tuple[str | None, str]]:
+    """(indicator, ask) the scorecard chose by rule (one per indicator of concern)."""
+    return [(b.indicator, b.text) for r in records
+            if r.section_id == SUMMARY_SECTION and not r.failed_reason
+            for b in r.blocks if isinstance(b, Recommendation)]
+
+
+class _Notes:
+    """The analyst's commentary as the paper prints it (nothing without a commentary)."""
+
+    def __init__(self, commentary: Commentary | None, registry: pd.DataFrame | None) -> None:
+        self.c = commentary
+        self.registry = registry
+
+    def _r(self, text: str) -> str:
+        from evaluation.report.commentary import render
+
+        return render(text, self.registry)
+
+    def label(self) -> str:
+        from evaluation.report.commentary import SYNTHETIC_LABEL
+
+        return f" ({SYNTHETIC_LABEL.lower()[0] + SYNTHETIC_LABEL[1:]})" if self.c and \
+            self.c.synthetic else ""
+
+    def summary(self) -> list[str]:
+        return [self._r(t) for t in self.c.summary] if self.c else []
+
+    def section(self, section_id: str) -> list[str]:
+        return [self._r(t) for t in self.c.sections.get(section_id, [])] if self.c else []
+
+    def responding(self) -> Table | None:
+        if not self.c or not self.c.responding:
+            return None
+        rows = [[self._r(a.concern), self._r(a.action), self._r(a.result)]
+                for a in self.c.responding]
+        return Table(name="you_said_we_did", caption="You said, we did: concerns raised, the "
+                     "action taken and its result", columns=["You said", "We did", "Result"],
+                     rows=rows, csv="")
+
+    def evidence(self) -> list[str]:
+        if not self.c:
+            return []
+        return [f"{e.source} ({e.date.day} {e.date:%B %Y}): {self._r(e.finding)}"
+                for e in self.c.evidence]
+
+    def asks(self, records: list[SectionRecord]) -> list[str]:
+        drop = set(self.c.recommendations.drop) if self.c else set()
+        out = [text for ident, text in asks(records) if ident not in drop]
+        if self.c:
+            out += [self._r(t) for t in self.c.recommendations.add]
+        return out
+
+    def warnings(self) -> list[str]:
+        from evaluation.report.commentary import unchecked_figures
+
+        return unchecked_figures(self.c, self.registry) if self.c else []
+
+
 def key_messages(records: list[SectionRecord]) -> list[dict[str, Any]]:
     """Page one's key messages: the scorecard's findings, chosen by rule from the indicator
     registry. Each chapter's own findings open that chapter and are not repeated here; only
@@ -270,8 +333,14 @@ def build_markdown(
     draft_reasons: list[str] | None = None,
     changes: list[str] | None = None,
     input_warnings: list[str] | None = None,
+    commentary: Commentary | None = None,
+    registry: pd.DataFrame | None = None,
 ) -> str:
     """The whole paper as Pandoc Markdown.
+
+    ``commentary`` is the analyst's (:mod:`evaluation.config.commentary`), rendered from
+    ``registry`` (the run's indicators.csv): page one's view, each chapter's commentary, the
+    "you said, we did" table, the independent evidence and the edits to the asks.
 
     ``changes`` are sentences on what changed since the previous paper (see
     :mod:`evaluation.report.previous`); ``input_warnings`` are what the checks made before any
@@ -279,22 +348,25 @@ def build_markdown(
     data-quality appendix.
     """
     w = _Writer()
-    _front_matter(w, params, records, draft_reasons, changes)
+    notes = _Notes(commentary, registry)
+    _front_matter(w, params, records, draft_reasons, changes, notes)
     _background(w, params)
     measure_records = [r for r in records if r.section_id != SUMMARY_SECTION]
-    _engagement_chapters(w, measure_records)
+    _engagement_chapters(w, measure_records, notes)
     chapter_figures: dict[str, list[str]] = {}
     for f in findings(records):
         if f["section_id"] == SUMMARY_SECTION and f.get("chapter"):
             chapter_figures.setdefault(f["chapter"], []).append(f["text"])
-    _measure_chapters(w, measure_records, chapter_figures)
-    _conclusion(w, records)
-    _appendices(w, params, records, provenance, input_warnings)
+    _measure_chapters(w, measure_records, chapter_figures, notes)
+    _conclusion(w, records, notes)
+    _appendices(w, params, records, provenance,
+                [*(input_warnings or []), *notes.warnings()])
     return "\n".join(w.out)
 
 
 def _front_matter(w: _Writer, params: ReportParams, records: list[SectionRecord],
-                  draft_reasons: list[str] | None, changes: list[str] | None) -> None:
+                  draft_reasons: list[str] | None, changes: list[str] | None,
+                  notes: _Notes | None = None) -> None:
     """To/From/Date, the draft warning, Purpose, Recommendation, the summary and the
     scorecard."""
     period = (f"{params.period_start.day} {params.period_start:%B %Y} to "
@@ -317,6 +389,9 @@ def _front_matter(w: _Writer, params: ReportParams, records: list[SectionRecord]
     )
     w.heading("Recommendation")
     w.para(params.recommendation)
+    notes = notes or _Notes(None, None)
+    for ask in notes.asks(records):
+        w.para(f"The Board is recommended to {ask}")
     w.heading("Summary of the evidence")
     if params.synthetic_data:
         w.box("note", "**SYNTHETIC.** The call, survey, Victims' Hub, grant, correspondence and "
@@ -327,6 +402,10 @@ def _front_matter(w: _Writer, params: ReportParams, records: list[SectionRecord]
         w.para(item["text"])
     if not summary:
         w.para("No section produced a finding for this period.")
+    if notes.summary():
+        w.sub("The analyst's view" + notes.label())
+        for text in notes.summary():
+            w.para(text)
     if changes:
         w.sub("Since the previous paper")
         for text in changes:
@@ -358,7 +437,8 @@ def _background(w: _Writer, params: ReportParams) -> None:
         w.para(SYNTHETIC_WARNING)
 
 
-def _engagement_chapters(w: _Writer, measure_records: list[SectionRecord]) -> None:
+def _engagement_chapters(w: _Writer, measure_records: list[SectionRecord],
+                         notes: _Notes | None = None) -> None:
     """One chapter per kind of engagement, each pointing to the measure chapters that report
     its outcomes (numbered as they will be printed)."""
     part_blocks = {
@@ -377,13 +457,17 @@ def _engagement_chapters(w: _Writer, measure_records: list[SectionRecord]) -> No
         w.heading(part)
         w.para(PART_INTROS[part])
         _emit(w, part_blocks[part])
+        if part == "Responding" and notes is not None and notes.responding():
+            w.sub("You said, we did" + notes.label())
+            w.table_block(notes.responding())
         refs = [chapter_of[s] for s in PART_MEASURES.get(part, ()) if s in chapter_of]
         if refs:
             w.para("Evidence of the outcomes is reported in " + _join(refs) + ".")
 
 
 def _measure_chapters(w: _Writer, measure_records: list[SectionRecord],
-                      registry_figures: dict[str, list[str]] | None = None) -> None:
+                      registry_figures: dict[str, list[str]] | None = None,
+                      notes: _Notes | None = None) -> None:
     """One chapter per measure section: its indicators as the registry holds them (written by
     the scorecard), its own findings, then its own blocks."""
     registry_figures = registry_figures or {}
@@ -399,20 +483,30 @@ def _measure_chapters(w: _Writer, measure_records: list[SectionRecord],
         w.heading(record.title)
         for text in registry_figures.get(record.section_id, []):
             w.para(text)
+        if notes is not None and notes.section(record.section_id):
+            w.box("commentary", "**Commentary" + notes.label() + ".** "
+                  + " ".join(notes.section(record.section_id)))
         for b in record.blocks:
             if isinstance(b, Finding):
                 w.para(b.text)
         _emit(w, own)
 
 
-def _conclusion(w: _Writer, records: list[SectionRecord]) -> None:
+def _conclusion(w: _Writer, records: list[SectionRecord], notes: _Notes | None = None) -> None:
     w.heading("Conclusion")
     for text in (b.text for r in records for b in r.blocks if isinstance(b, Conclusion)):
         w.para(text)
+    if notes is not None and notes.evidence():
+        w.sub("Independent evidence" + notes.label())
+        for text in notes.evidence():
+            w.para(text)
     n_ok = sum(r.failed_reason is None for r in records)
+    n_asks = len((notes or _Notes(None, None)).asks(records))
+    agree = (f", and to agree the {n_asks} asks of section 2" if n_asks > 1 else
+             ", and to agree the ask of section 2" if n_asks else "")
     w.para(
         f"This paper reports {n_ok} of {len(records)} sections of the evaluation for the "
-        "period. The Board is asked to note the findings summarised in section 3."
+        f"period. The Board is asked to note the findings summarised in section 3{agree}."
     )
 
 

@@ -34,6 +34,7 @@ from evaluation.report.blocks import (
     Note,
     Paragraph,
     Quality,
+    Recommendation,
     Table,
 )
 from evaluation.report.charts import Chart
@@ -146,6 +147,13 @@ class SectionWriter:
             return
         self._add(Finding(text, table, chapter=chapter))
         _display(_markdown(f"**Finding.** {text}"))
+
+    def recommendation(self, text: str, indicator: str | None = None,
+                       table: str | None = "indicators") -> None:
+        """An ask for the paper's Recommendation section (chosen by rule; see
+        :func:`evaluation.report.chapters.scorecard.recommendations`)."""
+        self._add(Recommendation(text, indicator, table))
+        _display(_markdown(f"**Recommendation.** The Board is recommended to {text}"))
 
     def note(self, text: str) -> None:
         """A boxed note (caveat, data-quality remark)."""

@@ -79,6 +79,22 @@ def check_notebooks(params: ReportParams) -> None:
             )
 
 
+def check_commentary(params: ReportParams) -> None:
+    """The analyst's commentary, read and its references checked against the framework's
+    indicators and the run's sections, before any kernel starts."""
+    if params.commentary is None:
+        return
+    from evaluation.config.commentary import check_references, read_commentary
+
+    commentary = read_commentary(params.commentary)
+    ids: list[str] = []
+    if params.framework is not None and params.framework.is_file():
+        from evaluation.config.framework import read_framework
+
+        ids = [i.id for i in read_framework(params.framework).indicators]
+    check_references(commentary, ids, params.commentary, list(params.sections))
+
+
 def check_framework(params: ReportParams) -> None:
     """The objectives-and-indicators file, read and checked now if the scorecard runs."""
     if "00_summary" not in params.sections or params.framework is None:
@@ -166,6 +182,8 @@ def input_files(params: ReportParams, params_files: list[Path]) -> list[Path]:
     files.update(params.notebook_path(s).resolve() for s in params.sections)
     if params.framework and params.framework.is_file():
         files.add(params.framework.resolve())
+    if params.commentary and params.commentary.is_file():
+        files.add(params.commentary.resolve())
     for folder in (params.data_dir, params.seed_dir, params.real_dir):
         if folder.is_dir():
             files.update(p.resolve() for p in folder.rglob("*")
@@ -241,6 +259,7 @@ def run_report(
     previous_dir = read_previous(previous)
     check_notebooks(params)
     check_framework(params)
+    check_commentary(params)
     protected = protected_inputs(params, [defaults_path, params_path])
     outdir.check_destination(final, protected, previous_dir)
     with outdir.RunLock(final):
@@ -417,9 +436,19 @@ def _render(run: _Run, manifest: dict[str, Any], records: list[Any],
         return "cache"
     reasons = [f"section {o.section} failed ({o.error})" for o in outcomes if o.status != "ok"]
     changes = changes_since(run.previous_dir, staging) if run.previous_dir else None
+    commentary, registry = None, None
+    if params.commentary is not None:
+        from evaluation.config.commentary import read_commentary
+
+        commentary = read_commentary(params.commentary)
+    if (staging / INDICATORS_TABLE).is_file():
+        import pandas as pd
+
+        registry = pd.read_csv(staging / INDICATORS_TABLE)
     markdown = build_markdown(params, records, provenance_lines(manifest),
                               draft_reasons=reasons if draft else None, changes=changes,
-                              input_warnings=run.warnings)
+                              input_warnings=run.warnings, commentary=commentary,
+                              registry=registry)
     paper_md = staging / "paper.md"
     paper_md.write_text(markdown, encoding="utf-8")
     result = render_paper(

@@ -78,3 +78,28 @@ def test_each_indicator_sentence_quotes_the_registry_and_its_tests() -> None:
     chapters = [c for c, _ in chapter_figures(pd.DataFrame([row, last, gone]))]
     assert chapters == ["03_victim_satisfaction", "06_engagement_and_communications",
                         "07_crime_and_confidence"]
+
+
+def test_recommendations_ask_for_a_report_on_each_indicator_of_concern() -> None:
+    from evaluation.report.chapters.scorecard import recommendations
+
+    registry = pd.DataFrame([
+        _row(id="fall", name="Answered", value=0.88, previous_value=0.91, change=-0.03,
+             change_pp=-3.0, change_evidence="strong", owner="the Constabulary"),
+        _row(id="specials", name="Specials", unit="count", value=230, previous_value=243,
+             change=-13, change_pp=math.nan, target=300, target_met="no", how="last",
+             owner="the Constabulary"),
+        _row(id="hub", name="Hub contact", spc_status="concern", owner="the OPCC"),
+        _row(id="fine", name="Fine", change_evidence="none", target=0.4, target_met="yes"),
+        _row(id="gone", name="Charge rate", not_available="not available for this period"),
+    ])
+    asks = recommendations(registry)
+    assert [i for i, _ in asks] == ["fall", "specials", "hub"]
+    assert asks[0][1] == ("ask the Constabulary to report to the next Board on Answered (88.0% "
+                          "from April 2018 to March 2019 against 91.0% a year earlier, a "
+                          "statistically significant deterioration): the reasons, the action "
+                          "planned and when it should show.")
+    assert "(230, short of its target of 300)" in asks[1][1]
+    assert asks[2][1].startswith("ask the OPCC to report") and "special-cause concern" in asks[2][1]
+    for _, text in asks:
+        assert untraceable(text, [registry]) == []

@@ -150,3 +150,17 @@ def test_published_appendix_on_real_data_is_a_reconciliation() -> None:
     md = build_markdown(params, records, [])
     assert "# Appendix B. Published figures against the data: reconciliation" in md
     assert "calibration" not in md.split("# Appendix B.")[1].split("# Appendix C.")[0]
+
+
+def test_the_recommendation_asks_for_what_the_scorecard_found() -> None:
+    records = [SectionRecord("00_summary", "Objectives scorecard", [
+        {"type": "finding", "text": "Answered fell.", "table": "indicators"},
+        {"type": "recommendation", "text": "ask the Constabulary to report to the next Board "
+         "on Answered (88.0%).", "indicator": "answered", "table": "indicators"},
+    ])] + _records()
+    md = build_markdown(PARAMS, records, [])
+    recommendation = md.split("# 2. Recommendation")[1].split("# 3.")[0]
+    assert "2.1\u2003The Board is recommended to note this report." in recommendation
+    assert ("2.2\u2003The Board is recommended to ask the Constabulary to report to the next "
+            "Board on Answered (88.0%).") in recommendation
+    assert "and to agree the ask of section 2." in md.split("Conclusion")[1]

@@ -731,3 +731,45 @@ def chapter_figures(registry: pd.DataFrame) -> list[tuple[str, str]]:
         if chapter:
             out.append((chapter, indicator_sentence(r)))
     return out
+
+
+def recommendations(registry: pd.DataFrame) -> list[tuple[str, str]]:
+    """(indicator id, ask) for each indicator of concern, by rule: a statistically
+    significant deterioration on the same months a year earlier, a missed target, a
+    special-cause concern in the monthly chart, or a target missed in every month. Ordered
+    as the key messages (deteriorations, largest first, then missed targets). Each ask names
+    who reports (the indicator's owner) and quotes the registry's figures."""
+    rows = registry.loc[registry["not_available"].fillna("").astype(str) == ""]
+    worse, _ = _significant_changes(rows)
+    by_id = rows.set_index("id")
+
+    def size(i: str) -> float:
+        r = by_id.loc[i]
+        return abs(float(r["change_pp"] if not pd.isna(r["change_pp"]) else r["change"]))
+
+    order = sorted(worse, key=size, reverse=True)
+    order += [i for i in by_id.index if i not in order]
+    out = []
+    for i in order:
+        r = by_id.loc[i]
+        unit = str(r["unit"])
+        reasons = []
+        if i in worse:
+            reasons.append(f"{format_value(r['value'], unit)} from "
+                           f"{month_name(r['period_start'])} to {month_name(r['period_end'])} "
+                           f"against {format_value(r['previous_value'], unit)} a year earlier, "
+                           "a statistically significant deterioration")
+        if str(r.get("target_met")) == "no":
+            reasons.append(f"{format_value(r['value'], unit)}, short of its target of "
+                           f"{fmt_target(float(r['target']), unit)}")
+        elif str(r.get("assurance")) == "fail":
+            reasons.append("missing its target month after month")
+        if str(r.get("spc_status")) == "concern":
+            reasons.append("special-cause concern in its monthly chart")
+        if reasons:
+            owner = r.get("owner") if isinstance(r.get("owner"), str) and r.get("owner") \
+                else "the Constabulary"
+            out.append((str(i), f"ask {owner} to report to the next Board on "
+                                f"{r['name']} ({'; '.join(reasons)}): the "
+                                "reasons, the action planned and when it should show."))
+    return out

@@ -2,6 +2,7 @@
 local styles = {
   ["note"] = 'fill: rgb("#eef5fb"), stroke: (left: 2.5pt + rgb("#0072B2")), inset: 8pt, width: 100%',
   ["draft"] = 'fill: rgb("#fde8ea"), stroke: 1.5pt + rgb("#b00020"), inset: 10pt, width: 100%',
+  ["commentary"] = 'fill: rgb("#f3f1ea"), stroke: (left: 2.5pt + rgb("#7a6f4e")), inset: 8pt, width: 100%',
   ["not-available"] = 'fill: rgb("#fff4e0"), stroke: 1.5pt + rgb("#E69F00"), inset: 10pt, width: 100%',
 }
 
