@@ -95,7 +95,8 @@ def render_with_pandoc_typst(
         typ_args += ["--variable", "draft=true"]
     _pandoc(typ_args, markdown)
     try:
-        typst.compile(str(typ), output=str(pdf_out), root=str(root))
+        # tagged PDF/UA-1: every figure carries its alt text (written by boxes.lua)
+        typst.compile(str(typ), output=str(pdf_out), root=str(root), pdf_standards=["ua-1"])
     except Exception as exc:  # typst raises its own error type with the source location
         raise RenderError(f"Typst failed to compile {typ.name}: {exc}") from None
     return RenderResult(html_out, pdf_out, "pandoc+typst")

@@ -37,3 +37,27 @@ function Div(el)
     end
   end
 end
+
+
+-- Typst: Pandoc's Typst writer drops an image's alt text, so write the figure ourselves with
+-- image(..., alt: "...") (PDF/UA-1 requires alt text on every figure).
+local function typst_string(text)
+  return (text:gsub("\\", "\\\\"):gsub('"', '\\"'):gsub("%s+", " "))
+end
+
+function Figure(el)
+  if not FORMAT:match("typst") then return nil end
+  local img = nil
+  el:walk({ Image = function(i) if not img then img = i end end })
+  if not img then return nil end
+  -- Pandoc 3 keeps an explicit {alt="..."} as the image's description; the figure's caption
+  -- is the bracketed text
+  local alt = pandoc.utils.stringify(img.caption)
+  if alt == "" then alt = pandoc.utils.stringify(el.caption.long) end
+  local width = img.attributes["width"] or "100%"
+  local caption = pandoc.write(pandoc.Pandoc({ pandoc.Plain(pandoc.utils.blocks_to_inlines(el.caption.long)) }), "typst")
+  caption = caption:gsub("%s+$", "")
+  return pandoc.RawBlock("typst", string.format(
+    '#figure(image("%s", width: %s, alt: "%s"),\n  caption: [%s]\n)',
+    typst_string(img.src), width, typst_string(alt), caption))
+end
