@@ -285,17 +285,18 @@ def force_names(rates: pd.DataFrame) -> list[str]:
 
 
 def check_force(rates: pd.DataFrame, force: str) -> str:
-    """``force`` as ONS names it (case and "&" forgiven), or an error with a suggestion."""
-    names = force_names(rates)
-    by_key = {_force_key(n): n for n in names}
-    if _force_key(force) in by_key:
-        return by_key[_force_key(force)]
-    import difflib
+    """``force`` as this table names it (case, "&" and "Police" forgiven, and the edition's
+    own spelling, e.g. "City of London"), or an error with a suggestion."""
+    from evaluation.data.ons_pfa import territorial_force
 
-    close = difflib.get_close_matches(_force_key(force), list(by_key), n=1, cutoff=0.6)
-    hint = f" Did you mean '{by_key[close[0]]}'?" if close else ""
-    raise EvaluationError(f"force_name '{force}' is not one of the {len(names)} police force "
-                          f"areas of England and Wales in the ONS tables.{hint}")
+    try:
+        wanted = territorial_force(force)
+    except ValueError as exc:
+        raise EvaluationError(f"force_name {exc}") from None
+    for name in force_names(rates):
+        if territorial_force(name) == wanted:
+            return name
+    raise EvaluationError(f"{wanted} has no row in this edition of the ONS tables")
 
 
 def recorded_crime_rates(now: pd.DataFrame, before: pd.DataFrame | None = None

@@ -596,11 +596,10 @@ def _sparkline_legend() -> list[Any]:
 MAX_KEY_MESSAGES = 6
 
 
-def key_messages(registry: pd.DataFrame, limit: int = MAX_KEY_MESSAGES) -> list[str]:
-    """At most ``limit`` one-sentence messages for page one, chosen and ordered by rule from
-    the indicator table: significant deteriorations on the year before first (largest
-    first), then targets missed, then significant improvements. Each gives its figure, its
-    period and what it is compared with; every number is in the indicator table."""
+def _ranked_changes(registry: pd.DataFrame
+                    ) -> tuple[pd.DataFrame, pd.DataFrame, list[str], list[str]]:
+    """The indicators with a figure for the period (as rows and by id), and the ids of their
+    significant deteriorations and improvements, each largest change first."""
     rows = registry.loc[registry["not_available"].fillna("").astype(str) == ""]
     worse, better = _significant_changes(rows)
     by_id = rows.set_index("id")
@@ -609,12 +608,20 @@ def key_messages(registry: pd.DataFrame, limit: int = MAX_KEY_MESSAGES) -> list[
         r = by_id.loc[i]
         return abs(float(r["change_pp"] if not pd.isna(r["change_pp"]) else r["change"]))
 
-    messages = [_change_message(by_id.loc[i], "deterioration")
-                for i in sorted(worse, key=size, reverse=True)]
+    return (rows, by_id, sorted(worse, key=size, reverse=True),
+            sorted(better, key=size, reverse=True))
+
+
+def key_messages(registry: pd.DataFrame, limit: int = MAX_KEY_MESSAGES) -> list[str]:
+    """At most ``limit`` one-sentence messages for page one, chosen and ordered by rule from
+    the indicator table: significant deteriorations on the year before first (largest
+    first), then targets missed, then significant improvements. Each gives its figure, its
+    period and what it is compared with; every number is in the indicator table."""
+    rows, by_id, worse, better = _ranked_changes(registry)
+    messages = [_change_message(by_id.loc[i], "deterioration") for i in worse]
     missed = rows.loc[rows["target_met"].astype(str) == "no"]
     messages += [_target_message(r) for _, r in missed.iterrows()]
-    messages += [_change_message(by_id.loc[i], "improvement")
-                 for i in sorted(better, key=size, reverse=True)]
+    messages += [_change_message(by_id.loc[i], "improvement") for i in better]
     return messages[:limit]
 
 
@@ -739,16 +746,8 @@ def recommendations(registry: pd.DataFrame) -> list[tuple[str, str]]:
     special-cause concern in the monthly chart, or a target missed in every month. Ordered
     as the key messages (deteriorations, largest first, then missed targets). Each ask names
     who reports (the indicator's owner) and quotes the registry's figures."""
-    rows = registry.loc[registry["not_available"].fillna("").astype(str) == ""]
-    worse, _ = _significant_changes(rows)
-    by_id = rows.set_index("id")
-
-    def size(i: str) -> float:
-        r = by_id.loc[i]
-        return abs(float(r["change_pp"] if not pd.isna(r["change_pp"]) else r["change"]))
-
-    order = sorted(worse, key=size, reverse=True)
-    order += [i for i in by_id.index if i not in order]
+    _, by_id, worse, _ = _ranked_changes(registry)
+    order = worse + [i for i in by_id.index if i not in worse]
     out = []
     for i in order:
         r = by_id.loc[i]
