@@ -534,7 +534,12 @@ def _appendices(w: _Writer, params: ReportParams, records: list[SectionRecord],
         if b.section not in sections:
             sections.append(b.section)
     if notes:
-        w.out.extend(f"- *{_join(sections)}*: {text}\n" for text, sections in notes.items())
+        grouped = group_quality(notes)
+        if any(n > 1 for _, _, n in grouped):
+            w.out.append("Remarks the loaders made about many files of one dataset are added up "
+                         "here; each file's rows are in its section's record "
+                         "(sections/<section>.json) and in the section's HTML.\n")
+        w.out.extend(f"- *{_join(sections)}*: {text}\n" for text, sections, _ in grouped)
     else:
         w.out.append("No data-quality warnings were raised by the loaders or the sections.\n")
 
@@ -612,3 +617,41 @@ def _published_appendix(w: _Writer, params: ReportParams, records: list[SectionR
     w.table_block(Table(name="published_figures", caption=title.split(": ")[0] + ", by "
                         "source and paragraph", columns=PUBLISHED_COLUMNS, rows=rows,
                         csv="tables/*__published*.csv"))
+
+
+_FILE_NOTE = re.compile(r"^(?P<file>[^,\s]+), row \d+, column '(?P<column>[^']+)': "
+                        r"(?P<n>\d[\d,]*) row\(s\) (?P<what>.*?)(?: \(rows [^)]*\))?$")
+
+
+def group_quality(notes: dict[str, list[str]]) -> list[tuple[str, list[str], int]]:
+    """(text, sections, files) for the data-quality appendix: a loader's remark about the
+    same column of many files (police.uk's twelve monthly files, say) becomes one line with
+    the rows added up; examples that differ by file ("e.g. ...") are left out of it.
+
+    >>> group_quality({"2024-01-x-street.csv, row 5, column 'Location': 2 row(s) have no "
+    ...                "location (rows 5, 6)": ["Crime"],
+    ...                "2024-02-x-street.csv, row 9, column 'Location': 3 row(s) have no "
+    ...                "location (rows 9, 10, 11)": ["Crime"]})[0][0][:60]
+    "column 'Location': 5 rows in 2 files (2024-01-x-street.csv t"
+    """
+    groups: dict[tuple[str, str, tuple[str, ...]], list[tuple[str, int]]] = {}
+    other: list[tuple[str, list[str], int]] = []
+    for text, sections in notes.items():
+        m = _FILE_NOTE.match(text)
+        if not m:
+            other.append((text, sections, 1))
+            continue
+        what = re.sub(r" \(e\.g\. [^)]*\)", "", m.group("what"))
+        key = (m.group("column"), what, tuple(sections))
+        groups.setdefault(key, []).append((m.group("file"), int(m.group("n").replace(",", ""))))
+    out = list(other)
+    for (column, what, sections), files in groups.items():
+        if len(files) == 1:
+            out.append((f"{files[0][0]}, column '{column}': {files[0][1]:,} row(s) {what}",
+                        list(sections), 1))
+            continue
+        names = sorted(f for f, _ in files)
+        total = sum(n for _, n in files)
+        out.append((f"column '{column}': {total:,} rows in {len(files)} files ({names[0]} to "
+                    f"{names[-1]}) {what}", list(sections), len(files)))
+    return out

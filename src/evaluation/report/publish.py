@@ -41,6 +41,7 @@ from evaluation.report.charts import Chart
 from evaluation.report.formatting import Formatter, fmt_value
 
 log = logging.getLogger(__name__)
+SYNTHETIC_CHART_LABEL = "SYNTHETIC SAMPLE — NOT REAL DATA"
 
 
 
@@ -228,7 +229,13 @@ class SectionWriter:
 
     def figure(self, chart: Chart, name: str, caption: str, data: pd.DataFrame | None = None
                ) -> None:
-        """Show a chart with its alt text; save the PNG and the data behind it."""
+        """Show a chart with its alt text; save the PNG and the data behind it. A chart of
+        synthetic data says so on the chart (bottom right) and at the end of its alt text."""
+        alt = chart.alt_text
+        if self.synthetic_data:
+            chart.figure.text(0.995, 0.003, SYNTHETIC_CHART_LABEL, ha="right", va="bottom",
+                              fontsize=7, color="#b00020", fontweight="bold")
+            alt = f"{alt.rstrip()} ({SYNTHETIC_CHART_LABEL}.)"
         png = chart._repr_png_()
         png_name = f"{self.section_id}__{name}.png"
         csv = None
@@ -238,12 +245,12 @@ class SectionWriter:
                 csv_name = f"{self.section_id}__{name}_data.csv"
                 data.to_csv(self._root / "tables" / csv_name, index=False)
                 csv = f"tables/{csv_name}"
-        self._add(Figure(name=name, title=chart.title, caption=caption, alt=chart.alt_text,
+        self._add(Figure(name=name, title=chart.title, caption=caption, alt=alt,
                          png=f"figures/{png_name}", csv=csv))
         plt.close(chart.figure)
         b64 = base64.b64encode(png).decode("ascii")
         _display(_html(
-            f'<figure><img src="data:image/png;base64,{b64}" alt="{html.escape(chart.alt_text)}"'
+            f'<figure><img src="data:image/png;base64,{b64}" alt="{html.escape(alt)}"'
             f' style="max-width:100%"/><figcaption>{html.escape(caption)}</figcaption></figure>'
         ))
 

@@ -43,7 +43,12 @@ def test_blocks_tables_and_figures_are_recorded(tmp_path: Path) -> None:
     assert pd.read_csv(tmp_path / table["csv"])["n"].tolist() == [20797]
     figure = data["blocks"][4]
     assert figure["alt"].startswith("Line rising") and (tmp_path / figure["png"]).is_file()
+    assert figure["alt"].endswith("(SYNTHETIC SAMPLE — NOT REAL DATA.)")  # said on the chart too
     assert (tmp_path / "tables" / "09_x__f_data.csv").is_file()
+    real = SectionWriter("09_y", "Y", tmp_path / "real", synthetic_data=False)
+    real.figure(_chart(), "f", "Figure caption")
+    block = json.loads(real.close().read_text())["blocks"][-1]
+    assert "SYNTHETIC" not in block["alt"]
 
 
 def test_counts_are_suppressed_in_the_shown_table_and_the_csv(tmp_path: Path) -> None:
