@@ -87,17 +87,25 @@ def communications_summary(comms: pd.DataFrame, start: str, end: str) -> pd.Data
     return out
 
 
-def net_tone_change(comms: pd.DataFrame, start: str, end: str) -> MonthlyComparison:
-    """The month-by-month net tone (positive less negative mentions over all mentions) in the
-    period against the period before, by Welch's t-test on the monthly values: the test the
-    indicator table uses for the net tone, so the chapter and the scorecard agree."""
+def monthly_net_tone(comms: pd.DataFrame) -> pd.DataFrame:
+    """Each month's media mentions: ``month`` (Period), ``net`` (positive less negative
+    mentions), ``mentions`` (all of them) and ``net_tone`` (net over mentions; NaN in a month
+    with none). The one computation behind the registry's net tone (its monthly series and
+    its pooled counts) and the chapter's test of its change."""
     m = _monthly(comms)
-    values = []
-    for p0, p1 in (reporting_months(start, end), previous_months(start, end)):
-        sel = _between(m, p0, p1)
-        total = sum(sel[f"media_mentions_{t}"] for t in TONES)
-        net = (sel["media_mentions_positive"] - sel["media_mentions_negative"]) / total
-        values.append(net.loc[total > 0].to_numpy(float))
+    mentions = sum(m[f"media_mentions_{t}"].astype(float) for t in TONES)
+    net = m["media_mentions_positive"].astype(float) - m["media_mentions_negative"].astype(float)
+    return pd.DataFrame({"month": m["month"], "net": net, "mentions": mentions,
+                         "net_tone": (net / mentions).where(mentions > 0)})
+
+
+def net_tone_change(comms: pd.DataFrame, start: str, end: str) -> MonthlyComparison:
+    """The month-by-month net tone in the period against the period before, by Welch's
+    t-test on the monthly values (:func:`monthly_net_tone`): the test the indicator table
+    uses for the net tone, so the chapter and the scorecard agree."""
+    tone = monthly_net_tone(comms)
+    values = [_between(tone, p0, p1)["net_tone"].dropna().to_numpy(float)
+              for p0, p1 in (reporting_months(start, end), previous_months(start, end))]
     return compare_monthly_rates(values[0], values[1])
 
 

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from evaluation.data.ons_pfa import force_key as _force_key
 from evaluation.data.public_data import NATIONAL_LABEL
 from evaluation.errors import EvaluationError
 from evaluation.methods.comparisons import evidence, holm
@@ -204,13 +205,6 @@ def _region_and_nation(table: pd.DataFrame, region: str) -> tuple[pd.Series, pd.
 
 
 # ----------------------------------------------------------------------------- peers
-def _force_key(name: str) -> str:
-    key = name.lower().replace("&", "and")
-    for word in ("constabulary", "police service of", "police", "service"):
-        key = key.replace(word, "")
-    return " ".join(key.split())
-
-
 def peer_rates(force_counts: pd.DataFrame, population: pd.DataFrame,
                peers: list[str] | None = None) -> pd.DataFrame:
     """Records (crime and ASB) per 1,000 residents by force over the months every listed

@@ -31,7 +31,7 @@ from evaluation.methods.comparisons import compare_monthly_rates, evidence
 from evaluation.methods.periods import period_label, reporting_months
 from evaluation.methods.proportions import wilson_interval
 
-__all__ = ["INDICATOR_COLUMNS", "indicator_table"]
+__all__ = ["INDICATOR_COLUMNS", "assurance_of", "indicator_table"]
 
 INDICATOR_COLUMNS: tuple[str, ...] = (
     "id", "name", "objective", "unit", "improvement", "period_start", "period_end",
@@ -129,10 +129,10 @@ def _spc_columns(a: Assessment) -> dict[str, object]:
     status = "not stable" if a.result.mostly_special_cause else a.result.latest_variation
     return {"spc_status": status, "spc_mean": float(last["mean"]),
             "spc_lower_limit": float(last["lpl"]), "spc_upper_limit": float(last["upl"]),
-            "assurance": _assurance(a, status)}
+            "assurance": assurance_of(a, status)}
 
 
-def _assurance(a: Assessment, status: str) -> str:
+def assurance_of(a: Assessment, status: str) -> str:
     """Making Data Count assurance: from the limits; for a not-stable phase (no limits to
     judge by) only when every month of it meets, or every month misses, the target
     (:meth:`evaluation.methods.spc.XmRResult.phase_assurance`)."""

@@ -367,11 +367,9 @@ def _social_reach(src: Sources) -> pd.Series:
 
 @register("media_net_tone", "Media mentions: positive share less negative share (-1 to 1)")
 def _net_tone(src: Sources) -> pd.Series:
-    comms = src.load("communications")
-    months = _communications_column(src, "newsletter_subscribers").index
-    values = [communications.media_tone(comms, str(m), str(m))["Net tone"].iloc[0]
-              for m in months]
-    return pd.Series(values, index=months, name="media_net_tone")
+    tone = communications.monthly_net_tone(src.load("communications"))
+    return pd.Series(tone["net_tone"].to_numpy(), index=pd.PeriodIndex(tone["month"]),
+                     name="media_net_tone")
 
 
 @register("special_constables", "Special Constables in post at the end of the month",
@@ -648,11 +646,8 @@ def chart_data(assessments: Sequence[Assessment]) -> pd.DataFrame:
 def _net_tone_counts(src: Sources) -> pd.DataFrame:
     """Positive less negative mentions over all mentions, so the period's net tone pools its
     mentions (as the communications chapter computes it), not the mean of the months'."""
-    comms = src.load("communications")
-    positive = comms["media_mentions_positive"].astype(float)
-    negative = comms["media_mentions_negative"].astype(float)
-    mentions = positive + negative + comms["media_mentions_neutral"].astype(float)
-    return _frame(comms["month"], positive - negative, mentions)
+    tone = communications.monthly_net_tone(src.load("communications"))
+    return _frame(tone["month"].astype(str), tone["net"], tone["mentions"])
 
 
 @register_counts("correspondence_within_target")

@@ -34,6 +34,7 @@ from evaluation.report.blocks import (
     Table,
     from_dict,
 )
+from evaluation.report.commentary import SYNTHETIC_LABEL, render, unchecked_figures
 
 ENGAGEMENT_PARTS = ("Listening", "Responding", "Consulting", "Collaborating", "Empowering")
 PART_INTROS = {
@@ -263,13 +264,9 @@ class _Notes:
         self.registry = registry
 
     def _r(self, text: str) -> str:
-        from evaluation.report.commentary import render
-
         return render(text, self.registry)
 
     def label(self) -> str:
-        from evaluation.report.commentary import SYNTHETIC_LABEL
-
         return f" ({SYNTHETIC_LABEL.lower()[0] + SYNTHETIC_LABEL[1:]})" if self.c and \
             self.c.synthetic else ""
 
@@ -302,8 +299,6 @@ class _Notes:
         return out
 
     def warnings(self) -> list[str]:
-        from evaluation.report.commentary import unchecked_figures
-
         return unchecked_figures(self.c, self.registry) if self.c else []
 
 

@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from evaluation.errors import EvaluationError
+from evaluation.measures.indicators import assurance_of
 from evaluation.measures.scorecard import (
     Assessment,
     Indicator,
@@ -210,27 +211,13 @@ def scorecard_table(assessments: Sequence[Assessment]) -> pd.DataFrame:
             "upper_limit": float(last["upl"]) if last is not None else math.nan,
             "context": a.context,
             "latest_variation": status,
-            "assurance_result": _assurance_result(a, status),
+            "assurance_result": assurance_of(a, status),
         })
     return pd.DataFrame(rows)
 
 
 _STATUS_TEXT = {"not stable": "Not stable (most months special cause)",
                 "line only": "Line only (no SPC)"}
-
-
-def _assurance_result(a: Assessment, status: str) -> str:
-    """pass / fail / inconsistent, or ''. A not-stable indicator has no limits to judge by,
-    but one that misses (or meets) its target in every month of the phase plainly does
-    (:meth:`evaluation.methods.spc.XmRResult.phase_assurance`, as the registry holds it)."""
-    r = a.result
-    if r is None or a.target is None:
-        return ""
-    if status not in _STATUS_TEXT:
-        return r.assurance or ""
-    if status == "line only":
-        return ""
-    return r.phase_assurance()
 
 
 def _months_meeting(values: pd.Series, target: float, improvement: str) -> pd.Series:
