@@ -11,6 +11,7 @@ import logging
 import multiprocessing
 import multiprocessing.util
 import os
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -73,9 +74,13 @@ def _worker_kernel(cwd: Path) -> Any:
     if _WORKER_KERNEL is None or not _WORKER_KERNEL.is_alive():
         _shutdown_worker_kernel()
         km = KernelManager(kernel_name="python3")
-        # the kernel's own start-up notices (e.g. about its local TCP transport) are not the
-        # user's business; errors in cells still reach the executed notebook and the manifest
-        km.start_kernel(cwd=str(cwd), extra_arguments=["--IPKernelApp.log_level=ERROR"])
+        # the kernel's own output on stderr (start-up notices about its local TCP transport,
+        # or the traceback of a kernel stopped while a failed section winds down, seen now and
+        # then under load) is not the user's business and must not look like a crash of the
+        # run: errors in cells reach the executed notebook and the manifest, and a kernel
+        # that dies is reported by the section's outcome
+        km.start_kernel(cwd=str(cwd), extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                        stderr=subprocess.DEVNULL)
         _WORKER_KERNEL = km
         multiprocessing.util.Finalize(None, _shutdown_worker_kernel, exitpriority=10)
         return km
