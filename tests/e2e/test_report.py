@@ -224,9 +224,9 @@ def test_the_sample_paper_asks_for_reports_and_carries_the_labelled_commentary(
             "101 calls answered within 30 seconds") in recommendation
     # the commentary's figures come from the registry, and it is labelled an example
     table = pd.read_csv(out / "indicators.csv").set_index("id")
-    view = paper.split("## The analyst's view (example commentary for the SYNTHETIC sample "
-                       "force")[1].split("\n# 4.")[0]
-    assert f"{100 * table.loc['calls_101_within_30s', 'value']:.1f}% of calls" in view
+    view = paper.split("## The analyst's view (example commentary written for the SYNTHETIC "
+                       "sample force")[1].split("\n# 4.")[0]
+    assert f"{100 * table.loc['calls_101_within_30s', 'value']:.1f}% of the calls answered" in view
     assert "## You said, we did (example commentary" in paper
     assert "## Independent evidence (example commentary" in paper
     assert "commentary (" not in paper.split("# Appendix C. Data quality")[1]  # no hand figures

@@ -16,7 +16,7 @@ from evaluation.methods.periods import month_name
 from evaluation.report.previous import format_value
 from evaluation.report.trace import untraceable
 
-SYNTHETIC_LABEL = "Example commentary for the SYNTHETIC sample force, not about a real force"
+SYNTHETIC_LABEL = "Example commentary written for the SYNTHETIC sample force"
 
 
 def _field(row: pd.Series, fld: str) -> str:

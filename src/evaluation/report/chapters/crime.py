@@ -485,7 +485,8 @@ def asb_sentence(asb: pd.DataFrame, ours: pd.DataFrame, force: str,
                       r["change_on_year"], " ONS finds no significant change on the year before.")
         mine = ours.loc[ours["area"] == force]
         interval = (f"; 95% interval {fmt_number(mine['lower'].iloc[0])}% to "
-                    f"{fmt_number(mine['upper'].iloc[0])}% allowing for the survey's design"
+                    f"{fmt_number(mine['upper'].iloc[0])}% with the standard error widened by the "
+                    f"design factor of {fmt_number(ours.attrs['design_factor'])}"
                     if not mine.empty else "")
         text = (f"In the Crime Survey for England and Wales, {edition}, "
                 f"{fmt_number(r['percent'])}% of adults in {force} had experienced or witnessed "
