@@ -134,6 +134,7 @@ class ReportParams(BaseModel):
             "framework_path": str(self.framework) if self.framework else "",
             "period_start": self.period_start.isoformat(),
             "period_end": self.period_end.isoformat(),
+            "paper_date": self.paper_date.isoformat(),
             "force_name": self.force_name,
             "disclosure_threshold": self.disclosure_threshold,
             "synthetic_data": self.synthetic_data,

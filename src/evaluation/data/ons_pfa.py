@@ -171,12 +171,23 @@ def editions(folder: str | Path) -> list[Edition]:
     return found
 
 
+PUBLICATION_LAG_MONTHS = 4
+"""ONS publishes each edition about three and a half months after its year ends (the year
+ending December 2018 on 25 April 2019, the year ending March 2019 on 18 July 2019): an
+edition counts as published by a date when its year ended at least this many months before
+the date's month."""
+
+
 def edition_for(folder: str | Path, period_end: object, table: str | None = None,
-                missing_ok: bool = False) -> Edition | None:
-    """The latest edition whose year ends by ``period_end`` (never a later one), and which
-    holds ``table`` when given (``Table P6`` is only in the March editions). With
-    ``missing_ok``, None instead of the error when no edition is that early."""
+                missing_ok: bool = False, published_by: object = None,
+                lag_months: int = PUBLICATION_LAG_MONTHS) -> Edition | None:
+    """The latest edition whose year ends by ``period_end`` (never a later one), that was
+    published by ``published_by`` (the paper's date) when given, and that holds ``table``
+    when given (``Table P6`` is only in the March editions). With ``missing_ok``, None
+    instead of the error when there is no such edition."""
     end = pd.Period(str(period_end)[:7], "M")
+    if published_by not in (None, ""):
+        end = min(end, pd.Period(str(published_by)[:7], "M") - lag_months)
     found = editions(folder)
     usable = [e for e in found if e.year_ending <= end and (table is None or _has(e, table))]
     if not usable and missing_ok:
@@ -186,7 +197,8 @@ def edition_for(folder: str | Path, period_end: object, table: str | None = None
         what = f" with {table}" if table else ""
         raise DataValidationError(ProblemReport([Problem(
             str(folder), f"no edition of the ONS PFA tables{what} for a year ending by "
-            f"{end.strftime('%B %Y')}", expected=f"one of the editions in the folder ({have})")]))
+            f"{end.strftime('%B %Y')} (and published by the paper's date, if given)",
+            expected=f"one of the editions in the folder ({have})")]))
     return usable[-1]
 
 

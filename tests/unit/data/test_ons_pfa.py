@@ -152,3 +152,16 @@ def test_the_list_of_forces_is_the_one_in_every_edition() -> None:
     assert ons_pfa.territorial_force("City of London") == "London, City of"
     with pytest.raises(ValueError, match="Did you mean 'South Wales'"):
         ons_pfa.territorial_force("South Wale")
+
+
+def test_no_edition_published_after_the_papers_date_is_used() -> None:
+    # a paper of 30 April 2019 could have the year ending December 2018 (published 25 April
+    # 2019), not the year ending March 2019 (published 18 July 2019)
+    assert ons_pfa.edition_for(ONS, "2019-03-31", published_by="2019-04-30").label == \
+        "year ending December 2018"
+    assert ons_pfa.edition_for(ONS, "2019-03-31", published_by="2019-07-31").label == \
+        "year ending March 2019"
+    assert ons_pfa.edition_for(ONS, "2019-03-31", "Table P6",
+                               published_by="2019-04-30").label == "year ending March 2018"
+    assert ons_pfa.edition_for(ONS, "2019-03-31", published_by="2018-05-31",
+                               missing_ok=True) is None

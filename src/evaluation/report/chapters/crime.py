@@ -401,14 +401,18 @@ def recorded_crime_sentence(rates: pd.DataFrame, ranks: pd.DataFrame, period_not
     return text + (f" {period_note}" if period_note else "")
 
 
-def edition_note(edition_label: str, period_start: str, period_end: str) -> str:
-    """Which year the ONS figures cover, against the paper's period."""
+def edition_note(edition_label: str, period_start: str, period_end: str,
+                 paper_date: str = "") -> str:
+    """Which year the ONS figures cover, against the paper's period (and its date)."""
     end = pd.Timestamp(str(period_end))
-    label = f"year ending {end:%B %Y}"
-    if edition_label == label:
+    if edition_label == f"year ending {end:%B %Y}":
         return ""
-    return (f"The latest ONS edition by the end of the period is for the {edition_label}; the "
-            f"period ends in {end:%B %Y}.")
+    published = ""
+    if paper_date:
+        date = pd.Timestamp(str(paper_date))
+        published = f" published by the paper's date ({date.day} {date:%B %Y})"
+    return (f"The latest ONS edition{published} is for the {edition_label}; the period ends "
+            f"in {end:%B %Y}.")
 
 
 def funnel_sentence(funnel: pd.DataFrame, force: str) -> str:
