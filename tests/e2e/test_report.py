@@ -190,7 +190,7 @@ def test_the_2016_paper_run_is_about_2015_and_checks_the_papers_figures(tmp_path
     assert set(table["period_start"].dropna()) == {"2015-01"}
     assert set(table["period_end"].dropna()) == {"2015-12"}
     paper = (out / "paper.md").read_text(encoding="utf-8")
-    summary = paper.split("# 3. Summary of the evidence")[1].split("\n# 4.")[0]
+    summary = paper.split("# 3. Key messages")[1].split("\n# 4.")[0]
     for year in ("2016/17", "2017", "2018", "2019", "2024", "2026"):
         assert year not in summary, year
     checks = pd.read_csv(out / "tables" / "03_victim_satisfaction__published_figures.csv")
@@ -203,13 +203,13 @@ def test_the_2016_paper_run_is_about_2015_and_checks_the_papers_figures(tmp_path
     rows = pd.concat([pd.read_csv(p) for p in sorted((out / "tables").glob("*.csv"))
                       if "figure_id" in pd.read_csv(p, nrows=0).columns])
     assert sorted(rows["figure_id"]) == sorted(seed.index)
-    appendix = paper.split("# Appendix B. Published figures against the data")[1]
-    appendix = appendix.split("\n# Appendix C.")[0]
+    appendix = paper.split("# Appendix D. Published figures against the data")[1]
+    appendix = appendix.split("\n# Appendix E.")[0]
     assert appendix.startswith(": a calibration check of the synthetic sample")
     assert f"Of {len(seed)} figures, {len(seed) - 8} are consistent" in appendix
     assert "1 is not: Volunteer Police Cadet units started" in appendix
     # and no chapter prints them: they describe the papers' windows, not the period
-    chapters = paper.split("# Appendix")[0]
+    chapters = paper.split("# Appendix D.")[0]  # with the evidence by chapter (Appendix B)
     assert "over 10,000" not in chapters and "86.5%" not in chapters
 
 
@@ -221,12 +221,40 @@ def test_the_sample_paper_asks_for_reports_and_carries_the_labelled_commentary(
     recommendation = paper.split("# 2. Recommendation")[1].split("\n# 3.")[0]
     assert "The Board is recommended to note this report." in recommendation
     assert ("The Board is recommended to ask the Constabulary to report to the next Board on "
-            "101 calls answered within 30 seconds") in recommendation
+            "each of the following: the reasons, the action planned and when it should show."
+            "\n\n- 101 calls answered within 30 seconds (90.8% to 88.0%: significantly worse "
+            "than a year earlier)") in recommendation
     # the commentary's figures come from the registry, and it is labelled an example
     table = pd.read_csv(out / "indicators.csv").set_index("id")
-    view = paper.split("## The analyst's view (example commentary written for the SYNTHETIC "
-                       "sample force")[1].split("\n# 4.")[0]
+    view = paper.split("# 4. The analyst's view (example commentary written for the SYNTHETIC "
+                       "sample force")[1].split("\n# 5.")[0]
     assert f"{100 * table.loc['calls_101_within_30s', 'value']:.1f}% of the calls answered" in view
     assert "## You said, we did (example commentary" in paper
     assert "## Independent evidence (example commentary" in paper
-    assert "commentary (" not in paper.split("# Appendix C. Data quality")[1]  # no hand figures
+    assert "commentary (" not in paper.split("# Appendix E. Data quality")[1]  # no hand figures
+
+
+def test_the_main_body_is_at_most_twelve_pages_and_no_paragraph_repeats(sample_run) -> None:
+    out, proc, _ = sample_run
+    assert proc.returncode == 0, proc.stderr
+    pages = [p.extract_text() for p in PdfReader(str(out / "pdf" / "sample-board-paper.pdf")
+                                                 ).pages]
+    # the annexes start where Appendix A's heading is (the contents list names it first)
+    starts = [i for i, t in enumerate(pages, start=1)
+              if re.search(r"^Appendix A\. The objectives scorecard in full$", t, re.M)]
+    assert starts and starts[0] - 1 <= 12, starts
+    assert all("SYNTHETIC SAMPLE — NOT REAL DATA" in t for t in pages)
+    # page one: the key messages, the icon table and the recommendations
+    one = " ".join(pages[0].split())
+    assert "2. Recommendation" in one and "3. Key messages" in one
+    assert "Indicators at a glance" in one and "Partnership (collaborate) activities" in one
+    assert "\u2714P meets target" in one and "\u2718F misses target" in one
+    paper = (out / "paper.md").read_text(encoding="utf-8")
+    paragraphs = [re.sub(r"^[0-9A-H]+\.\d+\u2003", "", p) for p in paper.split("\n")
+                  if re.match(r"^[0-9A-H]+\.\d+\u2003", p)]
+    repeated = {p for p in paragraphs if paragraphs.count(p) > 1}
+    assert not repeated, repeated
+    key = paper.split("# 3. Key messages")[1].split("Table 1:")[0]
+    messages = re.findall(r"^3\.\d+\u2003(.*)$", key, re.M)
+    assert 1 <= len(messages) <= 6
+    assert all(m.endswith(("*[SYNTHETIC]*", "*[REAL public data]*")) for m in messages)

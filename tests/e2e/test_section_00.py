@@ -98,7 +98,7 @@ def test_printed_scorecard_shows_the_period_values_of_the_registry(run: Path) ->
     assert board.loc["101 calls answered within 30 seconds", "Reporting period"] == (
         f"{100 * row['value']:.1f}%")
     assert board.loc["Crimes resulting in a charge or summons", "Reporting period"] == (
-        "not available for this period")
+        "not available")
     # a deterioration too unstable for an SPC verdict is still named in the conclusion
     blocks = json.loads((run / "sections" / "00_summary.json").read_text())["blocks"]
     conclusion = next(b["text"] for b in blocks if b["type"] == "conclusion")

@@ -51,6 +51,7 @@ class Finding(Block):
     text: str
     table: str | None = None  # the table whose numbers the sentence quotes
     chapter: str | None = None  # the section whose chapter it opens (else the summary's)
+    indicator: str | None = None  # the registry's indicator whose figures it quotes
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,8 @@ class Recommendation(Block):
     text: str
     indicator: str | None = None
     table: str | None = None
+    owner: str | None = None  # who is asked to report ...
+    subject: str | None = None  # ... on what: the paper lists one owner's subjects together
 
 
 @dataclass(frozen=True)

@@ -135,38 +135,50 @@ class _Writer:
     figure: int = 0
     out: list[str] = field(default_factory=list)
     supporting: list[Table] = field(default_factory=list)
+    prefix: str = ""  # "B" in Appendix B: its paragraphs are B.1, B.2, ...
+    notes_seen: set[str] = field(default_factory=set)
 
     def heading(self, title: str) -> None:
         self.section += 1
         self.paragraph = 0
+        self.prefix = str(self.section)
         self.out.append(f"\n# {self.section}. {title}\n")
 
     def appendix(self, letter: str, title: str) -> None:
+        self.paragraph = 0
+        self.prefix = letter
         self.out.append(f"\n# Appendix {letter}. {title}\n")
 
-    def sub(self, title: str) -> None:
-        self.out.append(f"\n## {title}\n")
+    def sub(self, title: str, level: int = 2) -> None:
+        self.out.append(f"\n{'#' * level} {title}\n")
 
     def para(self, text: str) -> None:
         self.paragraph += 1
-        self.out.append(f"{self.section}.{self.paragraph}\u2003{text}\n")
+        self.out.append(f"{self.prefix}.{self.paragraph}\u2003{text}\n")
 
     def box(self, cls: str, text: str) -> None:
         self.out.append(f"\n::: {{.{cls}}}\n{text}\n:::\n")
 
-    def table_block(self, block: Table) -> None:
+    def note_once(self, text: str) -> None:
+        """A boxed note, printed the first time only (the sections' shared caveats)."""
+        if text not in self.notes_seen:
+            self.notes_seen.add(text)
+            self.box("note", f"**Note.** {text}")
+
+    def table_block(self, block: Table, cls: str | None = None) -> None:
         self.table += 1
         caption = f"Table {self.table}: {block.caption}"
-        self.out.append(markdown_table(block.columns, block.rows, caption))
+        text = markdown_table(block.columns, block.rows, caption)
         if block.footnote:
-            self.out.append(f"*{block.footnote}*\n")
+            text += f"\n*{block.footnote}*\n"
+        self.out.append(f"\n::: {{.{cls}}}\n{text}\n:::\n" if cls else text)
 
-    def figure_block(self, block: Figure) -> None:
+    def figure_block(self, block: Figure, width: str = "100%") -> None:
         self.figure += 1
         alt = block.alt.replace('"', "'").replace("\n", " ")
         self.out.append(
             f"![Figure {self.figure}: {block.caption}]({block.png})"
-            f'{{alt="{alt}" width="100%"}}\n'
+            f'{{alt="{alt}" width="{width}"}}\n'
         )
 
 
@@ -183,11 +195,13 @@ def markdown_table(columns: list[str], rows: list[list[str]], caption: str) -> s
     ]
     # Pandoc sizes wrapped columns by the dashes under each heading: give each column dashes in
     # proportion to its longest word or cell (capped), so long text gets the room it needs.
+    # A first column of text labels its rows (an indicator, an area): it may take more room.
     widths = []
     for i, c in enumerate(columns):
         longest_cell = max((len(str(r[i])) for r in rows), default=0)
         longest_word = max((len(w) for w in str(c).split()), default=1)
-        widths.append(max(14, min(26, max(longest_cell, longest_word + 4))))
+        cap = 40 if i == 0 and not numeric[0] else 26
+        widths.append(max(14, min(cap, max(longest_cell, longest_word + 4))))
     rule = "|" + "|".join(("-" * (w - 1) + ":") if n else (":" + "-" * (w - 1))
                           for w, n in zip(widths, numeric, strict=True)) + "|"
     if len(rule) <= 72:  # short tables keep Pandoc's natural widths
@@ -206,14 +220,14 @@ def _label(column: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _emit(w: _Writer, blocks: list[Block]) -> None:
+def _emit(w: _Writer, blocks: list[Block], level: int = 2) -> None:
     for block in blocks:
         if isinstance(block, Heading):
-            w.sub(block.text)
+            w.sub(block.text, level)
         elif isinstance(block, Paragraph | Finding):
             w.para(block.text)
         elif isinstance(block, Note):
-            w.box("note", f"**Note.** {block.text}")
+            w.note_once(block.text)
         elif isinstance(block, Table) and not block.appendix and block.annex is None:
             fits = (len(block.columns) <= MAX_PAPER_COLUMNS
                     and len(block.rows) <= MAX_PAPER_ROWS)
@@ -251,9 +265,43 @@ def findings(records: list[SectionRecord]) -> list[dict[str, Any]]:
 
 def asks(records: list[SectionRecord]) -> list[tuple[str | None, str]]:
     """(indicator, ask) the scorecard chose by rule (one per indicator of concern)."""
-    return [(b.indicator, b.text) for r in records
-            if r.section_id == SUMMARY_SECTION and not r.failed_reason
+    return [(b.indicator, b.text) for b in ask_blocks(records)]
+
+
+def ask_blocks(records: list[SectionRecord]) -> list[Recommendation]:
+    """The scorecard's asks, as recorded."""
+    return [b for r in records if r.section_id == SUMMARY_SECTION and not r.failed_reason
             for b in r.blocks if isinstance(b, Recommendation)]
+
+
+def ask_paragraphs(items: list[Recommendation | str]) -> list[str]:
+    """The asks as the Recommendation prints them: the subjects of one owner under one ask
+    (a list), an ask without an owner or written by the analyst as it is."""
+    by_owner: dict[str, list[str]] = {}
+    out: list[str | tuple[str, list[str]]] = []
+    for item in items:
+        if isinstance(item, Recommendation) and item.owner and item.subject:
+            if item.owner not in by_owner:
+                by_owner[item.owner] = []
+                out.append((item.owner, by_owner[item.owner]))
+            by_owner[item.owner].append(item.subject)
+        else:
+            out.append(item.text if isinstance(item, Recommendation) else item)
+    texts = []
+    for entry in out:
+        if isinstance(entry, str):
+            texts.append(f"The Board is recommended to {entry}")
+            continue
+        owner, subjects = entry
+        if len(subjects) == 1:
+            texts.append(f"The Board is recommended to ask {owner} to report to the next Board "
+                         f"on {subjects[0]}: the reasons, the action planned and when it "
+                         "should show.")
+        else:
+            texts.append(f"The Board is recommended to ask {owner} to report to the next Board "
+                         "on each of the following: the reasons, the action planned and when "
+                         "it should show.\n\n" + "\n".join(f"- {t}" for t in subjects))
+    return texts
 
 
 class _Notes:
@@ -291,9 +339,11 @@ class _Notes:
         return [f"{e.source} ({e.date.day} {e.date:%B %Y}): {self._r(e.finding)}"
                 for e in self.c.evidence]
 
-    def asks(self, records: list[SectionRecord]) -> list[str]:
+    def asks(self, records: list[SectionRecord]) -> list[Recommendation | str]:
+        """The rule-made asks the analyst kept, then the analyst's own (as text)."""
         drop = set(self.c.recommendations.drop) if self.c else set()
-        out = [text for ident, text in asks(records) if ident not in drop]
+        out: list[Recommendation | str] = [b for b in ask_blocks(records)
+                                           if b.indicator not in drop]
         if self.c:
             out += [self._r(t) for t in self.c.recommendations.add]
         return out
@@ -321,6 +371,20 @@ def _find_table(records: list[SectionRecord], section_id: str, name: str) -> Tab
     return None
 
 
+MAX_CHAPTER_FINDINGS = 3  # a chapter opens with its two or three key findings
+HEADLINE_FIGURE_WIDTH = "72%"
+#: The one chart each chapter shows in the main body: about the reporting period (the
+#: SPC window or the period itself), never the long-run context, which stays in Appendix B.
+HEADLINE_FIGURES = {
+    "01_public_contact": "digital_share_spc",
+    "02_call_handling": "xmr_101_within_target",
+    "03_victim_satisfaction": "whole_experience_spc",
+    "04_victims_hub": "hub_funnel_period",
+    "06_engagement_and_communications": "activities_by_month",
+    "07_crime_and_confidence": "crime_rate_funnel",
+}
+
+
 def build_markdown(
     params: ReportParams,
     records: list[SectionRecord],
@@ -333,6 +397,12 @@ def build_markdown(
 ) -> str:
     """The whole paper as Pandoc Markdown.
 
+    The main body is short: page one (Purpose, the asks, the key messages and the indicator
+    summary), the analyst's view, the Background, the five kinds of engagement and one
+    chapter per measure, each opening with its two or three key findings and its headline
+    chart, then the Conclusion. Every other paragraph, table and chart of the sections is
+    printed once, in Appendix B (the evidence by chapter), which each chapter points to.
+
     ``commentary`` is the analyst's (:mod:`evaluation.config.commentary`), rendered from
     ``registry`` (the run's indicators.csv): page one's view, each chapter's commentary, the
     "you said, we did" table, the independent evidence and the edits to the asks.
@@ -344,74 +414,131 @@ def build_markdown(
     """
     w = _Writer()
     notes = _Notes(commentary, registry)
-    _front_matter(w, params, records, draft_reasons, changes, notes)
+    evidence: list[_Evidence] = []
+    _page_one(w, params, records, draft_reasons, changes, notes, registry)
+    w.out.append("\n::: {.contents}\n:::\n")
+    if notes.summary():
+        w.heading("The analyst's view" + notes.label())
+        for text in notes.summary():
+            w.para(text)
     _background(w, params)
     measure_records = [r for r in records if r.section_id != SUMMARY_SECTION]
-    _engagement_chapters(w, measure_records, notes)
-    chapter_figures: dict[str, list[str]] = {}
+    chapter_figures: dict[str, list[tuple[str | None, str]]] = {}
     for f in findings(records):
         if f["section_id"] == SUMMARY_SECTION and f.get("chapter"):
-            chapter_figures.setdefault(f["chapter"], []).append(f["text"])
-    _measure_chapters(w, measure_records, chapter_figures, notes)
+            chapter_figures.setdefault(f["chapter"], []).append((f.get("indicator"), f["text"]))
+    _engagement_chapters(w, measure_records, notes, evidence)
+    _measure_chapters(w, measure_records, chapter_figures, notes, evidence,
+                      _priority(records, registry))
     _conclusion(w, records, notes)
     _appendices(w, params, records, provenance,
-                [*(input_warnings or []), *notes.warnings()])
+                [*(input_warnings or []), *notes.warnings()], evidence)
     return "\n".join(w.out)
 
 
-def _front_matter(w: _Writer, params: ReportParams, records: list[SectionRecord],
-                  draft_reasons: list[str] | None, changes: list[str] | None,
-                  notes: _Notes | None = None) -> None:
-    """To/From/Date, the draft warning, Purpose, Recommendation, the summary and the
-    scorecard."""
+@dataclass
+class _Evidence:
+    """A chapter's evidence for Appendix B: what its main-body pages leave out."""
+
+    title: str
+    opening: list[str]
+    blocks: list[Block]
+
+
+def _data_label(indicator: str | None, registry: pd.DataFrame | None, synthetic: bool) -> str:
+    """What kind of data a key message's figure is: REAL public data (the context measures
+    read from public data), SYNTHETIC (the sample force) or the force's own data."""
+    from evaluation.measures.scorecard import MEASURES
+
+    if indicator is not None and registry is not None and "id" in registry:
+        row = registry.loc[registry["id"] == indicator]
+        measure = MEASURES.get(str(row["measure"].iloc[0])) if len(row) else None
+        if measure is not None and measure.context:
+            return "REAL public data"
+    return "SYNTHETIC" if synthetic else "the force's data"
+
+
+def _priority(records: list[SectionRecord], registry: pd.DataFrame | None
+              ) -> dict[str, int]:
+    """The order in which a chapter's indicators are its key findings: those the Board is
+    asked about first, then those with a significant change, then the rest; an indicator
+    with no figure for the period last."""
+    asked = {i for i, _ in asks(records) if i}
+    out: dict[str, int] = {}
+    if registry is None or "id" not in registry:
+        return out
+    for _, r in registry.iterrows():
+        gone = isinstance(r.get("not_available"), str) and bool(r.get("not_available"))
+        out[str(r["id"])] = (3 if gone else 0 if r["id"] in asked
+                             else 1 if str(r.get("change_evidence")) == "strong" else 2)
+    return out
+
+
+def _missing_sections(records: list[SectionRecord]) -> list[str]:
+    return [f"{r.title} ({r.failed_reason})" for r in records if r.failed_reason]
+
+
+def _page_one(w: _Writer, params: ReportParams, records: list[SectionRecord],
+              draft_reasons: list[str] | None, changes: list[str] | None, notes: _Notes,
+              registry: pd.DataFrame | None) -> None:
+    """Page one, the paper for a busy member: To/From/Date and title, Purpose, the asks, the
+    key messages, the indicator summary with its icons and what changed since the last
+    paper."""
     period = (f"{params.period_start.day} {params.period_start:%B %Y} to "
               f"{params.period_end.day} {params.period_end:%B %Y}")
+    period = f"from {period}"
     w.out.append(header_block(params))
     if params.synthetic_data:
-        w.box("note", "**SYNTHETIC SAMPLE — NOT REAL DATA.** The force's own figures in this "
-                      "paper (calls, surveys, the Victims' Hub, grants, correspondence, "
-                      "engagement) are synthetic; only figures marked REAL are public data.")
+        w.box("note", "**SYNTHETIC SAMPLE — NOT REAL DATA.** Only figures marked REAL are "
+                      "public data.")
     if draft_reasons:
+        missing = _missing_sections(records)
         w.box("draft", "**DRAFT — INCOMPLETE.** This paper is not complete and must not be "
-                       "circulated: " + "; ".join(draft_reasons) + ".")
-    w.out.append("\n::: {.contents}\n:::\n")
+                       "circulated. "
+              + (f"Sections missing: {'; '.join(missing)}. " if missing else "")
+              + "Reasons: " + "; ".join(draft_reasons) + ".")
     w.heading("Purpose")
     w.para(
-        f"The purpose of this report is to update the {params.board} (\u201cthe Board\u201d) on "
-        "how the Police and Crime Commissioner (\u201cthe Commissioner\u201d) is engaging with "
-        "the public to understand people's concerns, the action being taken to address these "
-        f"concerns and its value, for the period {period}."
+        "To update the Board on how the Commissioner engages with the public to understand "
+        f"their concerns, what is done about them and its value, {period}."
     )
     w.heading("Recommendation")
     w.para(params.recommendation)
-    notes = notes or _Notes(None, None)
-    for ask in notes.asks(records):
-        w.para(f"The Board is recommended to {ask}")
-    w.heading("Summary of the evidence")
-    if params.synthetic_data:
-        w.box("note", "**SYNTHETIC.** The call, survey, Victims' Hub, grant, correspondence and "
-                      "engagement figures below describe the synthetic sample force, not a real "
-                      "one; figures marked REAL are public data.")
+    for text in ask_paragraphs(notes.asks(records)):
+        w.para(text)
+    w.heading("Key messages")
     summary = key_messages(records)
     for item in summary:
-        w.para(item["text"])
+        label = _data_label(item.get("indicator"), registry, params.synthetic_data)
+        w.para(f"{item['text']} *[{label}]*")
     if not summary:
         w.para("No section produced a finding for this period.")
-    if notes.summary():
-        w.sub("The analyst's view" + notes.label())
-        for text in notes.summary():
-            w.para(text)
+    board = _find_table(records, SUMMARY_SECTION, "scorecard_board")
+    if board is not None:
+        keep = [i for i, c in enumerate(board.columns) if c != "Objective"]
+        short = {"Reporting period": "Period", "Change on the year before": "Change"}
+        w.table_block(Table(
+            name="indicator_summary",
+            caption=_glance_caption(board.caption),
+            columns=[short.get(board.columns[i], board.columns[i]) for i in keep],
+            rows=[[row[i].replace(" (significant)", "*") for i in keep] for row in board.rows],
+            csv=board.csv,
+            footnote=board.footnote), cls="compact")
     if changes:
         w.sub("Since the previous paper")
         for text in changes:
             w.para(text)
-    scorecard = {r.section_id: r for r in records}.get(SUMMARY_SECTION)
-    if scorecard is not None:
-        w.heading(scorecard.title)
-        if scorecard.failed_reason:
-            w.box("not-available", f"**Not available:** {scorecard.failed_reason}")
-        else:
-            _emit(w, [b for b in scorecard.blocks if not isinstance(b, Finding)])
+    w.out.append("\n::: {.pagebreak}\n:::\n")
+
+
+def _glance_caption(caption: str) -> str:
+    """The scorecard's caption for page one's table."""
+    m = re.search(r"reporting period \(([^)]*)\).*?over up to (\d+) months", caption)
+    if not m:
+        return "Indicators at a glance (by objective: Appendix A). " + caption
+    return (f"Indicators at a glance: {m.group(1)} against the same months a year earlier "
+            f"(* significant: p < 0.01); variation and assurance over up to {m.group(2)} "
+            "months. By objective: Appendix A.")
 
 
 def _background(w: _Writer, params: ReportParams) -> None:
@@ -420,25 +547,36 @@ def _background(w: _Writer, params: ReportParams) -> None:
         "In exercising the powers conferred under the Police Reform and Social Responsibility "
         "Act 2011, the Policing Protocol Order 2011 sets out the Commissioner's duty to "
         "\u201cprovide the local link between the police and communities, working to translate "
-        "the legitimate desires and aspirations of the public into action\u201d."
+        "the legitimate desires and aspirations of the public into action\u201d. Engagement is "
+        "how the Commissioner learns those desires and aspirations, and how the public see "
+        "them acted upon."
+    )
+    w.para(
+        "The value of engagement is hard to measure: trust, reassurance or a concern heard "
+        "show in no dataset, and where an outcome moves, engagement is seldom its only cause. "
+        "This paper therefore reports what can be counted (the service the public receive, "
+        "the contact they make, the activity and the money spent) as evidence about "
+        "engagement, not as its value."
     )
     w.para(
         "The Commissioner's engagement takes five forms: listening, responding, consulting, "
-        "collaborating and empowering. This paper evaluates each, then each measure in turn; "
-        "every figure is computed from the data listed in the provenance appendix, and the "
-        "sentences are written from the results by rules, not by hand."
+        "collaborating and empowering. This paper evaluates each, then each measure in turn. "
+        "Each chapter opens with its key findings; the evidence behind them (every table and "
+        "chart) is in Appendix B. Every figure is computed from the data listed in the "
+        "provenance appendix, and the sentences are written from the results by rules."
     )
     if params.synthetic_data:
         w.para(SYNTHETIC_WARNING)
 
 
-def _engagement_chapters(w: _Writer, measure_records: list[SectionRecord],
-                         notes: _Notes | None = None) -> None:
-    """One chapter per kind of engagement, each pointing to the measure chapters that report
-    its outcomes (numbered as they will be printed)."""
+def _engagement_chapters(w: _Writer, measure_records: list[SectionRecord], notes: _Notes,
+                         evidence: list[_Evidence]) -> None:
+    """One chapter per kind of engagement: what it is, its findings, and where its evidence
+    and outcomes are (Appendix B and the measure chapters, numbered as they will be
+    printed)."""
     part_blocks = {
         part: [b for r in measure_records if not r.failed_reason for b in r.blocks
-               if b.part == part and not isinstance(b, Finding)]
+               if b.part == part]
         for part in ENGAGEMENT_PARTS
     }
     parts_present = [p for p in ENGAGEMENT_PARTS if part_blocks[p]]
@@ -451,23 +589,33 @@ def _engagement_chapters(w: _Writer, measure_records: list[SectionRecord],
     for part in parts_present:
         w.heading(part)
         w.para(PART_INTROS[part])
-        _emit(w, part_blocks[part])
-        if part == "Responding" and notes is not None and notes.responding():
+        for b in part_blocks[part]:
+            if isinstance(b, Finding):
+                w.para(b.text)
+        if part == "Responding" and notes.responding():
             w.sub("You said, we did" + notes.label())
             w.table_block(notes.responding())
+        rest = [b for b in part_blocks[part] if not isinstance(b, Finding)]
         refs = [chapter_of[s] for s in PART_MEASURES.get(part, ()) if s in chapter_of]
+        where = []
+        if rest:
+            evidence.append(_Evidence(part, [], rest))
+            where.append(f"the evidence of this chapter is in Appendix B.{len(evidence)}")
         if refs:
-            w.para("Evidence of the outcomes is reported in " + _join(refs) + ".")
+            where.append("evidence of the outcomes is reported in " + _join(refs))
+        if where:
+            text = "; ".join(where)
+            w.para(text[:1].upper() + text[1:] + ".")
 
 
 def _measure_chapters(w: _Writer, measure_records: list[SectionRecord],
-                      registry_figures: dict[str, list[str]] | None = None,
-                      notes: _Notes | None = None) -> None:
-    """One chapter per measure section: its indicators as the registry holds them (written by
-    the scorecard), its own findings, then its own blocks."""
-    registry_figures = registry_figures or {}
+                      registry_figures: dict[str, list[tuple[str | None, str]]],
+                      notes: _Notes, evidence: list[_Evidence], priority: dict[str, int]
+                      ) -> None:
+    """One chapter per measure section: its two or three key findings (its indicators as the
+    registry holds them, most important first, then its own findings), the analyst's
+    commentary and its headline chart; the rest of its evidence goes to Appendix B."""
     for record in measure_records:
-        own = [b for b in record.blocks if not b.part and not isinstance(b, Finding)]
         if record.failed_reason:
             w.heading(record.title)
             w.box("not-available",
@@ -476,39 +624,68 @@ def _measure_chapters(w: _Writer, measure_records: list[SectionRecord],
         if not _has_body(record):
             continue
         w.heading(record.title)
-        for text in registry_figures.get(record.section_id, []):
+        ranked = sorted(registry_figures.get(record.section_id, []),
+                        key=lambda f: priority.get(str(f[0]), 2))
+        opening = [text for _, text in ranked]
+        opening += [b.text for b in record.blocks if isinstance(b, Finding) and not b.part]
+        for text in opening[:MAX_CHAPTER_FINDINGS]:
             w.para(text)
-        if notes is not None and notes.section(record.section_id):
+        if notes.section(record.section_id):
             w.box("commentary", "**Commentary" + notes.label() + ".** "
                   + " ".join(notes.section(record.section_id)))
-        for b in record.blocks:
-            if isinstance(b, Finding):
-                w.para(b.text)
-        _emit(w, own)
+        own = [b for b in record.blocks if not b.part and not isinstance(b, Finding)]
+        headline = next((b for b in own if isinstance(b, Figure)
+                         and b.name == HEADLINE_FIGURES.get(record.section_id)), None)
+        if headline is not None:
+            w.figure_block(headline, HEADLINE_FIGURE_WIDTH)
+        rest = [b for b in own if b is not headline]
+        if rest or opening[MAX_CHAPTER_FINDINGS:]:
+            evidence.append(_Evidence(record.title, opening[MAX_CHAPTER_FINDINGS:], rest))
+            w.para(f"The evidence behind these findings is in Appendix B.{len(evidence)}.")
 
 
-def _conclusion(w: _Writer, records: list[SectionRecord], notes: _Notes | None = None) -> None:
+def _conclusion(w: _Writer, records: list[SectionRecord], notes: _Notes) -> None:
     w.heading("Conclusion")
     for text in (b.text for r in records for b in r.blocks if isinstance(b, Conclusion)):
         w.para(text)
-    if notes is not None and notes.evidence():
+    if notes.evidence():
         w.sub("Independent evidence" + notes.label())
         for text in notes.evidence():
             w.para(text)
     n_ok = sum(r.failed_reason is None for r in records)
-    n_asks = len((notes or _Notes(None, None)).asks(records))
+    n_asks = len(notes.asks(records))
     agree = (f", and to agree the {n_asks} asks of section 2" if n_asks > 1 else
              ", and to agree the ask of section 2" if n_asks else "")
     w.para(
         f"This paper reports {n_ok} of {len(records)} sections of the evaluation for the "
-        f"period. The Board is asked to note the findings summarised in section 3{agree}."
+        f"period. The Board is asked to note the key messages of section 3{agree}."
     )
 
 
 def _appendices(w: _Writer, params: ReportParams, records: list[SectionRecord],
-                provenance: list[str], input_warnings: list[str] | None) -> None:
-    """Public contact figures, data quality, methods, supporting tables and provenance."""
-    w.appendix("A", "Public contact figures")
+                provenance: list[str], input_warnings: list[str] | None,
+                evidence: list[_Evidence]) -> None:
+    """The scorecard in full, the evidence by chapter, public contact figures, published
+    figures, data quality, methods, supporting tables and provenance."""
+    w.appendix("A", "The objectives scorecard in full")
+    scorecard = {r.section_id: r for r in records}.get(SUMMARY_SECTION)
+    if scorecard is None or scorecard.failed_reason:
+        w.box("not-available", "**Not available:** "
+              + (scorecard.failed_reason if scorecard else "the scorecard did not run"))
+    else:
+        _emit(w, [b for b in scorecard.blocks if not isinstance(b, Finding)
+                  and not (isinstance(b, Table) and b.name == "scorecard_board")])
+
+    w.appendix("B", "The evidence by chapter")
+    w.out.append("Each chapter's tables, charts and the rest of its findings, in the order of "
+                 "the chapters.\n")
+    for n, item in enumerate(evidence, start=1):
+        w.sub(f"B.{n} {item.title}")
+        for text in item.opening:
+            w.para(text)
+        _emit(w, item.blocks, level=3)
+
+    w.appendix("C", "Public contact figures")
     appendix = _find_table(records, *APPENDIX_TABLE)
     if appendix is not None:
         w.out.append("Online reports and web chats by quarter, as in Appendix 1 of the letter "
@@ -520,7 +697,7 @@ def _appendices(w: _Writer, params: ReportParams, records: list[SectionRecord],
 
     _published_appendix(w, params, records)
 
-    w.appendix("C", "Data quality")
+    w.appendix("E", "Data quality")
     notes: dict[str, list[str]] = {}  # each remark once, with every section that met it
     for text in input_warnings or []:
         notes.setdefault(text, ["Checks before the run"])
@@ -538,11 +715,11 @@ def _appendices(w: _Writer, params: ReportParams, records: list[SectionRecord],
     else:
         w.out.append("No data-quality warnings were raised by the loaders or the sections.\n")
 
-    w.appendix("D", "Methods")
+    w.appendix("F", "Methods")
     w.out.extend(f"- {text}\n" for text in METHODS)
     w.out.append(f"- Disclosure threshold for this paper: {params.disclosure_threshold}.\n")
 
-    w.appendix("E", "Supporting tables")
+    w.appendix("G", "Supporting tables")
     if w.supporting:
         w.out.append("These tables are too wide or too long to print legibly here. Each is in "
                      "the pack's tables/ folder as CSV and in the section's HTML export.\n")
@@ -550,7 +727,7 @@ def _appendices(w: _Writer, params: ReportParams, records: list[SectionRecord],
     else:
         w.out.append("Every table of the evaluation is printed above.\n")
 
-    w.appendix("F", "Provenance")
+    w.appendix("H", "Provenance")
     w.out.extend(f"- {line}\n" for line in provenance)
 
 
@@ -578,11 +755,11 @@ def published_rows(records: list[SectionRecord]) -> list[list[str]]:
 
 
 def _published_appendix(w: _Writer, params: ReportParams, records: list[SectionRecord]) -> None:
-    """Appendix B: each figure of the source papers against the data for the window it
+    """Appendix D: each figure of the source papers against the data for the window it
     states, in one table; on synthetic data a calibration check of the sample."""
     title = ("Published figures against the data: a calibration check of the synthetic sample"
              if params.synthetic_data else "Published figures against the data: reconciliation")
-    w.appendix("B", title)
+    w.appendix("D", title)
     rows = published_rows(records)
     if not rows:
         w.out.append("No section checked a published figure.\n")

@@ -133,7 +133,7 @@ class SectionWriter:
         _display(_markdown(text))
 
     def finding(self, text: str, table: str | None = None, in_period: bool = True,
-                chapter: str | None = None) -> None:
+                chapter: str | None = None, indicator: str | None = None) -> None:
         """A key finding: shown here and opening its chapter of the paper (the scorecard's
         findings are the paper's key messages).
 
@@ -141,19 +141,22 @@ class SectionWriter:
         at the head of another section's chapter (the scorecard writes each chapter's
         indicators from the registry). A finding about data outside the reporting period
         (``in_period=False``, e.g. the latest public data end before the period starts) is
-        kept as a plain paragraph of the chapter.
+        kept as a plain paragraph of the chapter. ``indicator`` names the registry's
+        indicator whose figures the sentence quotes.
         """
         if not in_period:
             self.paragraph(text)
             return
-        self._add(Finding(text, table, chapter=chapter))
+        self._add(Finding(text, table, chapter=chapter, indicator=indicator))
         _display(_markdown(f"**Finding.** {text}"))
 
     def recommendation(self, text: str, indicator: str | None = None,
-                       table: str | None = "indicators") -> None:
+                       table: str | None = "indicators", owner: str | None = None,
+                       subject: str | None = None) -> None:
         """An ask for the paper's Recommendation section (chosen by rule; see
-        :func:`evaluation.report.chapters.scorecard.recommendations`)."""
-        self._add(Recommendation(text, indicator, table))
+        :func:`evaluation.report.chapters.scorecard.recommendations`). With ``owner`` and
+        ``subject`` the paper lists the subjects of one owner under one ask."""
+        self._add(Recommendation(text, indicator, table, owner, subject))
         _display(_markdown(f"**Recommendation.** The Board is recommended to {text}"))
 
     def note(self, text: str) -> None:

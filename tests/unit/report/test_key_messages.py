@@ -36,9 +36,9 @@ def test_deteriorations_come_first_largest_first_then_missed_targets_then_improv
     messages = key_messages(registry)
     assert [m.split(":")[0] for m in messages] == ["Abandoned", "Answered", "Specials",
                                                   "Online share"]
-    assert messages[0] == ("Abandoned: 7.1% from April 2018 to March 2019, 1.6 percentage "
-                           "points above the same months a year earlier (5.5%), a "
-                           "statistically significant deterioration.")
+    assert messages[0] == ("Abandoned: 7.1% from April 2018 to March 2019, up 1.6 pp on the "
+                           "same months a year earlier (5.5%): a statistically significant "
+                           "deterioration.")
     assert "Specials: 230 at the end of March 2019, short of the target of 300 (local " \
         "aspiration)." in messages
     assert not any("Steady" in m or "Charge rate" in m for m in messages)
@@ -95,11 +95,10 @@ def test_recommendations_ask_for_a_report_on_each_indicator_of_concern() -> None
     ])
     asks = recommendations(registry)
     assert [i for i, _ in asks] == ["fall", "specials", "hub"]
-    assert asks[0][1] == ("ask the Constabulary to report to the next Board on Answered (88.0% "
-                          "from April 2018 to March 2019 against 91.0% a year earlier, a "
-                          "statistically significant deterioration): the reasons, the action "
-                          "planned and when it should show.")
-    assert "(230, short of its target of 300)" in asks[1][1]
+    assert asks[0][1] == ("ask the Constabulary to report to the next Board on Answered (91.0% "
+                          "to 88.0%: significantly worse than a year earlier): the reasons, "
+                          "the action planned and when it should show.")
+    assert "(230 against its target of 300)" in asks[1][1]
     assert asks[2][1].startswith("ask the OPCC to report") and "special-cause concern" in asks[2][1]
     for _, text in asks:
         assert untraceable(text, [registry]) == []

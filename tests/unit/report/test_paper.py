@@ -44,18 +44,19 @@ def test_house_style_header_and_numbered_sections() -> None:
     assert md.startswith("**To:** Business Coordination Board  \n**From:** Chief Executive")
     assert "**Date:** 30 April 2019" in md
     headings = re.findall(r"^# (.+)$", md, flags=re.M)
-    assert headings[:4] == ["1. Purpose", "2. Recommendation", "3. Summary of the evidence",
+    assert headings[:4] == ["1. Purpose", "2. Recommendation", "3. Key messages",
                             "4. Background"]
     assert "5. Listening" in headings and "6. Public contact" in headings
-    assert headings[-1] == "Appendix F. Provenance"
+    assert headings[-1] == "Appendix H. Provenance"
     assert "2.1\u2003The Board is recommended to note this report." in md
     assert "3.1\u2003Contacts were 20,797." in md  # findings lead the summary
 
 
 def test_engagement_chapter_refers_to_measure_chapters_by_number() -> None:
     md = build_markdown(PARAMS, _records(), [])
-    assert "Listening sentence." in md
-    assert "Evidence of the outcomes is reported in section 6 (Public contact)." in md
+    assert "Listening sentence." in md.split("## B.1 Listening")[1].split("## B.2")[0]
+    assert ("5.2\u2003The evidence of this chapter is in Appendix B.1; evidence of the outcomes "
+            "is reported in section 6 (Public contact).") in md
 
 
 def test_wide_tables_go_to_the_supporting_appendix_and_figures_keep_alt_text() -> None:
@@ -128,9 +129,9 @@ def test_published_figures_go_to_one_appendix_in_the_order_of_the_papers() -> No
         ]),
     ]
     md = build_markdown(PARAMS, records, [])
-    body, appendix = md.split("# Appendix B. Published figures against the data")
+    body, appendix = md.split("# Appendix D. Published figures against the data")
     assert "Youth Fund projects" not in body and "Referrals" not in body  # not in chapters
-    appendix = appendix.split("# Appendix C.")[0]
+    appendix = appendix.split("# Appendix E.")[0]
     assert appendix.startswith(": a calibration check of the synthetic sample")
     assert "not evidence about performance" in appendix
     # the 2016 paper by paragraph (7.3, 7.9, 10.2), then the 2019 letter
@@ -148,8 +149,8 @@ def test_published_appendix_on_real_data_is_a_reconciliation() -> None:
     records = [SectionRecord("05_grants", "Grants", [_published_block("05_grants", [
         ["Youth Fund projects", "2016 paper 10.2", "37", "37", "awards", "consistent"]])])]
     md = build_markdown(params, records, [])
-    assert "# Appendix B. Published figures against the data: reconciliation" in md
-    assert "calibration" not in md.split("# Appendix B.")[1].split("# Appendix C.")[0]
+    assert "# Appendix D. Published figures against the data: reconciliation" in md
+    assert "calibration" not in md.split("# Appendix D.")[1].split("# Appendix E.")[0]
 
 
 def test_the_recommendation_asks_for_what_the_scorecard_found() -> None:
@@ -164,3 +165,77 @@ def test_the_recommendation_asks_for_what_the_scorecard_found() -> None:
     assert ("2.2\u2003The Board is recommended to ask the Constabulary to report to the next "
             "Board on Answered (88.0%).") in recommendation
     assert "and to agree the ask of section 2." in md.split("Conclusion")[1]
+
+
+def _sentences(md: str) -> list[str]:
+    """The paper's paragraphs without their numbers."""
+    return [re.sub(r"^[0-9A-H]+\.\d+\u2003", "", p.strip()) for p in md.split("\n")
+            if re.match(r"^[0-9A-H]+\.\d+\u2003", p)]
+
+
+def test_a_chapter_opens_with_three_findings_and_points_to_its_evidence() -> None:
+    opening = [{"type": "finding", "text": f"Indicator {i}: figure.", "table": "indicators",
+                "chapter": "02_calls", "indicator": f"i{i}"} for i in range(5)]
+    records = [
+        SectionRecord("00_summary", "Objectives scorecard", opening),
+        SectionRecord("02_calls", "Call handling", [
+            {"type": "note", "text": "Synthetic caveat."},
+            {"type": "paragraph", "text": "Detail."},
+            {"type": "heading", "text": "Longer-term context"},
+            _table("calls", 3),
+        ]),
+        SectionRecord("03_victims", "Victims", [{"type": "note", "text": "Synthetic caveat."},
+                                                {"type": "paragraph", "text": "Survey."}]),
+    ]
+    md = build_markdown(PARAMS, records, [])
+    chapter = md.split("# 5. Call handling")[1].split("\n# ")[0]
+    assert [s for s in _sentences(chapter)] == [
+        "Indicator 0: figure.", "Indicator 1: figure.", "Indicator 2: figure.",
+        "The evidence behind these findings is in Appendix B.1."]
+    evidence = md.split("## B.1 Call handling")[1].split("## B.2")[0]
+    assert "Indicator 3: figure." in evidence and "Indicator 4: figure." in evidence
+    assert "### Longer-term context" in evidence and "Table" in evidence
+    assert md.count("Synthetic caveat.") == 1  # a caveat the sections share, printed once
+    sentences = _sentences(md)
+    assert len(sentences) == len(set(sentences))
+
+
+def test_asks_of_one_owner_are_one_recommendation_with_a_list() -> None:
+    asks = [{"type": "recommendation", "text": f"ask the Constabulary to report on {n}.",
+             "indicator": n, "table": "indicators", "owner": "the Constabulary",
+             "subject": f"{n} (worse)"} for n in ("Answered", "Abandoned")]
+    asks.append({"type": "recommendation", "text": "ask the OPCC to report on Hub.",
+                 "indicator": "hub", "table": "indicators", "owner": "the OPCC",
+                 "subject": "Hub (concern)"})
+    md = build_markdown(PARAMS, [SectionRecord("00_summary", "Objectives scorecard", asks),
+                                 *_records()], [])
+    recommendation = md.split("# 2. Recommendation")[1].split("# 3.")[0]
+    assert ("2.2\u2003The Board is recommended to ask the Constabulary to report to the next "
+            "Board on each of the following: the reasons, the action planned and when it should "
+            "show.\n\n- Answered (worse)\n- Abandoned (worse)") in recommendation
+    assert ("2.3\u2003The Board is recommended to ask the OPCC to report to the next Board on "
+            "Hub (concern): the reasons, the action planned and when it should show.") \
+        in recommendation
+    assert "and to agree the 3 asks of section 2." in md
+
+
+def test_each_key_message_says_what_kind_of_data_its_figure_is() -> None:
+    registry = pd.DataFrame({"id": ["calls", "charges"],
+                             "measure": ["calls_101_within_target", "charge_rate"]})
+    records = [SectionRecord("00_summary", "Objectives scorecard", [
+        {"type": "finding", "text": "Calls fell.", "indicator": "calls"},
+        {"type": "finding", "text": "Charges rose.", "indicator": "charges"}]), *_records()]
+    md = build_markdown(PARAMS, records, [], registry=registry)
+    assert "3.1\u2003Calls fell. *[SYNTHETIC]*" in md
+    assert "3.2\u2003Charges rose. *[REAL public data]*" in md
+    real = build_markdown(PARAMS.model_copy(update={"synthetic_data": False}), records, [],
+                          registry=registry)
+    assert "3.1\u2003Calls fell. *[the force's data]*" in real
+
+
+def test_a_drafts_page_one_names_the_missing_sections() -> None:
+    records = [*_records(), SectionRecord("05_grants", "Grants", [], "ValueError: empty")]
+    md = build_markdown(PARAMS, records, [], draft_reasons=["section 05_grants failed"])
+    page_one = md.split("# 1. Purpose")[0]
+    assert "**DRAFT — INCOMPLETE.**" in page_one
+    assert "Sections missing: Grants (ValueError: empty)." in page_one

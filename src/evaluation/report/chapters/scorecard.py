@@ -252,7 +252,7 @@ def display_table(table: pd.DataFrame) -> pd.DataFrame:
 
 
 BOARD_ASSURANCE = {"pass": "\u2714P meets target", "fail": "\u2718F misses target",
-                   "inconsistent": "? meets or misses at random", "": "no target"}
+                   "inconsistent": "? may meet or miss", "": "no target"}
 
 
 BOARD_VARIATION = {"improvement": "improving", "concern": "concern",
@@ -307,7 +307,7 @@ _EVIDENCE_MARK = {"strong": " (significant)", "weak": " (weak evidence)", "none"
 
 def _period_value(r: pd.Series) -> str:
     if isinstance(r["not_available"], str) and r["not_available"]:
-        return "not available for this period"
+        return "not available"
     return format_value(r["value"], r["unit"])
 
 
@@ -604,27 +604,33 @@ def key_messages(registry: pd.DataFrame, limit: int = MAX_KEY_MESSAGES) -> list[
     the indicator table: significant deteriorations on the year before first (largest
     first), then targets missed, then significant improvements. Each gives its figure, its
     period and what it is compared with; every number is in the indicator table."""
+    return [text for _, text in key_message_rows(registry, limit)]
+
+
+def key_message_rows(registry: pd.DataFrame, limit: int = MAX_KEY_MESSAGES
+                     ) -> list[tuple[str, str]]:
+    """(indicator id, message) for each of :func:`key_messages`, so the paper can say what
+    kind of data each figure is."""
     rows, by_id, worse, better = _ranked_changes(registry)
-    messages = [_change_message(by_id.loc[i], "deterioration") for i in worse]
+    messages = [(str(i), _change_message(by_id.loc[i], "deterioration")) for i in worse]
     missed = rows.loc[rows["target_met"].astype(str) == "no"]
-    messages += [_target_message(r) for _, r in missed.iterrows()]
-    messages += [_change_message(by_id.loc[i], "improvement") for i in better]
+    messages += [(str(r["id"]), _target_message(r)) for _, r in missed.iterrows()]
+    messages += [(str(i), _change_message(by_id.loc[i], "improvement")) for i in better]
     return messages[:limit]
 
 
 def _change_text(r: pd.Series) -> str:
     if r["unit"] == "percent":
-        return f"{fmt_number(abs(float(r['change_pp'])))} percentage points"
+        return f"{fmt_number(abs(float(r['change_pp'])))} pp"
     return fmt_number(abs(float(r["change"])), 0 if r["unit"] == "count" else 1)
 
 
 def _change_message(r: pd.Series, kind: str) -> str:
     up = float(r["change"]) > 0
-    where = "above" if up else "below"
     return (f"{r['name']}: {format_value(r['value'], r['unit'])} from "
             f"{month_name(r['period_start'])} to {month_name(r['period_end'])}, "
-            f"{_change_text(r)} {where} the same months a year earlier "
-            f"({format_value(r['previous_value'], r['unit'])}), a statistically significant "
+            f"{'up' if up else 'down'} {_change_text(r)} on the same months a year earlier "
+            f"({format_value(r['previous_value'], r['unit'])}): a statistically significant "
             f"{kind}.")
 
 
@@ -719,11 +725,16 @@ def chapter_figures(registry: pd.DataFrame) -> list[tuple[str, str]]:
     """(chapter, sentence) for each indicator whose evidence a chapter reports, in the
     registry's order: each chapter opens with its indicators as the registry holds them, so
     the scorecard, the summary and the chapters quote one value."""
+    return [(chapter, text) for chapter, _, text in chapter_figure_rows(registry)]
+
+
+def chapter_figure_rows(registry: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """(chapter, indicator id, sentence) for each of :func:`chapter_figures`."""
     out = []
     for _, r in registry.iterrows():
         chapter = CHAPTER_OF_MEASURE.get(str(r["measure"]))
         if chapter:
-            out.append((chapter, indicator_sentence(r)))
+            out.append((chapter, str(r["id"]), indicator_sentence(r)))
     return out
 
 
@@ -733,6 +744,14 @@ def recommendations(registry: pd.DataFrame) -> list[tuple[str, str]]:
     special-cause concern in the monthly chart, or a target missed in every month. Ordered
     as the key messages (deteriorations, largest first, then missed targets). Each ask names
     who reports (the indicator's owner) and quotes the registry's figures."""
+    return [(i, f"ask {owner} to report to the next Board on {subject}: the reasons, the "
+                "action planned and when it should show.")
+            for i, owner, subject in recommendation_rows(registry)]
+
+
+def recommendation_rows(registry: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """(indicator id, owner, subject) of each of :func:`recommendations`: the paper lists the
+    subjects of one owner under one ask."""
     _, by_id, worse, _ = _ranked_changes(registry)
     order = worse + [i for i in by_id.index if i not in worse]
     out = []
@@ -741,12 +760,11 @@ def recommendations(registry: pd.DataFrame) -> list[tuple[str, str]]:
         unit = str(r["unit"])
         reasons = []
         if i in worse:
-            reasons.append(f"{format_value(r['value'], unit)} from "
-                           f"{month_name(r['period_start'])} to {month_name(r['period_end'])} "
-                           f"against {format_value(r['previous_value'], unit)} a year earlier, "
-                           "a statistically significant deterioration")
+            reasons.append(f"{format_value(r['previous_value'], unit)} to "
+                           f"{format_value(r['value'], unit)}: significantly worse than a year "
+                           "earlier")
         if str(r.get("target_met")) == "no":
-            reasons.append(f"{format_value(r['value'], unit)}, short of its target of "
+            reasons.append(f"{format_value(r['value'], unit)} against its target of "
                            f"{fmt_target(float(r['target']), unit)}")
         elif str(r.get("assurance")) == "fail":
             reasons.append("missing its target month after month")
@@ -755,7 +773,5 @@ def recommendations(registry: pd.DataFrame) -> list[tuple[str, str]]:
         if reasons:
             owner = r.get("owner") if isinstance(r.get("owner"), str) and r.get("owner") \
                 else "the Constabulary"
-            out.append((str(i), f"ask {owner} to report to the next Board on "
-                                f"{r['name']} ({'; '.join(reasons)}): the "
-                                "reasons, the action planned and when it should show."))
+            out.append((str(i), str(owner), f"{r['name']} ({'; '.join(reasons)})"))
     return out

@@ -26,7 +26,17 @@ end
 function Div(el)
   if not FORMAT:match("typst") then return nil end
   if el.classes:includes("contents") then
-    return pandoc.RawBlock("typst", '#outline(title: [Contents], depth: 1, indent: auto)\n#pagebreak(weak: true)')
+    return pandoc.RawBlock("typst", '#outline(title: [Contents], depth: 1, indent: auto)')
+  end
+  if el.classes:includes("pagebreak") then
+    return pandoc.RawBlock("typst", '#pagebreak(weak: true)')
+  end
+  if el.classes:includes("compact") then
+    -- page one's indicator summary: small type and tight cells so it fits beside the asks
+    local blocks = { pandoc.RawBlock("typst", "#[\n#set text(size: 7.5pt)\n#set table(inset: (x: 3pt, y: 2.2pt))\n#set par(leading: 0.45em)") }
+    for _, b in ipairs(el.content) do table.insert(blocks, b) end
+    table.insert(blocks, pandoc.RawBlock("typst", "]"))
+    return blocks
   end
   for cls, style in pairs(styles) do
     if style and el.classes:includes(cls) then
