@@ -27,7 +27,11 @@ def _report(args: argparse.Namespace) -> int:
     if summary.ok:
         sys.stdout.write(
             f"Board pack written to {summary.run_dir}\n  paper (HTML): {summary.html}\n"
-            f"  paper (PDF):  {summary.pdf}\n  rendered with {summary.engine}\n"
+            f"  paper (PDF):  {summary.pdf}\n"
+            + (f"  public version for the Police and Crime Panel (HTML): {summary.public_html}\n"
+               f"  public version for the Police and Crime Panel (PDF):  {summary.public_pdf}\n"
+               if summary.public_html else "")
+            + f"  rendered with {summary.engine}\n"
             f"  sections run: {sum(not o.cached for o in summary.outcomes)}, "
             f"reused unchanged: {sum(o.cached for o in summary.outcomes)}\n"
         )

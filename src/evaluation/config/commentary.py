@@ -13,6 +13,9 @@ A commentary file (YAML, named by ``commentary:`` in the run's params) holds, al
 * ``synthetic``: true when the commentary describes the synthetic sample force (it is then
   labelled as an example).
 
+A paragraph of ``summary`` or ``sections`` may be written as ``{text: ..., restricted: true}``:
+the Board's paper prints it, the public version for the Police and Crime Panel leaves it out.
+
 Figures are written as references to the indicator registry, ``{{ <indicator id>.<field> }}``
 (fields: :data:`FIELDS`), and rendered from the run's data, so a commentary never goes out
 of date silently; a literal number that matches no figure of the run is a warning in the
@@ -33,6 +36,22 @@ from evaluation.errors import ParameterError
 FIELDS = ("value", "previous_value", "change", "target", "lower", "upper", "period",
           "previous_period", "name")
 REFERENCE = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\.([a-z_]+)\s*\}\}")
+
+
+class Passage(BaseModel):
+    """A paragraph with a mark: ``restricted`` ones are left out of the public version."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    text: str = Field(min_length=1)
+    restricted: bool = False
+
+
+def passage_text(p: str | Passage) -> str:
+    return p if isinstance(p, str) else p.text
+
+
+def is_restricted(p: str | Passage) -> bool:
+    return isinstance(p, Passage) and p.restricted
 
 
 class Action(BaseModel):
@@ -64,16 +83,17 @@ class Commentary(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     synthetic: bool = False
-    summary: list[str] = Field(default_factory=list)
-    sections: dict[str, list[str]] = Field(default_factory=dict)
+    summary: list[str | Passage] = Field(default_factory=list)
+    sections: dict[str, list[str | Passage]] = Field(default_factory=dict)
     responding: list[Action] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
     recommendations: Asks = Field(default_factory=Asks)
 
     def texts(self) -> list[tuple[str, str]]:
         """(where, text) of every piece of prose, for the reference and figure checks."""
-        out = [("summary", t) for t in self.summary]
-        out += [(f"sections.{s}", t) for s, ts in self.sections.items() for t in ts]
+        out = [("summary", passage_text(t)) for t in self.summary]
+        out += [(f"sections.{s}", passage_text(t)) for s, ts in self.sections.items()
+                for t in ts]
         for i, a in enumerate(self.responding):
             out += [(f"responding[{i}].{k}", getattr(a, k)) for k in ("concern", "action",
                                                                       "result")]

@@ -68,6 +68,9 @@ class Indicator(BaseModel):
     caveat: str | None = None
     # who the Board asks to report when the indicator is a concern
     owner: str = "the Constabulary"
+    # left out of the public version for the Police and Crime Panel (e.g. operationally
+    # sensitive); the Board's paper shows it
+    restricted: bool = False
 
 
 class Framework(BaseModel):

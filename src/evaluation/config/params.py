@@ -56,6 +56,11 @@ class ReportParams(BaseModel):
     # a whole number from 2 to 100 (true/false is not a threshold: True would read as 1,
     # which turns suppression off)
     disclosure_threshold: StrictInt = Field(ge=2, le=100)
+    # the public version for the Police and Crime Panel: its stricter threshold (at least
+    # the Board's), and whether the run makes it
+    public_disclosure_threshold: StrictInt = Field(default=20, ge=2, le=100)
+    public_version: StrictBool = True
+    panel: str = "Police and Crime Panel"
     workers: StrictInt = Field(ge=1, le=16)
     reuse_kernels: StrictBool = True
     # months in every XmR chart of the run (scorecard and chapters alike), ending at the
@@ -115,6 +120,11 @@ class ReportParams(BaseModel):
             raise ValueError(
                 f"period_start {self.period_start} is after period_end {self.period_end}"
             )
+        if self.public_disclosure_threshold < self.disclosure_threshold:
+            raise ValueError(
+                f"public_disclosure_threshold {self.public_disclosure_threshold} is below "
+                f"disclosure_threshold {self.disclosure_threshold}: the public version's "
+                "threshold must be at least the Board's")
         unknown = sorted(set(self.section_params) - set(self.sections))
         if unknown:
             raise ValueError(
@@ -137,6 +147,7 @@ class ReportParams(BaseModel):
             "paper_date": self.paper_date.isoformat(),
             "force_name": self.force_name,
             "disclosure_threshold": self.disclosure_threshold,
+            "public_disclosure_threshold": self.public_disclosure_threshold,
             "synthetic_data": self.synthetic_data,
             "spc_months": self.spc_months,
             "peers": ", ".join(self.peers),

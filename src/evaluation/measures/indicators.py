@@ -40,7 +40,7 @@ INDICATOR_COLUMNS: tuple[str, ...] = (
     "change_evidence",
     "change_test", "target", "target_source", "target_met", "minimum_important_difference",
     "spc_status", "spc_mean", "spc_lower_limit", "spc_upper_limit", "assurance",
-    "process_changes", "measure", "not_available", "owner",
+    "process_changes", "measure", "not_available", "owner", "restricted",
 )
 
 
@@ -80,7 +80,8 @@ def _row(a: Assessment, framework: Framework, sources: Sources, p0: pd.Period,
                minimum_important_difference=ind.minimum_important_difference or math.nan,
                process_changes="; ".join(f"{c.month}: {c.reason}" for c in ind.rebase_at),
                previous_period=period_label(q0, q1), how=MEASURES[ind.measure].period,
-               not_available="", owner=ind.owner)
+               not_available="", owner=ind.owner,
+               restricted=ind.restricted)
     if a.unavailable is not None:
         row.update(months=0, not_available=f"not available for this period: {a.unavailable}")
         return row

@@ -18,6 +18,8 @@ class Block:
 
     kind: ClassVar[str] = ""
     part: str | None = field(default=None, kw_only=True)
+    # left out of the public version for the Police and Crime Panel
+    restricted: bool = field(default=False, kw_only=True)
 
     @property
     def type(self) -> str:
@@ -28,6 +30,8 @@ class Block:
         data = {"type": self.kind, **asdict(self)}
         if data.get("part") is None:
             data.pop("part", None)
+        if not data.get("restricted"):
+            data.pop("restricted", None)
         return data
 
 
@@ -41,6 +45,9 @@ class Heading(Block):
 class Paragraph(Block):
     kind: ClassVar[str] = "paragraph"
     text: str
+    # the counts of people or cases the sentence quotes: the public version leaves the
+    # sentence out when one is below its (stricter) disclosure threshold
+    counts: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,7 @@ class Finding(Block):
     table: str | None = None  # the table whose numbers the sentence quotes
     chapter: str | None = None  # the section whose chapter it opens (else the summary's)
     indicator: str | None = None  # the registry's indicator whose figures it quotes
+    counts: list[int] = field(default_factory=list)  # as Paragraph.counts
 
 
 @dataclass(frozen=True)
@@ -103,6 +111,10 @@ class Table(Block):
     footnote: str | None = None
     paper: bool | None = None  # True: always in the paper; False: never; None: if it fits
     annex: str | None = None  # "published": goes to the published-figures appendix
+    # the rows and footnote suppressed at the public version's threshold (None: the table
+    # has no counts of people or cases, so both versions print ``rows``)
+    public_rows: list[list[str]] | None = None
+    public_footnote: str | None = None
 
 
 @dataclass(frozen=True)

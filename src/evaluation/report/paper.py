@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from evaluation.config.commentary import Commentary
+from evaluation.config.commentary import Commentary, is_restricted, passage_text
 from evaluation.config.params import ReportParams
 from evaluation.report.blocks import (
     Block,
@@ -128,6 +128,59 @@ class SectionRecord:
 
 
 @dataclass
+class Version:
+    """Which paper is being written: the Board's (restricted), or the public version for the
+    Police and Crime Panel, which suppresses counts below its stricter ``threshold`` and leaves
+    out what the sections, the framework or the commentary mark restricted."""
+
+    public: bool = False
+    threshold: int = 10
+    restricted_indicators: frozenset[str] = frozenset()
+    restricted_names: frozenset[str] = frozenset()
+    hidden: set[str] = field(default_factory=set)
+
+    @property
+    def left_out(self) -> int:
+        """How many paragraphs, tables, charts and indicators the version left out."""
+        return len(self.hidden)
+
+    @classmethod
+    def of(cls, params: ReportParams, registry: pd.DataFrame | None, public: bool) -> Version:
+        ids, names = frozenset(), frozenset()
+        if public and registry is not None and "restricted" in registry:
+            marked = registry.loc[registry["restricted"].astype(str).str.lower() == "true"]
+            ids, names = frozenset(marked["id"].astype(str)), frozenset(marked["name"].astype(str))
+        return cls(public, params.public_disclosure_threshold if public
+                   else params.disclosure_threshold, ids, names)
+
+    def shows(self, block: Block) -> bool:
+        """Is the block in this version? (Counting what the public version leaves out.)"""
+        if not self.public:
+            return True
+        hidden = block.restricted or any(
+            1 <= c < self.threshold for c in getattr(block, "counts", []) or []) or (
+            getattr(block, "indicator", None) in self.restricted_indicators)
+        if hidden:
+            self.hidden.add(repr(block))
+        return not hidden
+
+    def shows_indicator(self, indicator: str | None) -> bool:
+        if self.public and indicator in self.restricted_indicators:
+            self.hidden.add(f"indicator {indicator}")
+            return False
+        return True
+
+    def table(self, block: Table) -> Table:
+        """The table as this version prints it (the public rows where it has counts)."""
+        if not self.public or block.public_rows is None:
+            return block
+        return Table(name=block.name, caption=block.caption, columns=block.columns,
+                     rows=block.public_rows, csv=block.csv, appendix=block.appendix,
+                     count_columns=block.count_columns, footnote=block.public_footnote,
+                     paper=block.paper, annex=block.annex)
+
+
+@dataclass
 class _Writer:
     section: int = 0
     paragraph: int = 0
@@ -137,6 +190,7 @@ class _Writer:
     supporting: list[Table] = field(default_factory=list)
     prefix: str = ""  # "B" in Appendix B: its paragraphs are B.1, B.2, ...
     notes_seen: set[str] = field(default_factory=set)
+    v: Version = field(default_factory=Version)
 
     def heading(self, title: str) -> None:
         self.section += 1
@@ -200,7 +254,7 @@ def markdown_table(columns: list[str], rows: list[list[str]], caption: str) -> s
     for i, c in enumerate(columns):
         longest_cell = max((len(str(r[i])) for r in rows), default=0)
         longest_word = max((len(w) for w in str(c).split()), default=1)
-        cap = 40 if i == 0 and not numeric[0] else 26
+        cap = 48 if i == 0 and not numeric[0] else 26
         widths.append(max(14, min(cap, max(longest_cell, longest_word + 4))))
     rule = "|" + "|".join(("-" * (w - 1) + ":") if n else (":" + "-" * (w - 1))
                           for w, n in zip(widths, numeric, strict=True)) + "|"
@@ -222,6 +276,10 @@ def _label(column: str) -> str:
 
 def _emit(w: _Writer, blocks: list[Block], level: int = 2) -> None:
     for block in blocks:
+        if not w.v.shows(block):
+            continue
+        if isinstance(block, Table):
+            block = w.v.table(block)
         if isinstance(block, Heading):
             w.sub(block.text, level)
         elif isinstance(block, Paragraph | Finding):
@@ -248,13 +306,27 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def header_block(params: ReportParams) -> str:
-    """The To / From / Date block and the title, as in the 2016 paper."""
+def header_block(params: ReportParams, version: Version | None = None) -> str:
+    """The To / From / Date block and the title, as in the 2016 paper (the public version is
+    addressed to the Police and Crime Panel)."""
     date_text = f"{params.paper_date.day} {params.paper_date:%B %Y}"
+    public = version is not None and version.public
+    to = params.panel if public else params.board
+    title = params.title.upper()
     return (
-        f"**To:** {params.board}  \n**From:** {params.author}  \n**Date:** {date_text}\n\n"
-        f"**{params.title.upper()}**\n"
+        f"**To:** {to}  \n**From:** {params.author}  \n**Date:** {date_text}\n\n"
+        f"**{title}**\n"
     )
+
+
+def public_notice(params: ReportParams) -> str:
+    """The public version's box on page one: what it is and what it leaves out."""
+    return (f"**PUBLIC VERSION** of the paper to the {params.board}: counts of people or "
+            f"cases below {params.public_disclosure_threshold} are [c]; restricted items are "
+            f"left out{LEFT_OUT}.")
+
+
+LEFT_OUT = "\u2060{left out}\u2060"  # filled in once the whole paper is written
 
 
 def findings(records: list[SectionRecord]) -> list[dict[str, Any]]:
@@ -307,9 +379,20 @@ def ask_paragraphs(items: list[Recommendation | str]) -> list[str]:
 class _Notes:
     """The analyst's commentary as the paper prints it (nothing without a commentary)."""
 
-    def __init__(self, commentary: Commentary | None, registry: pd.DataFrame | None) -> None:
+    def __init__(self, commentary: Commentary | None, registry: pd.DataFrame | None,
+                 version: Version | None = None) -> None:
         self.c = commentary
         self.registry = registry
+        self.v = version or Version()
+
+    def _kept(self, passages: list[Any]) -> list[str]:
+        out = []
+        for p in passages:
+            if self.v.public and is_restricted(p):
+                self.v.hidden.add(f"commentary {passage_text(p)}")
+                continue
+            out.append(self._r(passage_text(p)))
+        return out
 
     def _r(self, text: str) -> str:
         return render(text, self.registry)
@@ -319,10 +402,10 @@ class _Notes:
             self.c.synthetic else ""
 
     def summary(self) -> list[str]:
-        return [self._r(t) for t in self.c.summary] if self.c else []
+        return self._kept(self.c.summary) if self.c else []
 
     def section(self, section_id: str) -> list[str]:
-        return [self._r(t) for t in self.c.sections.get(section_id, [])] if self.c else []
+        return self._kept(self.c.sections.get(section_id, [])) if self.c else []
 
     def responding(self) -> Table | None:
         if not self.c or not self.c.responding:
@@ -343,7 +426,8 @@ class _Notes:
         """The rule-made asks the analyst kept, then the analyst's own (as text)."""
         drop = set(self.c.recommendations.drop) if self.c else set()
         out: list[Recommendation | str] = [b for b in ask_blocks(records)
-                                           if b.indicator not in drop]
+                                           if b.indicator not in drop
+                                           and b.indicator not in self.v.restricted_indicators]
         if self.c:
             out += [self._r(t) for t in self.c.recommendations.add]
         return out
@@ -394,8 +478,10 @@ def build_markdown(
     input_warnings: list[str] | None = None,
     commentary: Commentary | None = None,
     registry: pd.DataFrame | None = None,
+    public: bool = False,
 ) -> str:
-    """The whole paper as Pandoc Markdown.
+    """The whole paper as Pandoc Markdown (``public``: the version for the Police and Crime
+    Panel; see :class:`Version`).
 
     The main body is short: page one (Purpose, the asks, the key messages and the indicator
     summary), the analyst's view, the Background, the five kinds of engagement and one
@@ -412,8 +498,8 @@ def build_markdown(
     section ran found (e.g. an optional dataset that does not cover the period), for the
     data-quality appendix.
     """
-    w = _Writer()
-    notes = _Notes(commentary, registry)
+    w = _Writer(v=Version.of(params, registry, public))
+    notes = _Notes(commentary, registry, w.v)
     evidence: list[_Evidence] = []
     _page_one(w, params, records, draft_reasons, changes, notes, registry)
     w.out.append("\n::: {.contents}\n:::\n")
@@ -425,7 +511,8 @@ def build_markdown(
     measure_records = [r for r in records if r.section_id != SUMMARY_SECTION]
     chapter_figures: dict[str, list[tuple[str | None, str]]] = {}
     for f in findings(records):
-        if f["section_id"] == SUMMARY_SECTION and f.get("chapter"):
+        if f["section_id"] == SUMMARY_SECTION and f.get("chapter") and \
+                w.v.shows_indicator(f.get("indicator")):
             chapter_figures.setdefault(f["chapter"], []).append((f.get("indicator"), f["text"]))
     _engagement_chapters(w, measure_records, notes, evidence)
     _measure_chapters(w, measure_records, chapter_figures, notes, evidence,
@@ -433,7 +520,9 @@ def build_markdown(
     _conclusion(w, records, notes)
     _appendices(w, params, records, provenance,
                 [*(input_warnings or []), *notes.warnings()], evidence)
-    return "\n".join(w.out)
+    n = w.v.left_out
+    left = (f" ({n} in this paper)" if n else " (none in this paper)")
+    return "\n".join(w.out).replace(LEFT_OUT, left)
 
 
 @dataclass
@@ -487,10 +576,13 @@ def _page_one(w: _Writer, params: ReportParams, records: list[SectionRecord],
     period = (f"{params.period_start.day} {params.period_start:%B %Y} to "
               f"{params.period_end.day} {params.period_end:%B %Y}")
     period = f"from {period}"
-    w.out.append(header_block(params))
-    if params.synthetic_data:
-        w.box("note", "**SYNTHETIC SAMPLE — NOT REAL DATA.** Only figures marked REAL are "
-                      "public data.")
+    w.out.append(header_block(params, w.v))
+    synthetic = ("**SYNTHETIC SAMPLE — NOT REAL DATA.** Only figures marked REAL are public "
+                 "data." if params.synthetic_data else "")
+    if w.v.public:
+        w.box("public", public_notice(params) + (f"  \n{synthetic}" if synthetic else ""))
+    elif synthetic:
+        w.box("note", synthetic)
     if draft_reasons:
         missing = _missing_sections(records)
         w.box("draft", "**DRAFT — INCOMPLETE.** This paper is not complete and must not be "
@@ -507,7 +599,7 @@ def _page_one(w: _Writer, params: ReportParams, records: list[SectionRecord],
     for text in ask_paragraphs(notes.asks(records)):
         w.para(text)
     w.heading("Key messages")
-    summary = key_messages(records)
+    summary = [f for f in key_messages(records) if w.v.shows_indicator(f.get("indicator"))]
     for item in summary:
         label = _data_label(item.get("indicator"), registry, params.synthetic_data)
         w.para(f"{item['text']} *[{label}]*")
@@ -521,7 +613,8 @@ def _page_one(w: _Writer, params: ReportParams, records: list[SectionRecord],
             name="indicator_summary",
             caption=_glance_caption(board.caption),
             columns=[short.get(board.columns[i], board.columns[i]) for i in keep],
-            rows=[[row[i].replace(" (significant)", "*") for i in keep] for row in board.rows],
+            rows=[[row[i].replace(" (significant)", "*") for i in keep] for row in board.rows
+                  if row[board.columns.index("Indicator")] not in w.v.restricted_names],
             csv=board.csv,
             footnote=board.footnote), cls="compact")
     if changes:
@@ -590,7 +683,7 @@ def _engagement_chapters(w: _Writer, measure_records: list[SectionRecord], notes
         w.heading(part)
         w.para(PART_INTROS[part])
         for b in part_blocks[part]:
-            if isinstance(b, Finding):
+            if isinstance(b, Finding) and w.v.shows(b):
                 w.para(b.text)
         if part == "Responding" and notes.responding():
             w.sub("You said, we did" + notes.label())
@@ -627,14 +720,15 @@ def _measure_chapters(w: _Writer, measure_records: list[SectionRecord],
         ranked = sorted(registry_figures.get(record.section_id, []),
                         key=lambda f: priority.get(str(f[0]), 2))
         opening = [text for _, text in ranked]
-        opening += [b.text for b in record.blocks if isinstance(b, Finding) and not b.part]
+        opening += [b.text for b in record.blocks if isinstance(b, Finding) and not b.part
+                    and w.v.shows(b)]
         for text in opening[:MAX_CHAPTER_FINDINGS]:
             w.para(text)
         if notes.section(record.section_id):
             w.box("commentary", "**Commentary" + notes.label() + ".** "
                   + " ".join(notes.section(record.section_id)))
         own = [b for b in record.blocks if not b.part and not isinstance(b, Finding)]
-        headline = next((b for b in own if isinstance(b, Figure)
+        headline = next((b for b in own if isinstance(b, Figure) and not b.restricted
                          and b.name == HEADLINE_FIGURES.get(record.section_id)), None)
         if headline is not None:
             w.figure_block(headline, HEADLINE_FIGURE_WIDTH)
@@ -646,8 +740,9 @@ def _measure_chapters(w: _Writer, measure_records: list[SectionRecord],
 
 def _conclusion(w: _Writer, records: list[SectionRecord], notes: _Notes) -> None:
     w.heading("Conclusion")
-    for text in (b.text for r in records for b in r.blocks if isinstance(b, Conclusion)):
-        w.para(text)
+    for b in (b for r in records for b in r.blocks if isinstance(b, Conclusion)):
+        if w.v.shows(b):
+            w.para(b.text)
     if notes.evidence():
         w.sub("Independent evidence" + notes.label())
         for text in notes.evidence():
@@ -717,7 +812,9 @@ def _appendices(w: _Writer, params: ReportParams, records: list[SectionRecord],
 
     w.appendix("F", "Methods")
     w.out.extend(f"- {text}\n" for text in METHODS)
-    w.out.append(f"- Disclosure threshold for this paper: {params.disclosure_threshold}.\n")
+    w.out.append(f"- Disclosure threshold for this paper: {w.v.threshold}"
+                 + (f" (the public version's; the Board's paper uses "
+                    f"{params.disclosure_threshold}).\n" if w.v.public else ".\n"))
 
     w.appendix("G", "Supporting tables")
     if w.supporting:
@@ -827,3 +924,31 @@ def group_quality(notes: dict[str, list[str]]) -> list[tuple[str, list[str], int
         out.append((f"column '{column}': {total:,} rows in {len(files)} files ({names[0]} to "
                     f"{names[-1]}) {what}", list(sections), len(files)))
     return out
+
+
+def _count(cell: str) -> int | None:
+    text = str(cell).replace(",", "").strip()
+    return int(text) if re.fullmatch(r"\d+", text) else None
+
+
+def disclosure_problems(records: list[SectionRecord], threshold: int,
+                        registry: pd.DataFrame | None = None) -> list[str]:
+    """What the public version would print below its threshold: every cell of a count column
+    of a table it shows, and every count a sentence it keeps declares. Empty when the public
+    version is safe to publish (the run refuses to write it otherwise)."""
+    v = Version(True, threshold)
+    problems = []
+    for r in records:
+        for b in r.blocks:
+            if not v.shows(b):
+                continue
+            if isinstance(b, Table) and b.count_columns:
+                shown = v.table(b)
+                cols = [shown.columns.index(c) for c in b.count_columns if c in shown.columns]
+                for n, row in enumerate(shown.rows, start=1):
+                    for i in cols:
+                        value = _count(row[i])
+                        if value is not None and 1 <= value < threshold:
+                            problems.append(f"{r.section_id}, table '{b.name}', row {n}, column "
+                                            f"'{shown.columns[i]}': {value} (below {threshold})")
+    return problems

@@ -88,6 +88,7 @@ class SectionWriter:
     output_dir: str | Path | None = None
     synthetic_data: bool = False
     disclosure_threshold: int = 10
+    public_disclosure_threshold: int | None = None
     blocks: list[Block] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -127,13 +128,19 @@ class SectionWriter:
         self._add(Heading(text))
         _display(_markdown(f"## {text}"))
 
-    def paragraph(self, text: str) -> None:
-        """A numbered paragraph of the paper (plain English, written from results)."""
-        self._add(Paragraph(text))
+    def paragraph(self, text: str, counts: Sequence[int] = (), restricted: bool = False
+                  ) -> None:
+        """A numbered paragraph of the paper (plain English, written from results).
+
+        ``counts``: the counts of people or cases the sentence quotes (the public version
+        leaves it out when one is below its threshold); ``restricted``: the public version
+        leaves it out."""
+        self._add(Paragraph(text, [int(c) for c in counts], restricted=restricted))
         _display(_markdown(text))
 
     def finding(self, text: str, table: str | None = None, in_period: bool = True,
-                chapter: str | None = None, indicator: str | None = None) -> None:
+                chapter: str | None = None, indicator: str | None = None,
+                counts: Sequence[int] = ()) -> None:
         """A key finding: shown here and opening its chapter of the paper (the scorecard's
         findings are the paper's key messages).
 
@@ -145,9 +152,10 @@ class SectionWriter:
         indicator whose figures the sentence quotes.
         """
         if not in_period:
-            self.paragraph(text)
+            self.paragraph(text, counts)
             return
-        self._add(Finding(text, table, chapter=chapter, indicator=indicator))
+        self._add(Finding(text, table, chapter=chapter, indicator=indicator,
+                          counts=[int(c) for c in counts]))
         _display(_markdown(f"**Finding.** {text}"))
 
     def recommendation(self, text: str, indicator: str | None = None,
@@ -180,6 +188,7 @@ class SectionWriter:
         total_column: str | None = None,
         paper: bool | None = None,
         annex: str | None = None,
+        restricted: bool = False,
     ) -> None:
         """Show ``df`` formatted; write the unformatted data (``data`` or ``df``) to CSV.
 
@@ -189,12 +198,20 @@ class SectionWriter:
         same columns as ``df``. ``paper``: True prints the table in the board paper even when
         it is wide, False never prints it there, None (default) prints it when it fits a page.
         ``annex="published"`` sends it to the paper's published-figures appendix instead.
+        With counts, the rows suppressed at the public version's stricter threshold are kept
+        too; ``restricted`` leaves the table out of the public version.
         """
         footnote = None
+        public_rows, public_footnote = None, None
         if counts:
             kwargs = {"count_columns": list(counts), "rate_columns": rates,
                       "threshold": self.disclosure_threshold, "total_row": total_row,
                       "total_column": total_column}
+            if self.public_disclosure_threshold is not None:
+                public = suppress(df, **{**kwargs, "threshold": self.public_disclosure_threshold})
+                public_rows = format_table(public.table.reset_index(drop=True), formats
+                                           ).astype(str).values.tolist()
+                public_footnote = public.footnote if public.any else None
             result = suppress(df, **kwargs)
             df = result.table
             data = suppress(data, **kwargs).table if data is not None else None
@@ -209,7 +226,8 @@ class SectionWriter:
             name=name, caption=caption, columns=[str(c) for c in shown.columns],
             rows=shown.astype(str).values.tolist(), csv=f"tables/{csv_name}", appendix=appendix,
             count_columns=[str(c) for c in counts], footnote=footnote, paper=paper,
-            annex=annex,
+            annex=annex, public_rows=public_rows, public_footnote=public_footnote,
+            restricted=restricted,
         ))
         _display(_html(
             f"<p><strong>{html.escape(caption)}</strong></p>"

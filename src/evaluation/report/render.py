@@ -56,7 +56,7 @@ def _typst_string(text: str) -> str:
 def render_with_pandoc_typst(
     markdown: Path, html_out: Path, pdf_out: Path, *, title: str, header_left: str,
     footer_left: str, draft: bool = False, author: str = "", subject: str = "",
-    label: str = "",
+    label: str = "", header_right: str = "Business Coordination Board",
 ) -> RenderResult:
     """Markdown → HTML (Pandoc, resources embedded) and Markdown → Typst → PDF.
 
@@ -85,7 +85,7 @@ def render_with_pandoc_typst(
                 "--output", str(typ), *common,
                 "--variable", f"header-left={header_left}",
                 "--variable", f"footer-left={footer_left}",
-                "--variable", "header-right=Business Coordination Board",
+                "--variable", f"header-right={header_right}",
                 "--variable", f"doc-title={_typst_string(title)}",
                 "--variable", f"doc-author={_typst_string(author)}",
                 "--variable", f"doc-subject={_typst_string(subject)}"]
@@ -139,6 +139,7 @@ def render_paper(
     markdown: Path, html_out: Path, pdf_out: Path, *, title: str, header_left: str = "",
     footer_left: str = "", draft: bool = False, use_quarto: bool | None = None,
     author: str = "", subject: str = "", label: str = "",
+    header_right: str = "Business Coordination Board",
 ) -> RenderResult:
     """Render with Quarto when it is installed (or ``use_quarto``), else Pandoc + Typst."""
     quarto = shutil.which("quarto")
@@ -152,4 +153,5 @@ def render_paper(
     log.info("rendering with Pandoc + Typst")
     return render_with_pandoc_typst(markdown, html_out, pdf_out, title=title,
                                     header_left=header_left, footer_left=footer_left,
-                                    draft=draft, author=author, subject=subject, label=label)
+                                    draft=draft, author=author, subject=subject, label=label,
+                                    header_right=header_right)

@@ -48,6 +48,8 @@ class RunSummary:
     html: Path | None = None
     pdf: Path | None = None
     engine: str | None = None
+    public_html: Path | None = None  # the public version for the Police and Crime Panel
+    public_pdf: Path | None = None
 
     @property
     def ok(self) -> bool:
@@ -422,16 +424,39 @@ def _section_records(staging: Path, outcomes: list[SectionOutcome]) -> list[Any]
     return records
 
 
+PUBLIC_MARKDOWN = "paper-public.md"
+
+
+def paper_versions(params: ReportParams, html_out: Path, pdf_out: Path, staging: Path,
+                   draft: bool) -> dict[str, dict[str, Any]]:
+    """The manifest's entry for each version of the paper the run writes: the Board's, and
+    (for a complete run with ``public_version``) the public one for the Police and Crime
+    Panel. A draft is never published, so it has no public version."""
+    versions: dict[str, dict[str, Any]] = {"board": {
+        "audience": params.board, "markdown": "paper.md",
+        "html": str(html_out.relative_to(staging)), "pdf": str(pdf_out.relative_to(staging)),
+        "disclosure_threshold": params.disclosure_threshold}}
+    if params.public_version and not draft:
+        stem = f"{params.run_name}-public-paper"
+        versions["public"] = {
+            "audience": params.panel, "markdown": PUBLIC_MARKDOWN,
+            "html": f"html/{stem}.html", "pdf": f"pdf/{stem}.pdf",
+            "disclosure_threshold": params.public_disclosure_threshold,
+            "leaves_out": "what the sections, the framework or the commentary mark restricted"}
+    return versions
+
+
 def _render(run: _Run, manifest: dict[str, Any], records: list[Any],
             outcomes: list[SectionOutcome], html_out: Path, pdf_out: Path, draft: bool,
             cache: Any, paper_key: str) -> str:
-    """The paper's Markdown, HTML and PDF (from the cache when nothing changed); returns the
-    renderer used."""
-    from evaluation.report.paper import build_markdown
+    """The paper's Markdown, HTML and PDF, and its public version's (from the cache when
+    nothing changed); returns the renderer used."""
+    from evaluation.report.paper import build_markdown, disclosure_problems
     from evaluation.report.previous import changes_since
     from evaluation.report.render import render_paper
 
     params, staging = run.params, run.staging
+    versions = manifest["versions"]
     if cache and not draft and cache.restore_paper(paper_key, staging) is not None:
         return "cache"
     reasons = [f"section {o.section} failed ({o.error})" for o in outcomes if o.status != "ok"]
@@ -445,23 +470,44 @@ def _render(run: _Run, manifest: dict[str, Any], records: list[Any],
         import pandas as pd
 
         registry = pd.read_csv(staging / INDICATORS_TABLE)
-    markdown = build_markdown(params, records, provenance_lines(manifest),
-                              draft_reasons=reasons if draft else None, changes=changes,
-                              input_warnings=run.warnings, commentary=commentary,
-                              registry=registry)
-    paper_md = staging / "paper.md"
-    paper_md.write_text(markdown, encoding="utf-8")
-    result = render_paper(
-        paper_md, html_out, pdf_out, title=params.title, header_left=params.organisation,
-        footer_left=f"{params.board} — {params.paper_date:%d %B %Y}", draft=draft,
-        author=f"{params.author}, {params.organisation}",
-        subject=f"Report to the {params.board}: {params.title}, "
-                f"{params.period_start:%B %Y} to {params.period_end:%B %Y}",
-        label="SYNTHETIC SAMPLE — NOT REAL DATA" if params.synthetic_data else "",
-    )
+    written = []
+    engine = ""
+    for name, version in versions.items():
+        public = name == "public"
+        if public:
+            problems = disclosure_problems(records, params.public_disclosure_threshold,
+                                           registry)
+            if problems:
+                raise EvaluationError(
+                    "The public version would print counts below its threshold of "
+                    f"{params.public_disclosure_threshold}, so it is not written: "
+                    + "; ".join(problems[:5]) + (" ..." if len(problems) > 5 else ""))
+        markdown = build_markdown(params, records, provenance_lines(manifest),
+                                  draft_reasons=reasons if draft else None, changes=changes,
+                                  input_warnings=run.warnings, commentary=commentary,
+                                  registry=registry, public=public)
+        paper_md = staging / version["markdown"]
+        paper_md.write_text(markdown, encoding="utf-8")
+        audience = params.panel if public else params.board
+        result = render_paper(
+            paper_md, staging / version["html"], staging / version["pdf"],
+            title=params.title + (" (public version)" if public else ""),
+            header_left=params.organisation,
+            header_right=params.panel + " — public version" if public else params.board,
+            footer_left=f"{audience} — {params.paper_date:%d %B %Y}"
+                        + (" — public version" if public else ""), draft=draft,
+            author=f"{params.author}, {params.organisation}",
+            subject=(f"Public version for the {params.panel} of the report to the "
+                     if public else "Report to the ")
+                    + f"{params.board}: {params.title}, "
+                      f"{params.period_start:%B %Y} to {params.period_end:%B %Y}",
+            label="SYNTHETIC SAMPLE — NOT REAL DATA" if params.synthetic_data else "",
+        )
+        engine = result.engine
+        written += [paper_md, staging / version["html"], staging / version["pdf"]]
     if cache and not draft:
-        cache.store_paper(paper_key, staging, [paper_md, html_out, pdf_out])
-    return result.engine
+        cache.store_paper(paper_key, staging, written)
+    return engine
 
 
 INDICATORS_TABLE = "tables/00_summary__indicators.csv"
@@ -485,6 +531,7 @@ def _assemble(run: _Run, manifest: dict[str, Any], outcomes: list[SectionOutcome
     manifest["status"] = "failed" if draft else "complete"
     stem = f"{run.params.run_name}-board-paper" + ("-DRAFT-INCOMPLETE" if draft else "")
     html_out, pdf_out = staging / "html" / f"{stem}.html", staging / "pdf" / f"{stem}.pdf"
+    manifest["versions"] = paper_versions(run.params, html_out, pdf_out, staging, draft)
     engine = _render(run, manifest, records, outcomes, html_out, pdf_out, draft, cache,
                      paper_key)
     _copy_indicators(staging)
@@ -498,5 +545,8 @@ def _assemble(run: _Run, manifest: dict[str, Any], outcomes: list[SectionOutcome
     except OSError as exc:
         raise outdir.unwritable(staging.parent, exc) from None
     where = outdir.publish(staging, run.final, complete=not draft)
+    public = manifest["versions"].get("public")
     return RunSummary(where, outcomes, where / manifest["outputs"]["html"],
-                      where / manifest["outputs"]["pdf"], engine)
+                      where / manifest["outputs"]["pdf"], engine,
+                      where / public["html"] if public else None,
+                      where / public["pdf"] if public else None)

@@ -91,6 +91,36 @@ def _code_problems(manifest: dict[str, Any], allow_dirty: bool) -> list[str]:
     return lines
 
 
+def _version_lines(run_dir: Path, manifest: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """(problems, fine) for each version of the paper the manifest records: its files are
+    there, and the public version prints no count below its threshold (recomputed from the
+    sections' records in the pack)."""
+    from evaluation.report.paper import SectionRecord, disclosure_problems
+
+    problems, fine = [], []
+    for name, version in (manifest.get("versions") or {}).items():
+        what = ("The public version for the " if name == "public" else "The paper for the ") \
+            + str(version.get("audience", name))
+        missing = [version[k] for k in ("markdown", "html", "pdf")
+                   if k in version and not (run_dir / version[k]).is_file()]
+        if missing:
+            problems.append(f"MISSING: {what.lower()[4:]}: {', '.join(missing)}")
+            continue
+        if name == "public":
+            records = [SectionRecord.read(p) for p in sorted((run_dir / "sections").glob(
+                "*.json"))]
+            small = disclosure_problems(records, int(version["disclosure_threshold"]))
+            if small:
+                problems.append(f"DISCLOSURE: {what.lower()[4:]} would print counts below "
+                                f"{version['disclosure_threshold']}: " + "; ".join(small[:3]))
+                continue
+        fine.append(f"{what}: {version['html']} and {version['pdf']}, disclosure threshold "
+                    f"{version['disclosure_threshold']}" + (
+                        " (no count below it in any table it prints)" if name == "public"
+                        else "") + ".")
+    return problems, fine
+
+
 def verify_run(run_dir: Path, allow_dirty: bool = False) -> tuple[bool, str]:
     """Recompute every input hash, every output hash and the code fingerprint.
 
@@ -105,10 +135,13 @@ def verify_run(run_dir: Path, allow_dirty: bool = False) -> tuple[bool, str]:
     lines += _input_problems(manifest)
     lines += _output_problems(run_dir, manifest)
     lines += _code_problems(manifest, allow_dirty)
+    version_problems, versions = _version_lines(run_dir, manifest)
+    lines += version_problems
     n_in, n_out = len(manifest["inputs"]), len(manifest.get("output_files") or {})
     if not lines:
         lines.insert(0, f"OK: all {n_in} input files, all {n_out} files of the pack and the "
                         f"code match the paper in {run_dir}.")
+        lines += versions
         return True, "\n".join(lines)
     lines.insert(0, f"MISMATCH: the paper in {run_dir} no longer matches what made it "
                     f"({len(lines)} problem(s)):")

@@ -38,6 +38,7 @@ __all__ = [
     "comparison_sentence",
     "funnel_plot",
     "funnel_sentence",
+    "group_counts",
     "group_finding",
     "group_sentence",
     "period_sentence",
@@ -175,6 +176,22 @@ def group_sentence(table: pd.DataFrame, by: str, threshold: int = 10) -> str:
         text += (" Weak evidence of a gap (Holm-adjusted p from 0.01 to 0.1), which may be "
                  "chance but is worth watching: " + "; ".join(parts) + ".")
     return text + hidden_text
+
+
+def group_counts(table: pd.DataFrame, threshold: int = 10, group: str | None = None
+                 ) -> list[int]:
+    """The counts of people the group sentence (or, with ``group``, its finding) quotes or
+    lets a reader work out: each named group's respondents, satisfied and not satisfied. The
+    public version leaves the sentence out when one is below its threshold."""
+    named = _shown_groups(table, threshold)
+    named = named.loc[named["group"] != NOT_RECORDED]
+    if group is not None:
+        named = named.loc[named["group"] == group]
+    out: list[int] = []
+    for _, r in named.iterrows():
+        out += [int(r["respondents"]), int(r["satisfied"]),
+                int(r["respondents"]) - int(r["satisfied"])]
+    return out
 
 
 def group_finding(table: pd.DataFrame, group: str, threshold: int = 10) -> str:

@@ -1,5 +1,6 @@
 -- Boxes for notes, the DRAFT banner and failed sections, in Typst output; a contents list after the header.
 local styles = {
+  ["public"] = 'fill: rgb("#eaf6ee"), stroke: 1.5pt + rgb("#009E73"), inset: 8pt, width: 100%',
   ["note"] = 'fill: rgb("#eef5fb"), stroke: (left: 2.5pt + rgb("#0072B2")), inset: 8pt, width: 100%',
   ["draft"] = 'fill: rgb("#fde8ea"), stroke: 1.5pt + rgb("#b00020"), inset: 10pt, width: 100%',
   ["commentary"] = 'fill: rgb("#f3f1ea"), stroke: (left: 2.5pt + rgb("#7a6f4e")), inset: 8pt, width: 100%',
@@ -33,7 +34,7 @@ function Div(el)
   end
   if el.classes:includes("compact") then
     -- page one's indicator summary: small type and tight cells so it fits beside the asks
-    local blocks = { pandoc.RawBlock("typst", "#[\n#set text(size: 7.5pt)\n#set table(inset: (x: 3pt, y: 2.2pt))\n#set par(leading: 0.45em)") }
+    local blocks = { pandoc.RawBlock("typst", "#[\n#set text(size: 7.5pt)\n#set table(inset: (x: 3pt, y: 1.9pt))\n#set par(leading: 0.45em)") }
     for _, b in ipairs(el.content) do table.insert(blocks, b) end
     table.insert(blocks, pandoc.RawBlock("typst", "]"))
     return blocks
