@@ -116,6 +116,10 @@ def test_failing_section_gives_nonzero_exit_and_only_a_marked_draft(
     for page in PdfReader(str(pdfs[0])).pages:
         assert "DRAFT — INCOMPLETE" in page.extract_text()
     assert "Not available" in _pdf_text(pdfs[0])
+    # page one names what is missing; a draft is never published, so it has no public version
+    first = " ".join(PdfReader(str(pdfs[0])).pages[0].extract_text().split())
+    assert "Sections missing: Broken (" in first
+    assert "public" not in manifest["versions"] and not list(out.rglob("*public-paper*"))
 
 
 @pytest.mark.parametrize(
@@ -258,3 +262,44 @@ def test_the_main_body_is_at_most_twelve_pages_and_no_paragraph_repeats(sample_r
     messages = re.findall(r"^3\.\d+\u2003(.*)$", key, re.M)
     assert 1 <= len(messages) <= 6
     assert all(m.endswith(("*[SYNTHETIC]*", "*[REAL public data]*")) for m in messages)
+
+
+def test_the_public_version_for_the_panel_has_no_count_below_its_threshold(sample_run) -> None:
+    out, proc, _ = sample_run
+    assert proc.returncode == 0, proc.stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    public = manifest["versions"]["public"]
+    assert public["audience"] == "Police and Crime Panel" and public["disclosure_threshold"] == 20
+    assert manifest["versions"]["board"]["disclosure_threshold"] == 10
+    pdf = out / public["pdf"]
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(str(pdf)).pages]
+    assert pages[0].startswith("Office of the Police and Crime Commissioner")
+    assert "To: Police and Crime Panel" in pages[0] and "PUBLIC VERSION" in pages[0]
+    assert all("SYNTHETIC SAMPLE — NOT REAL DATA" in t for t in pages)
+    # every count of people or cases the Board's paper prints from 1 to 19 is [c] in the public
+    # rows of the same table (read from the sections' records, not from the check the run makes)
+    checked = 0
+    for record in sorted((out / "sections").glob("*.json")):
+        for b in json.loads(record.read_text())["blocks"]:
+            if b["type"] != "table" or not b.get("count_columns"):
+                continue
+            assert b.get("public_rows") is not None, b["name"]
+            cols = [b["columns"].index(c) for c in b["count_columns"]]
+            for board_row, public_row in zip(b["rows"], b["public_rows"], strict=True):
+                for i in cols:
+                    cell = board_row[i].replace(",", "")
+                    if cell.isdigit() and 1 <= int(cell) < 20:
+                        assert public_row[i] == "[c]", (b["name"], board_row, public_row)
+                        checked += 1
+                    text = public_row[i].replace(",", "")
+                    assert not (text.isdigit() and 1 <= int(text) < 20), (b["name"], public_row)
+    assert checked > 0  # the sample has counts of 10 to 19 that only the Board sees
+    board_md = (out / "paper.md").read_text(encoding="utf-8")
+    public_md = (out / public["markdown"]).read_text(encoding="utf-8")
+    restricted = "the Constabulary's exit interviews"  # the commentary marks it restricted
+    assert restricted in board_md and restricted not in public_md
+    assert "satisfaction with the whole experience ranged across ethnic groups" in board_md
+    assert "satisfaction with the whole experience ranged across ethnic groups" not in public_md
+    verify = _cli("verify", str(out), "--allow-dirty")
+    assert "The public version for the Police and Crime Panel: html/sample-public-paper.html " \
+        "and pdf/sample-public-paper.pdf, disclosure threshold 20" in verify.stdout

@@ -91,6 +91,33 @@ def test_verify_fails_naming_an_edited_paper(good_pack, tmp_path: Path) -> None:
     assert bad.returncode == 1 and f"CHANGED output: {html}" in bad.stdout
 
 
+def test_verify_names_the_public_version_deleted_or_leaking_a_small_count(good_pack,
+                                                                         tmp_path: Path) -> None:
+    pack = _copy_pack(good_pack[0], tmp_path)
+    ok = _cli("verify", str(pack), "--allow-dirty")
+    assert "The public version for the Police and Crime Panel: html/safety-public-paper.html" \
+        in ok.stdout
+    (pack / "pdf" / "safety-public-paper.pdf").unlink()
+    bad = _cli("verify", str(pack), "--allow-dirty")
+    assert bad.returncode == 1
+    assert ("MISSING: the public version for the Police and Crime Panel: "
+            "pdf/safety-public-paper.pdf") in bad.stdout
+    # a section record whose public rows were edited to show a count of 12
+    pack = _copy_pack(good_pack[0], tmp_path / "again")
+    for record in sorted((pack / "sections").glob("*.json")):
+        data = json.loads(record.read_text())
+        tables = [b for b in data["blocks"] if b["type"] == "table" and b.get("count_columns")
+                  and b.get("public_rows")]
+        if tables:
+            t = tables[0]
+            t["public_rows"][0][t["columns"].index(t["count_columns"][0])] = "12"
+            record.write_text(json.dumps(data))
+            break
+    bad = _cli("verify", str(pack), "--allow-dirty")
+    assert bad.returncode == 1 and "DISCLOSURE: the public version for the Police and Crime " \
+        "Panel would print counts below 20" in bad.stdout
+
+
 def test_verify_fails_naming_a_deleted_table_and_an_extra_file(good_pack,
                                                                tmp_path: Path) -> None:
     pack = _copy_pack(good_pack[0], tmp_path)

@@ -157,9 +157,10 @@ class Version:
         """Is the block in this version? (Counting what the public version leaves out.)"""
         if not self.public:
             return True
+        if not self.shows_indicator(getattr(block, "indicator", None)):
+            return False  # counted once per indicator, wherever it appears
         hidden = block.restricted or any(
-            1 <= c < self.threshold for c in getattr(block, "counts", []) or []) or (
-            getattr(block, "indicator", None) in self.restricted_indicators)
+            1 <= c < self.threshold for c in getattr(block, "counts", []) or [])
         if hidden:
             self.hidden.add(repr(block))
         return not hidden

@@ -99,19 +99,20 @@ def _version_lines(run_dir: Path, manifest: dict[str, Any]) -> tuple[list[str], 
 
     problems, fine = [], []
     for name, version in (manifest.get("versions") or {}).items():
-        what = ("The public version for the " if name == "public" else "The paper for the ") \
+        noun = ("public version for the " if name == "public" else "paper for the ") \
             + str(version.get("audience", name))
+        what = "The " + noun
         missing = [version[k] for k in ("markdown", "html", "pdf")
                    if k in version and not (run_dir / version[k]).is_file()]
         if missing:
-            problems.append(f"MISSING: {what.lower()[4:]}: {', '.join(missing)}")
+            problems.append(f"MISSING: the {noun}: {', '.join(missing)}")
             continue
         if name == "public":
             records = [SectionRecord.read(p) for p in sorted((run_dir / "sections").glob(
                 "*.json"))]
             small = disclosure_problems(records, int(version["disclosure_threshold"]))
             if small:
-                problems.append(f"DISCLOSURE: {what.lower()[4:]} would print counts below "
+                problems.append(f"DISCLOSURE: the {noun} would print counts below "
                                 f"{version['disclosure_threshold']}: " + "; ".join(small[:3]))
                 continue
         fine.append(f"{what}: {version['html']} and {version['pdf']}, disclosure threshold "

@@ -79,3 +79,11 @@ def test_section_params_merge_per_section(tmp_path: Path) -> None:
                             "    synthetic_data: false\n")
     p = load_params(path)
     assert p.section_params == {"01_public_contact": {"synthetic_data": False}}
+
+
+def test_the_public_threshold_cannot_be_below_the_boards(tmp_path: Path) -> None:
+    path = _write(tmp_path, "run_name: x\npaper_date: 2019-01-01\nperiod_start: 2018-01-01\n"
+                            "period_end: 2018-12-31\npublic_disclosure_threshold: 5\n")
+    with pytest.raises(ParameterError, match="public_disclosure_threshold 5 is below "
+                                             "disclosure_threshold 10"):
+        load_params(path)

@@ -95,3 +95,24 @@ def test_loader_warnings_become_data_quality_remarks(tmp_path: Path) -> None:
     assert len(quality) == 1 and quality[0]["section"] == "X"
     assert "public_contact.csv" in quality[0]["text"] and "notes" in quality[0]["text"]
     assert str(extract.resolve()) in data["inputs"]
+
+
+def test_a_table_keeps_its_rows_suppressed_at_the_public_threshold(tmp_path: Path) -> None:
+    section = SectionWriter("09_x", "X", tmp_path, disclosure_threshold=10,
+                            public_disclosure_threshold=20)
+    df = pd.DataFrame({"group": ["A", "B", "C", "Total"], "people": [12, 25, 40, 77]})
+    section.table(df, "t", "Caption", formats={"people": fmt_int}, counts=["people"],
+                  total_row=-1)
+    section.paragraph("12 people said so.", counts=[12])
+    section.table(pd.DataFrame({"x": [1]}), "r", "Restricted", restricted=True)
+    data = json.loads(section.close().read_text())
+    table = next(b for b in data["blocks"] if b.get("name") == "t")
+    # the Board's rows show 12 (10 or more); the public rows hide it and, so that the total
+    # cannot give it away, one more
+    assert [r[1] for r in table["rows"]] == ["12", "25", "40", "77"]
+    public = [r[1] for r in table["public_rows"]]
+    assert public[0] == SUPPRESSED and public.count(SUPPRESSED) >= 2 and public[-1] == "77"
+    assert "fewer than 20" in table["public_footnote"] and table["footnote"] is None
+    paragraph = next(b for b in data["blocks"] if b["type"] == "paragraph")
+    assert paragraph["counts"] == [12]
+    assert next(b for b in data["blocks"] if b.get("name") == "r")["restricted"] is True
