@@ -254,8 +254,8 @@ def test_the_main_body_is_at_most_twelve_pages_and_no_paragraph_repeats(sample_r
     assert "Indicators at a glance" in one and "Partnership (collaborate) activities" in one
     assert "\u2714P meets target" in one and "\u2718F misses target" in one
     paper = (out / "paper.md").read_text(encoding="utf-8")
-    paragraphs = [re.sub(r"^[0-9A-H]+\.\d+\u2003", "", p) for p in paper.split("\n")
-                  if re.match(r"^[0-9A-H]+\.\d+\u2003", p)]
+    paragraphs = [re.sub(r"^[0-9A-H]+\d*\.\d+\u2003", "", p) for p in paper.split("\n")
+                  if re.match(r"^[0-9A-H]+\d*\.\d+\u2003", p)]
     repeated = {p for p in paragraphs if paragraphs.count(p) > 1}
     assert not repeated, repeated
     key = paper.split("# 3. Key messages")[1].split("Table 1:")[0]

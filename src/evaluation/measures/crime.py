@@ -228,6 +228,20 @@ def peer_rates(force_counts: pd.DataFrame, population: pd.DataFrame,
     return out[["force", "records", "population", "per_1000"]]
 
 
+def survey_years_to(national: pd.DataFrame, period_end: str) -> pd.DataFrame:
+    """The Crime Survey's national series (``year_ending``: the March that ends each survey
+    year) up to the survey year that ends by the period's end: a paper never quotes a later
+    year than its period.
+
+    >>> years = pd.DataFrame({"year_ending": [2018, 2019, 2026], "confidence": [.7, .7, .6]})
+    >>> survey_years_to(years, "2019-03-31")["year_ending"].tolist()
+    [2018, 2019]
+    """
+    end = pd.Timestamp(period_end)
+    last = end.year if end.month >= 3 else end.year - 1
+    return national.loc[national["year_ending"] <= last].reset_index(drop=True)
+
+
 def confidence_by_region(regions: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
     """Each area's estimate with its interval (estimate ± z × SE) and a z-test of the
     difference from England and Wales using both published standard errors.

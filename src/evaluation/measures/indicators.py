@@ -40,7 +40,8 @@ INDICATOR_COLUMNS: tuple[str, ...] = (
     "change_evidence",
     "change_test", "target", "target_source", "target_met", "minimum_important_difference",
     "spc_status", "spc_mean", "spc_lower_limit", "spc_upper_limit", "assurance",
-    "process_changes", "measure", "not_available", "owner", "restricted",
+    "process_changes", "measure", "not_available", "owner", "restricted", "latest_month",
+    "latest_value",
 )
 
 
@@ -120,6 +121,8 @@ def _row(a: Assessment, framework: Framework, sources: Sources, p0: pd.Period,
             float(row["value"]) <= a.target)  # type: ignore[arg-type]
         row["target_met"] = "yes" if better else "no"
     row.update(_spc_columns(a))
+    if a.latest_period is not None and str(a.latest_period) <= str(p1):
+        row.update(latest_month=str(a.latest_period), latest_value=a.latest_value)
     return row
 
 
@@ -128,6 +131,8 @@ def _spc_columns(a: Assessment) -> dict[str, object]:
         return {"spc_status": "line only" if a.series != "monthly" else "no data"}
     last = a.result.points.iloc[-1]
     status = "not stable" if a.result.mostly_special_cause else a.result.latest_variation
+    if status == "not stable":  # no limits are drawn for it, so none are given
+        return {"spc_status": status, "assurance": assurance_of(a, status)}
     return {"spc_status": status, "spc_mean": float(last["mean"]),
             "spc_lower_limit": float(last["lpl"]), "spc_upper_limit": float(last["upl"]),
             "assurance": assurance_of(a, status)}

@@ -47,6 +47,8 @@ class Chart:
     figure: Figure
     title: str
     alt_text: str
+    # a sentence the figure's caption must carry (an XmR chart drawn without limits says so)
+    caption_note: str = ""
 
     def _repr_png_(self) -> bytes:  # lets a notebook cell display a Chart directly
         from io import BytesIO
@@ -310,7 +312,9 @@ def spc_chart(
     else:
         fig.tight_layout()
     text = alt_text or spc_alt_text(result, title, period=period, value_format=value_format)
-    return Chart(figure=fig, title=title, alt_text=text)
+    note = ("No limits are drawn: most months of the latest phase are special cause, so the "
+            "process is not stable enough to judge." if unstable else "")
+    return Chart(figure=fig, title=title, alt_text=text, caption_note=note)
 
 
 def _chart_x(index: pd.Index) -> pd.Index:

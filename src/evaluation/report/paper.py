@@ -50,9 +50,9 @@ PART_INTROS = {
                   "building and involvement in community schemes and volunteering.",
 }
 PART_MEASURES = {
-    "Listening": ("01_public_contact",),
+    "Listening": ("01_public_contact", "06_engagement_and_communications"),
     "Responding": ("04_victims_hub", "03_victim_satisfaction", "02_call_handling"),
-    "Consulting": ("03_victim_satisfaction",),
+    "Consulting": ("06_engagement_and_communications", "03_victim_satisfaction"),
     "Collaborating": ("05_grants", "07_crime_and_confidence"),
     "Empowering": ("05_grants",),
 }
@@ -144,6 +144,20 @@ class Version:
         """How many paragraphs, tables, charts and indicators the version left out."""
         return len(self.hidden)
 
+    def left_out_words(self) -> str:
+        """What the version left out, by reason: '1 restricted indicator, 2 restricted
+        passages and 3 passages quoting a count below 20'."""
+        small = f"with a count below {self.threshold}"
+        words = {"indicator": ("restricted indicator", "restricted indicators"),
+                 "restricted": ("restricted passage", "restricted passages"),
+                 "small": (f"passage {small}", f"passages {small}")}
+        kinds = {"indicator": 0, "restricted": 0, "small": 0}
+        for key in self.hidden:
+            kinds["indicator" if key.startswith("indicator ") else "restricted"
+                  if key.startswith("commentary ") or "restricted=True" in key else "small"] += 1
+        parts = [f"{n} {words[k][n > 1]}" for k, n in kinds.items() if n]
+        return _join(parts) if parts else "nothing"
+
     @classmethod
     def of(cls, params: ReportParams, registry: pd.DataFrame | None, public: bool) -> Version:
         ids, names = frozenset(), frozenset()
@@ -225,7 +239,7 @@ class _Writer:
         caption = f"Table {self.table}: {block.caption}"
         text = markdown_table(block.columns, block.rows, caption)
         if block.footnote:
-            text += f"\n*{block.footnote}*\n"
+            text += "\n*" + block.footnote.replace("*", "\\*") + "*\n"
         self.out.append(f"\n::: {{.{cls}}}\n{text}\n:::\n" if cls else text)
 
     def figure_block(self, block: Figure, width: str = "100%") -> None:
@@ -250,12 +264,15 @@ def markdown_table(columns: list[str], rows: list[list[str]], caption: str) -> s
     ]
     # Pandoc sizes wrapped columns by the dashes under each heading: give each column dashes in
     # proportion to its longest word or cell (capped), so long text gets the room it needs.
-    # A first column of text labels its rows (an indicator, an area): it may take more room.
+    # A first column of text that labels rows of short cells (an indicator, an area) may take
+    # more room; a table of prose columns shares the width evenly.
+    longest = [max((len(str(r[i])) for r in rows), default=0) for i in range(len(columns))]
+    label_first = not numeric[0] and all(n <= 30 for n in longest[1:])
     widths = []
     for i, c in enumerate(columns):
-        longest_cell = max((len(str(r[i])) for r in rows), default=0)
+        longest_cell = longest[i]
         longest_word = max((len(w) for w in str(c).split()), default=1)
-        cap = 48 if i == 0 and not numeric[0] else 26
+        cap = 48 if i == 0 and label_first else 26
         widths.append(max(14, min(cap, max(longest_cell, longest_word + 4))))
     rule = "|" + "|".join(("-" * (w - 1) + ":") if n else (":" + "-" * (w - 1))
                           for w, n in zip(widths, numeric, strict=True)) + "|"
@@ -322,12 +339,12 @@ def header_block(params: ReportParams, version: Version | None = None) -> str:
 
 def public_notice(params: ReportParams) -> str:
     """The public version's box on page one: what it is and what it leaves out."""
-    return (f"**PUBLIC VERSION** of the paper to the {params.board}: counts of people or "
-            f"cases below {params.public_disclosure_threshold} are [c]; restricted items are "
-            f"left out{LEFT_OUT}.")
+    return (f"**PUBLIC VERSION** of the Board's paper: counts below "
+            f"{params.public_disclosure_threshold} are [c]{LEFT_OUT}.")
 
 
 LEFT_OUT = "\u2060{left out}\u2060"  # filled in once the whole paper is written
+LEFT_OUT_WORDS = "\u2060{left out, in words}\u2060"
 
 
 def findings(records: list[SectionRecord]) -> list[dict[str, Any]]:
@@ -377,14 +394,18 @@ def ask_paragraphs(items: list[Recommendation | str]) -> list[str]:
     return texts
 
 
+EVIDENCE_MAX_AGE_DAYS = 2 * 365  # older independent evidence is said to be dated
+
+
 class _Notes:
     """The analyst's commentary as the paper prints it (nothing without a commentary)."""
 
     def __init__(self, commentary: Commentary | None, registry: pd.DataFrame | None,
-                 version: Version | None = None) -> None:
+                 version: Version | None = None, period_start: Any = None) -> None:
         self.c = commentary
         self.registry = registry
         self.v = version or Version()
+        self.period_start = period_start
 
     def _kept(self, passages: list[Any]) -> list[str]:
         out = []
@@ -420,8 +441,15 @@ class _Notes:
     def evidence(self) -> list[str]:
         if not self.c:
             return []
-        return [f"{e.source} ({e.date.day} {e.date:%B %Y}): {self._r(e.finding)}"
-                for e in self.c.evidence]
+        out = []
+        for e in self.c.evidence:
+            text = f"{e.source} ({e.date.day} {e.date:%B %Y}): {self._r(e.finding)}"
+            if self.period_start is not None and \
+                    (self.period_start - e.date).days > EVIDENCE_MAX_AGE_DAYS:
+                text += (" This finding is from more than two years before the period; a "
+                         "current inspection finding would be stronger evidence.")
+            out.append(text)
+        return out
 
     def asks(self, records: list[SectionRecord]) -> list[Recommendation | str]:
         """The rule-made asks the analyst kept, then the analyst's own (as text)."""
@@ -500,7 +528,7 @@ def build_markdown(
     data-quality appendix.
     """
     w = _Writer(v=Version.of(params, registry, public))
-    notes = _Notes(commentary, registry, w.v)
+    notes = _Notes(commentary, registry, w.v, params.period_start)
     evidence: list[_Evidence] = []
     _page_one(w, params, records, draft_reasons, changes, notes, registry)
     w.out.append("\n::: {.contents}\n:::\n")
@@ -522,8 +550,10 @@ def build_markdown(
     _appendices(w, params, records, provenance,
                 [*(input_warnings or []), *notes.warnings()], evidence)
     n = w.v.left_out
-    left = (f" ({n} in this paper)" if n else " (none in this paper)")
-    return "\n".join(w.out).replace(LEFT_OUT, left)
+    left = (f"; {n} {'item is' if n == 1 else 'items are'} left out (Appendix F)" if n
+            else "; nothing is left out")
+    return "\n".join(w.out).replace(LEFT_OUT, left).replace(LEFT_OUT_WORDS,
+                                                            w.v.left_out_words())
 
 
 @dataclass
@@ -581,7 +611,7 @@ def _page_one(w: _Writer, params: ReportParams, records: list[SectionRecord],
     synthetic = ("**SYNTHETIC SAMPLE — NOT REAL DATA.** Only figures marked REAL are public "
                  "data." if params.synthetic_data else "")
     if w.v.public:
-        w.box("public", public_notice(params) + (f"  \n{synthetic}" if synthetic else ""))
+        w.box("public", public_notice(params) + (f" {synthetic}" if synthetic else ""))
     elif synthetic:
         w.box("note", synthetic)
     if draft_reasons:
@@ -591,12 +621,21 @@ def _page_one(w: _Writer, params: ReportParams, records: list[SectionRecord],
               + (f"Sections missing: {'; '.join(missing)}. " if missing else "")
               + "Reasons: " + "; ".join(draft_reasons) + ".")
     w.heading("Purpose")
-    w.para(
-        "To update the Board on how the Commissioner engages with the public to understand "
-        f"their concerns, what is done about them and its value, {period}."
-    )
+    if w.v.public:
+        w.para(f"To inform the {params.panel} of the evaluation of the Commissioner's public "
+               f"engagement reported to the {params.board} on {params.paper_date.day} "
+               f"{params.paper_date:%B %Y}, {period}.")
+    else:
+        w.para(
+            "To update the Board on how the Commissioner engages with the public to understand "
+            f"their concerns, what is done about them and its value, {period}."
+        )
     w.heading("Recommendation")
-    w.para(params.recommendation)
+    if w.v.public:
+        w.para("The Panel is asked to note this report; the Board was asked to note it and to "
+               "ask for these reports:")
+    else:
+        w.para(params.recommendation)
     for text in ask_paragraphs(notes.asks(records)):
         w.para(text)
     w.heading("Key messages")
@@ -617,7 +656,7 @@ def _page_one(w: _Writer, params: ReportParams, records: list[SectionRecord],
             rows=[[row[i].replace(" (significant)", "*") for i in keep] for row in board.rows
                   if row[board.columns.index("Indicator")] not in w.v.restricted_names],
             csv=board.csv,
-            footnote=board.footnote), cls="compact")
+            footnote=_glance_key(registry, params.synthetic_data, w.v)), cls="compact")
     if changes:
         w.sub("Since the previous paper")
         for text in changes:
@@ -625,14 +664,31 @@ def _page_one(w: _Writer, params: ReportParams, records: list[SectionRecord],
     w.out.append("\n::: {.pagebreak}\n:::\n")
 
 
+def _glance_key(registry: pd.DataFrame | None, synthetic: bool, v: Version) -> str:
+    """The key under page one's table: the icons in words, and which rows are real data."""
+    from evaluation.measures.scorecard import MEASURES
+
+    text = ("* p < 0.01 (indicative where not stable). \u25b2H/\u25bcL special cause, higher "
+            "or lower; ~ no signal; not stable: too variable to judge; line only: a rolling or "
+            "running total. \u2714P meets the target every month; \u2718F misses it every "
+            "month; ? may meet or miss.")
+    if synthetic and registry is not None and "measure" in registry:
+        real = [str(r["name"]) for _, r in registry.iterrows()
+                if getattr(MEASURES.get(str(r["measure"])), "context", False)
+                and str(r["name"]) not in v.restricted_names]
+        text += (" All rows SYNTHETIC" + (f" except {_join(real)} (REAL public data)"
+                                              if real else "") + ".")
+    return text
+
+
 def _glance_caption(caption: str) -> str:
     """The scorecard's caption for page one's table."""
     m = re.search(r"reporting period \(([^)]*)\).*?over up to (\d+) months", caption)
     if not m:
         return "Indicators at a glance (by objective: Appendix A). " + caption
-    return (f"Indicators at a glance: {m.group(1)} against the same months a year earlier "
-            f"(* significant: p < 0.01); variation and assurance over up to {m.group(2)} "
-            "months. By objective: Appendix A.")
+    return (f"Indicators at a glance: {m.group(1)} against the same months a year earlier; "
+            f"variation and assurance over up to {m.group(2)} months (by objective: "
+            "Appendix A).")
 
 
 def _background(w: _Writer, params: ReportParams) -> None:
@@ -683,23 +739,40 @@ def _engagement_chapters(w: _Writer, measure_records: list[SectionRecord], notes
     for part in parts_present:
         w.heading(part)
         w.para(PART_INTROS[part])
-        for b in part_blocks[part]:
-            if isinstance(b, Finding) and w.v.shows(b):
+        lead = [b for b in part_blocks[part] if isinstance(b, Finding)]
+        lead += _top_up(part_blocks[part], len(lead))
+        for b in lead:
+            if w.v.shows(b):
                 w.para(b.text)
         if part == "Responding" and notes.responding():
             w.sub("You said, we did" + notes.label())
             w.table_block(notes.responding())
-        rest = [b for b in part_blocks[part] if not isinstance(b, Finding)]
+        rest = [b for b in part_blocks[part] if b not in lead]
         refs = [chapter_of[s] for s in PART_MEASURES.get(part, ()) if s in chapter_of]
         where = []
         if rest:
             evidence.append(_Evidence(part, [], rest))
-            where.append(f"the evidence of this chapter is in Appendix B.{len(evidence)}")
+            where.append(f"the evidence of this chapter is in Appendix B{len(evidence)}")
         if refs:
             where.append("evidence of the outcomes is reported in " + _join(refs))
         if where:
             text = "; ".join(where)
             w.para(text[:1].upper() + text[1:] + ".")
+
+
+MIN_CHAPTER_FINDINGS = 2
+
+
+def _top_up(blocks: list[Block], have: int) -> list[Block]:
+    """The paragraphs that bring a chapter's opening up to two findings when it has fewer:
+    its first ones, before any sub-heading (the long-run context comes under one)."""
+    out: list[Block] = []
+    for b in blocks:
+        if have + len(out) >= MIN_CHAPTER_FINDINGS or isinstance(b, Heading):
+            break
+        if type(b) is Paragraph:
+            out.append(b)
+    return out
 
 
 def _measure_chapters(w: _Writer, measure_records: list[SectionRecord],
@@ -729,6 +802,11 @@ def _measure_chapters(w: _Writer, measure_records: list[SectionRecord],
             w.box("commentary", "**Commentary" + notes.label() + ".** "
                   + " ".join(notes.section(record.section_id)))
         own = [b for b in record.blocks if not b.part and not isinstance(b, Finding)]
+        lead = _top_up(own, len(opening))
+        for b in lead:
+            if w.v.shows(b):
+                w.para(b.text)
+        own = [b for b in own if b not in lead]
         headline = next((b for b in own if isinstance(b, Figure) and not b.restricted
                          and b.name == HEADLINE_FIGURES.get(record.section_id)), None)
         if headline is not None:
@@ -736,7 +814,7 @@ def _measure_chapters(w: _Writer, measure_records: list[SectionRecord],
         rest = [b for b in own if b is not headline]
         if rest or opening[MAX_CHAPTER_FINDINGS:]:
             evidence.append(_Evidence(record.title, opening[MAX_CHAPTER_FINDINGS:], rest))
-            w.para(f"The evidence behind these findings is in Appendix B.{len(evidence)}.")
+            w.para(f"The evidence behind these findings is in Appendix B{len(evidence)}.")
 
 
 def _conclusion(w: _Writer, records: list[SectionRecord], notes: _Notes) -> None:
@@ -776,7 +854,8 @@ def _appendices(w: _Writer, params: ReportParams, records: list[SectionRecord],
     w.out.append("Each chapter's tables, charts and the rest of its findings, in the order of "
                  "the chapters.\n")
     for n, item in enumerate(evidence, start=1):
-        w.sub(f"B.{n} {item.title}")
+        w.sub(f"B{n}. {item.title}")
+        w.prefix, w.paragraph = f"B{n}", 0  # its paragraphs are B3.1, B3.2, ...
         for text in item.opening:
             w.para(text)
         _emit(w, item.blocks, level=3)
@@ -816,9 +895,16 @@ def _appendices(w: _Writer, params: ReportParams, records: list[SectionRecord],
     w.out.append(f"- Disclosure threshold for this paper: {w.v.threshold}"
                  + (f" (the public version's; the Board's paper uses "
                     f"{params.disclosure_threshold}).\n" if w.v.public else ".\n"))
+    if w.v.public:
+        w.out.append(f"- Left out of this public version: {LEFT_OUT_WORDS} (what the "
+                     "sections, the indicator framework or the commentary mark restricted, and "
+                     f"sentences that quote a count below {w.v.threshold}).\n")
 
     w.appendix("G", "Supporting tables")
-    if w.supporting:
+    if w.v.public:
+        w.out.append("The tables too wide or too long to print here are in the Board's pack; "
+                     "they are not published with this version.\n")
+    elif w.supporting:
         w.out.append("These tables are too wide or too long to print legibly here. Each is in "
                      "the pack's tables/ folder as CSV and in the section's HTML export.\n")
         w.out.extend(f"- {b.caption}: `{b.csv}`\n" for b in w.supporting)
@@ -826,7 +912,12 @@ def _appendices(w: _Writer, params: ReportParams, records: list[SectionRecord],
         w.out.append("Every table of the evaluation is printed above.\n")
 
     w.appendix("H", "Provenance")
-    w.out.extend(f"- {line}\n" for line in provenance)
+    if w.v.public:
+        w.out.append("The Board's pack records every input, every output and the code that "
+                     "made this paper, so that it can be checked; the data sources and their "
+                     "licences are listed in the data folders' README files of the package.\n")
+    else:
+        w.out.extend(f"- {line}\n" for line in provenance)
 
 
 PUBLISHED_COLUMNS = ["Published figure", "Source", "As published", "In the data", "Which data",

@@ -253,6 +253,8 @@ class SectionWriter:
         """Show a chart with its alt text; save the PNG and the data behind it. A chart of
         synthetic data says so on the chart (bottom right) and at the end of its alt text."""
         alt = chart.alt_text
+        if chart.caption_note and chart.caption_note not in caption:
+            caption = f"{caption.rstrip()} {chart.caption_note}"
         if self.synthetic_data:
             chart.figure.text(0.995, 0.003, SYNTHETIC_CHART_LABEL, ha="right", va="bottom",
                               fontsize=7, color="#b00020", fontweight="bold")

@@ -12,6 +12,7 @@ import difflib
 import json
 import logging
 import shutil
+import sys
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -390,7 +391,15 @@ def _files_read(staging: Path) -> list[str]:
         except (OSError, ValueError):
             continue
     package = str(Path(__file__).resolve().parents[1])  # the code: its fingerprint covers it
-    return sorted(p for p in out if not p.startswith((str(staging), package)))
+    return sorted(p for p in out if not p.startswith((str(staging), package, *_NOT_INPUTS)))
+
+
+# What the Python process itself reads (the interpreter and its libraries, the system's
+# configuration and the kernel's files, font caches) is no input of the paper.
+_NOT_INPUTS = tuple(dict.fromkeys(
+    f"{str(Path(p).resolve()).rstrip('/')}/" for p in (
+        sys.prefix, sys.base_prefix, sys.exec_prefix, "/etc", "/sys", "/proc", "/usr", "/dev",
+        "/run", Path.home() / ".cache", Path.home() / ".config", Path.home() / ".local")))
 
 
 def _inputs_used(record: Path, data_inputs: dict[str, str]) -> dict[str, str]:

@@ -150,3 +150,24 @@ def test_published_figure_check_uses_the_12_months_before_the_paper() -> None:
     row = c.published_figure_checks(figures, monthly)[0]
     assert (row["In the data"], row["Verdict"]) == (130.0, "consistent")
     assert "February 2015 to January 2016" in row["Which data"]
+
+
+def test_the_backlog_counts_items_open_past_the_target_by_when_they_came_in() -> None:
+    # at 30 April 2018: I3 (19 working days) and I4 (18) are within the target of 20; O1,
+    # received on 2 January, is long past it
+    backlog = c.backlog(_items(), "2018-04-01", "2018-04-30", 20)
+    assert backlog.iloc[0].tolist() == [20, 1, 0, 1]
+    assert correspondence_chapter.backlog_finding(backlog, "2018-04-30", threshold=1) == (
+        "At 30 April 2018, 1 item of correspondence was open past the target of 20 working "
+        "days; it was received before the period, so the period's within-target share does "
+        "not count it.")
+    assert untraceable(correspondence_chapter.backlog_finding(backlog, "2018-04-30", 1),
+                       [backlog]) == []
+    # below the disclosure threshold the count is suppressed, so no sentence quotes it
+    assert correspondence_chapter.backlog_finding(backlog, "2018-04-30", threshold=10) is None
+    many = pd.DataFrame({"Target (working days)": [20], "Received before the period": [149],
+                         "Received in the period": [3], "All open past the target": [152]})
+    text = correspondence_chapter.backlog_finding(many, "2019-03-31", threshold=10)
+    assert text == ("At 31 March 2019, 152 items of correspondence were open past the target of "
+                    "20 working days.")  # 149 would reveal the 3 received in the period
+    assert correspondence_chapter.backlog_counts(many, 10) == [152]

@@ -36,9 +36,8 @@ def test_deteriorations_come_first_largest_first_then_missed_targets_then_improv
     messages = key_messages(registry)
     assert [m.split(":")[0] for m in messages] == ["Abandoned", "Answered", "Specials",
                                                   "Online share"]
-    assert messages[0] == ("Abandoned: 7.1% from April 2018 to March 2019, up 1.6 pp on the "
-                           "same months a year earlier (5.5%): a statistically significant "
-                           "deterioration.")
+    assert messages[0] == ("Abandoned: 7.1% in 2018/19, up 1.6 pp on 2017/18 (5.5%): a "
+                           "statistically significant deterioration.")
     assert "Specials: 230 at the end of March 2019, short of the target of 300 (local " \
         "aspiration)." in messages
     assert not any("Steady" in m or "Charge rate" in m for m in messages)
@@ -65,6 +64,10 @@ def test_each_indicator_sentence_quotes_the_registry_and_its_tests() -> None:
             "meet or miss the target at random.") in text
     assert text.endswith("The monthly chart shows only common-cause variation: no signal of "
                          "change.")
+    benchmark = indicator_sentence(row.copy().replace(
+        {"England and Wales": "comparator: the England and Wales rate"}))
+    assert ("Comparator 81.1% (comparator: the England and Wales rate): better than it over the "
+            "period;") in benchmark
     assert untraceable(text.replace("p = 0.425", ""),
                        [pd.DataFrame([row])]) == []
     last = pd.Series(_row(name="Specials", unit="count", value=230, previous_value=243,
@@ -102,3 +105,39 @@ def test_recommendations_ask_for_a_report_on_each_indicator_of_concern() -> None
     assert asks[2][1].startswith("ask the OPCC to report") and "special-cause concern" in asks[2][1]
     for _, text in asks:
         assert untraceable(text, [registry]) == []
+
+
+def test_a_change_on_a_series_that_is_not_stable_is_indicative_and_gives_the_latest_month():
+    registry = pd.DataFrame([
+        _row(id="fall", name="Answered", value=0.88, previous_value=0.908, change=-0.028,
+             change_pp=-2.8, change_evidence="strong", spc_status="not stable",
+             latest_month="2019-03", latest_value=0.902),
+        _row(id="cal", name="Calendar", value=0.5, previous_value=0.4, change=0.1,
+             change_pp=10.0, change_evidence="strong", period_start="2018-01",
+             period_end="2018-12"),
+    ])
+    messages = key_messages(registry)
+    assert messages[1] == ("Calendar: 50.0% from January 2018 to December 2018, up 10.0 pp on "
+                           "the same months a year earlier (40.0%): a statistically significant "
+                           "improvement.")
+    assert messages[0] == ("Answered: 88.0% in 2018/19, down 2.8 pp on 2017/18 (90.8%): worse "
+                           "(p < 0.01; indicative only, as the monthly series is not stable); "
+                           "March 2019: 90.2%.")
+
+
+def test_an_indicator_sentence_says_when_the_test_is_indicative_or_spans_a_process_change():
+    from evaluation.report.chapters.scorecard import indicator_sentence
+
+    row = pd.Series(_row(name="Online share", value=0.115, previous_value=0.084, change=0.031,
+                         change_pp=3.1, change_p_value=0.0001, change_evidence="strong",
+                         change_test="Welch t-test on the monthly rates",
+                         spc_status="not stable",
+                         process_changes="2015-11: call handling; 2017-10: new website"))
+    text = indicator_sentence(row)
+    assert "(p < 0.001, Welch t-test on the monthly rates) (indicative only, as the monthly " \
+        "series is not stable)." in text
+    # October 2017 lies in April 2017 to March 2018; November 2015 does not
+    assert ("The year before spans a recorded process change (October 2017: new website), so "
+            "part of the change may be that step.") in text
+    stable = indicator_sentence(row.copy().replace({"not stable": "common cause"}))
+    assert "indicative" not in stable

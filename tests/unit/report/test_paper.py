@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from evaluation.config.params import load_params
+from evaluation.report.blocks import Paragraph
 from evaluation.report.paper import SectionRecord, build_markdown, markdown_table
 from evaluation.report.previous import compare_scorecards
 
@@ -54,8 +55,16 @@ def test_house_style_header_and_numbered_sections() -> None:
 
 def test_engagement_chapter_refers_to_measure_chapters_by_number() -> None:
     md = build_markdown(PARAMS, _records(), [])
-    assert "Listening sentence." in md.split("## B.1 Listening")[1].split("## B.2")[0]
-    assert ("5.2\u2003The evidence of this chapter is in Appendix B.1; evidence of the outcomes "
+    # a chapter with no finding of its own opens with its first paragraphs (up to two)
+    assert "5.2\u2003Listening sentence." in md
+    assert "5.3\u2003Evidence of the outcomes is reported in section 6 (Public contact)." in md
+    records = _records()
+    records[1].blocks[1:1] = [Paragraph("Second.", part="Listening"),
+                              Paragraph("Third.", part="Listening")]
+    md = build_markdown(PARAMS, records, [])
+    assert "5.3\u2003Second." in md
+    assert "B1.1\u2003Third." in md.split("## B1. Listening")[1].split("## B2.")[0]
+    assert ("5.4\u2003The evidence of this chapter is in Appendix B1; evidence of the outcomes "
             "is reported in section 6 (Public contact).") in md
 
 
@@ -169,8 +178,8 @@ def test_the_recommendation_asks_for_what_the_scorecard_found() -> None:
 
 def _sentences(md: str) -> list[str]:
     """The paper's paragraphs without their numbers."""
-    return [re.sub(r"^[0-9A-H]+\.\d+\u2003", "", p.strip()) for p in md.split("\n")
-            if re.match(r"^[0-9A-H]+\.\d+\u2003", p)]
+    return [re.sub(r"^[0-9A-H]+\d*\.\d+\u2003", "", p.strip()) for p in md.split("\n")
+            if re.match(r"^[0-9A-H]+\d*\.\d+\u2003", p)]
 
 
 def test_a_chapter_opens_with_three_findings_and_points_to_its_evidence() -> None:
@@ -191,8 +200,8 @@ def test_a_chapter_opens_with_three_findings_and_points_to_its_evidence() -> Non
     chapter = md.split("# 5. Call handling")[1].split("\n# ")[0]
     assert [s for s in _sentences(chapter)] == [
         "Indicator 0: figure.", "Indicator 1: figure.", "Indicator 2: figure.",
-        "The evidence behind these findings is in Appendix B.1."]
-    evidence = md.split("## B.1 Call handling")[1].split("## B.2")[0]
+        "The evidence behind these findings is in Appendix B1."]
+    evidence = md.split("## B1. Call handling")[1].split("## B2.")[0]
     assert "Indicator 3: figure." in evidence and "Indicator 4: figure." in evidence
     assert "### Longer-term context" in evidence and "Table" in evidence
     assert md.count("Synthetic caveat.") == 1  # a caveat the sections share, printed once

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from evaluation.measures.correspondence import topic_share_tests
+from evaluation.methods.disclosure import SUPPRESSED, suppress
 from evaluation.methods.periods import period_label, reporting_months
 from evaluation.methods.spc import XmRResult
 from evaluation.report import narrative
@@ -89,6 +90,52 @@ def response_sentence(table: pd.DataFrame, open_table: pd.DataFrame, target_days
     text += (f" At {p1.end_time.strftime('%d %B %Y').lstrip('0')}, {fmt_int(n_open)} items "
              f"were still open, {fmt_int(overdue)} of them past the target.")
     return text
+
+
+def _shown(value: object) -> int | None:
+    return None if value == SUPPRESSED or pd.isna(value) else int(value)  # type: ignore[arg-type]
+
+
+BACKLOG_COUNTS = ["Received before the period", "Received in the period",
+                  "All open past the target"]
+
+
+def backlog_suppression() -> dict[str, object]:
+    """``section.table`` keyword arguments that protect the backlog table's small counts."""
+    return {"counts": BACKLOG_COUNTS, "total_column": "All open past the target"}
+
+
+def _suppressed(backlog: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    return suppress(backlog, count_columns=BACKLOG_COUNTS, threshold=threshold,
+                    total_column="All open past the target").table
+
+
+def backlog_counts(backlog: pd.DataFrame, threshold: int = 10) -> list[int]:
+    """The counts of items :func:`backlog_finding` prints (for the public version's check)."""
+    row = _suppressed(backlog, threshold).iloc[0]
+    before, during = _shown(row["Received before the period"]), _shown(
+        row["Received in the period"])
+    n = _shown(row["All open past the target"]) or 0
+    return [n] + ([before, during] if before is not None and during is not None else [])
+
+
+def backlog_finding(backlog: pd.DataFrame, end: str, threshold: int = 10) -> str | None:
+    """The items open past the target at the period's end (:func:`evaluation.measures.
+    correspondence.backlog`; a count suppressed at ``threshold`` is not quoted), as a
+    finding; None when there are none."""
+    row = _suppressed(backlog, threshold).iloc[0]
+    n = _shown(row["All open past the target"])
+    if not n:
+        return None
+    p1 = pd.Period(str(end)[:7], "M")
+    before, during = _shown(row["Received before the period"]), _shown(
+        row["Received in the period"])
+    them = "it was" if n == 1 else f"{fmt_int(before)} of them were"
+    when = (f"; {them} received before the period, so the period's within-target share does "
+            f"not count {'it' if n == 1 else 'them'}" if before and during is not None else "")
+    what = "item of correspondence was" if n == 1 else "items of correspondence were"
+    return (f"At {p1.end_time.strftime('%d %B %Y').lstrip('0')}, {fmt_int(n)} {what} open "
+            f"past the target of {fmt_int(row['Target (working days)'])} working days{when}.")
 
 
 def correspondence_finding(table: pd.DataFrame, start: str, end: str) -> str:

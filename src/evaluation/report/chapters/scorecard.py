@@ -625,13 +625,34 @@ def _change_text(r: pd.Series) -> str:
     return fmt_number(abs(float(r["change"])), 0 if r["unit"] == "count" else 1)
 
 
+def _period_words(r: pd.Series) -> tuple[str, str]:
+    """('in 2018/19', 'on 2017/18') for a financial year, else the months and 'on the same
+    months a year earlier'."""
+    start, end = str(r["period_start"]), str(r["period_end"])
+    y0, y1 = int(start[:4]), int(end[:4])
+    if start[5:7] == "04" and end[5:7] == "03" and y1 == y0 + 1:
+        return f"in {y0}/{str(y1)[2:]}", f"on {y0 - 1}/{str(y0)[2:]}"
+    return (f"from {month_name(start)} to {month_name(end)}",
+            "on the same months a year earlier")
+
+
 def _change_message(r: pd.Series, kind: str) -> str:
+    """A significant change on the year before. When the monthly series is not stable (a
+    shift or a trend), months are not independent, so the test is said to be indicative
+    only, and the latest month is given: where the series has got to."""
     up = float(r["change"]) > 0
-    return (f"{r['name']}: {format_value(r['value'], r['unit'])} from "
-            f"{month_name(r['period_start'])} to {month_name(r['period_end'])}, "
-            f"{'up' if up else 'down'} {_change_text(r)} on the same months a year earlier "
-            f"({format_value(r['previous_value'], r['unit'])}): a statistically significant "
-            f"{kind}.")
+    when, before = _period_words(r)
+    text = (f"{r['name']}: {format_value(r['value'], r['unit'])} {when}, "
+            f"{'up' if up else 'down'} {_change_text(r)} {before} "
+            f"({format_value(r['previous_value'], r['unit'])}): ")
+    if str(r.get("spc_status")) != "not stable":
+        return text + f"a statistically significant {kind}."
+    text += (f"{'worse' if kind == 'deterioration' else 'better'} (p < 0.01; indicative only, "
+             "as the monthly series is not stable)")
+    if _present(r.get("latest_month")) and _present(r.get("latest_value")):
+        text += (f"; {month_name(str(r['latest_month']))}: "
+                 f"{format_value(r['latest_value'], r['unit'])}")
+    return text + "."
 
 
 def _target_message(r: pd.Series) -> str:
@@ -686,9 +707,9 @@ def indicator_sentence(r: pd.Series) -> str:
         return f"{r['name']}: {r['not_available']}."
     unit = str(r["unit"])
 
-    def shown(v: object) -> str:  # a mean of monthly counts keeps its decimal (28.5, not 28)
+    def shown(v: object) -> str:  # a small mean of monthly counts keeps its decimal (28.5)
         return (fmt_number(float(v), 1) if unit == "count" and r["how"] == "mean"
-                else format_value(v, unit))
+                and abs(float(v)) < 1000 else format_value(v, unit))
 
     when = (f"at the end of {month_name(r['period_end'])}" if r["how"] == "last" else
             f"from {month_name(r['period_start'])} to {month_name(r['period_end'])}")
@@ -707,11 +728,21 @@ def indicator_sentence(r: pd.Series) -> str:
                 str(r.get("change_test") or ""), float(mid) if _present(mid) else None,
                 lambda v: f"{fmt_number(100 * v, 0)} pp" if unit == "percent"
                 else fmt_number(v))
+            if str(r.get("spc_status")) == "not stable":
+                text += " (indicative only, as the monthly series is not stable)"
     text += "."
+    step = _change_in_year_before(r)
+    if step:
+        text += (f" The year before spans a recorded process change ({step}), so part of the "
+                 "change may be that step.")
     if _present(r.get("target")):
-        met = {"yes": "met", "no": "not met"}.get(str(r.get("target_met")), "not assessed")
+        # a comparator (e.g. England and Wales) is a benchmark to be better than, not a target
+        comparator = str(r.get("target_source") or "").startswith("comparator")
+        met = ({"yes": "better than it", "no": "worse than it"} if comparator else
+               {"yes": "met", "no": "not met"}).get(str(r.get("target_met")), "not assessed")
         source = f" ({r['target_source']})" if _present(r.get("target_source")) else ""
-        text += f" Target {fmt_target(float(r['target']), unit)}{source}: {met} over the period"
+        text += (f" {'Comparator' if comparator else 'Target'} "
+                 f"{fmt_target(float(r['target']), unit)}{source}: {met} over the period")
         if _present(r.get("assurance")):
             text += f"; month by month it {narrative.assurance_words(str(r['assurance']))}"
         text += "."
@@ -719,6 +750,25 @@ def indicator_sentence(r: pd.Series) -> str:
     if words:
         text += f" The monthly chart shows {words}."
     return text
+
+
+def _change_in_year_before(r: pd.Series) -> str:
+    """The recorded process change (month: reason) that falls in the same months a year
+    earlier, if any: comparing across it mixes two processes."""
+    changes = str(r.get("process_changes") or "")
+    if not _present(r.get("previous_value")) or not changes or changes == "nan":
+        return ""
+    p0 = pd.Period(str(r["period_start"]), "M") - 12
+    p1 = pd.Period(str(r["period_end"]), "M") - 12
+    for change in changes.split("; "):
+        month, _, reason = change.partition(": ")
+        try:
+            at = pd.Period(month, "M")
+        except ValueError:
+            continue
+        if p0 < at <= p1:
+            return f"{month_name(month)}: {reason}" if reason else month_name(month)
+    return ""
 
 
 def chapter_figures(registry: pd.DataFrame) -> list[tuple[str, str]]:

@@ -34,7 +34,7 @@ function Div(el)
   end
   if el.classes:includes("compact") then
     -- page one's indicator summary: small type and tight cells so it fits beside the asks
-    local blocks = { pandoc.RawBlock("typst", "#[\n#set text(size: 7.5pt)\n#set table(inset: (x: 3pt, y: 1.9pt))\n#set par(leading: 0.45em)") }
+    local blocks = { pandoc.RawBlock("typst", "#[\n#set text(size: 7.2pt)\n#set table(inset: (x: 3pt, y: 1.6pt))\n#set par(leading: 0.45em)") }
     for _, b in ipairs(el.content) do table.insert(blocks, b) end
     table.insert(blocks, pandoc.RawBlock("typst", "]"))
     return blocks
