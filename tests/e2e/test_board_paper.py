@@ -68,6 +68,8 @@ class _Audit(HTMLParser):
 
 def test_html_paper_is_accessible_and_self_contained(run_dir: Path) -> None:
     html = next((run_dir / "html").glob("*-board-paper.html")).read_text(encoding="utf-8")
+    # the HTML has no pages: its SYNTHETIC label stays at the top of the window
+    assert '<div class="label-banner" role="note">SYNTHETIC SAMPLE — NOT REAL DATA</div>' in html
     audit = _Audit()
     audit.feed(html)
     assert audit.images, "the paper has no figures"
@@ -163,12 +165,20 @@ def _struct_elements(node, out: list) -> list:
 
 def test_pdf_is_tagged_pdf_ua_with_alt_text_on_every_figure_and_clean_metadata(
         run_dir: Path) -> None:
+
+    pdfs = sorted((run_dir / "pdf").glob("*.pdf"))
+    assert [p.name.split("-", 1)[1] for p in pdfs] == ["board-paper.pdf", "public-paper.pdf"]
+    for pdf in pdfs:
+        _check_tagged(pdf, run_dir, public="public" in pdf.name)
+
+
+def _check_tagged(pdf: Path, run_dir: Path, public: bool) -> None:
     from pypdf import PdfReader
 
-    pdf = next((run_dir / "pdf").glob("*.pdf"))
     reader = PdfReader(pdf)
     meta = reader.metadata
-    assert meta["/Title"] == "Evaluation of the Police and Crime Commissioner's public engagement"
+    assert meta["/Title"] == ("Evaluation of the Police and Crime Commissioner's public "
+                              "engagement" + (" (public version)" if public else ""))
     assert meta["/Author"].startswith("Chief Executive") and "\\" not in meta["/Title"]
     root = reader.trailer["/Root"]
     assert root["/Lang"] == "en-GB" and root["/MarkInfo"]["/Marked"]
@@ -179,5 +189,8 @@ def test_pdf_is_tagged_pdf_ua_with_alt_text_on_every_figure_and_clean_metadata(
     images = len(list((run_dir / "figures").glob("*.png")))
     assert figures and all(str(e.get("/Alt", "")).strip() for e in figures)
     assert len(figures) >= images - 2  # every chart of the paper (a few are HTML-only)
+    # and as many as the paper's Markdown places: each with its alt text
+    markdown = (run_dir / ("paper-public.md" if public else "paper.md")).read_text("utf-8")
+    assert len(figures) == markdown.count("![Figure ")
     # every page says the data are synthetic
     assert all("SYNTHETIC SAMPLE" in page.extract_text() for page in reader.pages)

@@ -64,6 +64,52 @@ def compare_scorecards(before: pd.DataFrame, now: pd.DataFrame) -> list[str]:
     return sentences
 
 
+REGISTRY_CSV = Path("indicators.csv")
+
+_VARIATION_WORDS = {"improvement": "improving", "concern": "concern", "neutral": "changed",
+                    "common cause": "stable", "not stable": "not stable",
+                    "line only": "line only", "no data": "no data"}
+_ASSURANCE_WORDS = {"pass": "meets target", "fail": "misses target",
+                    "inconsistent": "may meet or miss"}
+
+
+def _word(value: object, words: dict[str, str]) -> str:
+    text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+    return words.get(text, text or "none")
+
+
+def compare_registries(before: pd.DataFrame, now: pd.DataFrame) -> list[str]:
+    """What moved between two runs' indicator registries (``indicators.csv``), in at most
+    three sentences: the indicators whose Making Data Count variation or assurance icon
+    changed (from → to), and the targets newly missed or newly met."""
+    merged = now.merge(before, on="id", how="inner", suffixes=("", "_previous"))
+    variation, assurance, missed, met = [], [], [], []
+    for _, r in merged.iterrows():
+        a, b = _word(r["spc_status_previous"], _VARIATION_WORDS), _word(r["spc_status"],
+                                                                          _VARIATION_WORDS)
+        if a != b:
+            variation.append(f"{r['name']} ({a} to {b})")
+        a, b = (_word(r["assurance_previous"], _ASSURANCE_WORDS),
+                _word(r["assurance"], _ASSURANCE_WORDS))
+        if a != b and "none" not in (a, b):
+            assurance.append(f"{r['name']} ({a} to {b})")
+        was, now_met = str(r["target_met_previous"]), str(r["target_met"])
+        if was == "yes" and now_met == "no":
+            missed.append(str(r["name"]))
+        elif was == "no" and now_met == "yes":
+            met.append(str(r["name"]))
+    out = []
+    if variation:
+        out.append(f"Variation changed for {len(variation)} indicator"
+                   f"{'s' if len(variation) > 1 else ''}: {'; '.join(variation)}.")
+    if assurance:
+        out.append(f"Assurance changed for {'; '.join(assurance)}.")
+    if missed or met:
+        out.append("Targets newly missed: " + ("; ".join(missed) or "none") + ". Newly met: "
+                   + ("; ".join(met) or "none") + ".")
+    return out or ["No indicator's variation, assurance or target verdict has changed."]
+
+
 def check_previous(previous_run: Path, manifest: dict[str, Any]) -> str | None:
     """Why an earlier pack cannot be compared with (None when it can), checked before a run
     starts rather than after it."""
@@ -89,6 +135,16 @@ def changes_since(previous_run: Path, current_run: Path) -> list[str]:
     p = manifest["params"]
     lines = [f"The previous paper ('{p['run_name']}') covered {p['period_start']} to "
              f"{p['period_end']}."]
+    before_reg, now_reg = previous_run / REGISTRY_CSV, current_run / "tables" / \
+        "00_summary__indicators.csv"
+    if before_reg.is_file() and now_reg.is_file():
+        try:
+            before = pd.read_csv(before_reg)
+            needed = {"id", "name", "spc_status", "assurance", "target_met"}
+            if needed <= set(before.columns):
+                return lines + compare_registries(before, pd.read_csv(now_reg))
+        except (ValueError, OSError, UnicodeDecodeError):
+            pass  # an older or damaged registry: compare the scorecards instead
     before_csv, now_csv = previous_run / SCORECARD_CSV, current_run / SCORECARD_CSV
     if before_csv.is_file() and now_csv.is_file():
         changed = compare_scorecards(pd.read_csv(before_csv), pd.read_csv(now_csv))

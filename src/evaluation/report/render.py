@@ -7,9 +7,11 @@ compiles the PDF. Both outputs come from the same Markdown source.
 
 from __future__ import annotations
 
+import html
 import logging
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -78,7 +80,14 @@ def render_with_pandoc_typst(
         banner = root / "draft-banner.html"
         banner.write_text(DRAFT_BANNER, encoding="utf-8")
         html_args += ["--include-before-body", str(banner)]
-    _pandoc(html_args, markdown)
+    if label and not draft:  # the HTML has no pages: the label stays at the window's top
+        with tempfile.TemporaryDirectory() as tmp:
+            banner = Path(tmp) / "label-banner.html"
+            banner.write_text(f'<div class="label-banner" role="note">{html.escape(label)}'
+                              "</div>\n", encoding="utf-8")
+            _pandoc([*html_args, "--include-before-body", str(banner)], markdown)
+    else:
+        _pandoc(html_args, markdown)
 
     typ = markdown.with_suffix(".typ")
     typ_args = ["--to", "typst", "--standalone", "--template", str(_template("paper.typ")),

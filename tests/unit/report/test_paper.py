@@ -10,7 +10,7 @@ import pandas as pd
 from evaluation.config.params import load_params
 from evaluation.report.blocks import Paragraph
 from evaluation.report.paper import SectionRecord, build_markdown, markdown_table
-from evaluation.report.previous import compare_scorecards
+from evaluation.report.previous import compare_registries, compare_scorecards
 
 ROOT = Path(__file__).resolve().parents[3]
 PARAMS = load_params(ROOT / "params" / "sample.yaml")
@@ -248,3 +248,26 @@ def test_a_drafts_page_one_names_the_missing_sections() -> None:
     page_one = md.split("# 1. Purpose")[0]
     assert "**DRAFT — INCOMPLETE.**" in page_one
     assert "Sections missing: Grants (ValueError: empty)." in page_one
+
+
+def test_compare_registries_names_icon_transitions_and_targets_newly_missed_or_met() -> None:
+    def reg(rows):
+        return pd.DataFrame(rows, columns=["id", "name", "spc_status", "assurance",
+                                           "target_met"])
+    before = reg([["a", "Answered", "common cause", "pass", "yes"],
+                  ["b", "Abandoned", "common cause", None, None],
+                  ["c", "Specials", "not stable", "fail", "no"],
+                  ["d", "Steady", "common cause", None, None]])
+    now = reg([["a", "Answered", "concern", "inconsistent", "no"],
+               ["b", "Abandoned", "improvement", None, None],
+               ["c", "Specials", "not stable", "fail", "yes"],
+               ["d", "Steady", "common cause", None, None],
+               ["e", "New one", "common cause", None, None]])
+    assert compare_registries(before, now) == [
+        "Variation changed for 2 indicators: Answered (stable to concern); Abandoned (stable "
+        "to improving).",
+        "Assurance changed for Answered (meets target to may meet or miss).",
+        "Targets newly missed: Answered. Newly met: Specials.",
+    ]
+    assert compare_registries(before, before) == [
+        "No indicator's variation, assurance or target verdict has changed."]
