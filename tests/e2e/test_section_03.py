@@ -70,7 +70,7 @@ def test_every_figure_of_the_chapter_is_for_the_reporting_period(run: Path) -> N
 
 def test_change_since_2011_is_a_rise_shown_as_longer_term_context(run: Path) -> None:
     change = _table(run, "change_since_baseline")
-    assert round(100 * change["Satisfied (%)"].iloc[0], 1) == 80.2
+    assert round(100 * change["Satisfied (proportion)"].iloc[0], 1) == 80.2
     # 80.2% (2011) to the reporting year: a rise; p between 0.01 and 0.1 is weak evidence
     assert change["Result"].iloc[1] in ("a significant rise", "a rise (weak evidence)")
     assert change["Period"].iloc[1] == "12 months to March 2019"
@@ -86,7 +86,7 @@ def test_every_finding_is_traceable_to_its_table(run: Path) -> None:
 def test_small_groups_are_suppressed_in_the_written_tables(run: Path) -> None:
     ethnicity = _table(run, "ethnicity").set_index("Group")
     assert ethnicity.loc["Other", "Respondents"] == SUPPRESSED
-    assert ethnicity.loc["Other", "Satisfied (%)"] == SUPPRESSED
+    assert ethnicity.loc["Other", "Satisfied (proportion)"] == SUPPRESSED
     for name in ("ethnicity", "age_band", "crime_groups"):
         table = _table(run, name)
         for column in ("Respondents", "Satisfied", "Not satisfied"):
@@ -97,7 +97,7 @@ def test_small_groups_are_suppressed_in_the_written_tables(run: Path) -> None:
 def test_funnel_alt_text_names_the_force_position(run: Path) -> None:
     funnel = next(b for b in _blocks(run) if b.get("name") == "funnel")
     force = _table(run, "funnel_forces").set_index("Area").loc["Cambridgeshire"]
-    assert (f"Cambridgeshire ({100 * force['Satisfied (%)']:.1f}% of "
+    assert (f"Cambridgeshire ({100 * force['Satisfied (proportion)']:.1f}% of "
             f"{int(force['Respondents']):,} respondents)") in funnel["alt"]
     # the forces are overdispersed, so the random-effects limits are used (issue 12); against
     # them the force is within the limits (against the plain binomial limits it was above

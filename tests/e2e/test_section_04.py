@@ -50,5 +50,5 @@ def test_reporting_period_contact_rate_lies_within_its_interval(run: Path) -> No
     row = table.loc[(table["Period"] == "Reporting period")
                     & (table["Conversion"] == "Contacted, of those referred")].iloc[0]
     assert row["Months"] == "April 2018 to March 2019"
-    assert row["Lower"] < row["Rate"] < row["Upper"]
-    assert row["Rate"] == pytest.approx(row["Victims"] / row["Base"])
+    assert row["Lower (proportion)"] < row["Rate (proportion)"] < row["Upper (proportion)"]
+    assert row["Rate (proportion)"] == pytest.approx(row["Victims"] / row["Base"])

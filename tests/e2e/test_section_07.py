@@ -55,7 +55,7 @@ def test_monthly_table_matches_the_published_police_uk_totals_for_2024(run: Path
 def test_outcome_mix_counts_every_outcome_record(run: Path):
     mix = _table(run, "outcome_mix").set_index("Outcome group")
     assert mix.loc["Total", "Outcome records"] == 68619  # rows in the 12 outcomes files
-    assert mix.drop("Total")["Share of outcomes (%)"].sum() == pytest.approx(1.0)
+    assert mix.drop("Total")["Share of outcomes (proportion)"].sum() == pytest.approx(1.0)
 
 
 def test_findings_are_traceable_to_the_tables_they_cite(run: Path):
@@ -75,8 +75,8 @@ def test_section_labels_data_real_and_attributes_the_licence(run: Path):
 
 def test_east_of_england_confidence_is_the_published_estimate(run: Path):
     table = _table(run, "confidence_by_region").set_index("Area")
-    assert table.loc["East of England", "Confident in local police (%)"] == pytest.approx(
-        0.745397, abs=1e-6)
+    confident = table.loc["East of England", "Confident in local police (proportion)"]
+    assert confident == pytest.approx(0.745397, abs=1e-6)
     assert table.loc["East of England", "Respondents"] == 3911
     assert table.loc["East of England", "Evidence of a difference (Holm)"] == "no"
 

@@ -79,6 +79,50 @@ def format_table(df: pd.DataFrame, formats: Mapping[str, Formatter] | None = Non
     return out
 
 
+def _holds_proportion(values: pd.Series, fmt: Formatter) -> bool:
+    """Does the column hold proportions (0.865) that the paper prints as percentages (86.5%,
+    or a difference as 4.3 pp)? Told by the formatter: it shows each value times 100."""
+    numbers = pd.to_numeric(values, errors="coerce").dropna()
+    if numbers.empty or (numbers == 0).all():
+        return False
+    for v in numbers.loc[numbers != 0].head(5):
+        text = str(fmt(v)).strip()
+        unit = next((u for u in ("%", " pp", " percentage points") if text.endswith(u)), None)
+        if unit is None:
+            return False
+        try:
+            shown = float(text.removesuffix(unit).replace(",", "").replace("\u2212", "-"))
+        except ValueError:
+            return False
+        if abs(shown - 100 * float(v)) > 0.51:
+            return False
+    return True
+
+
+def proportion_names(data: pd.DataFrame, formats: Mapping[str, Formatter] | None
+                     ) -> dict[str, str]:
+    """CSV column names for the columns that hold proportions the paper prints as
+    percentages, so a CSV never calls 0.865 a percentage: 'Satisfied (%)' → 'Satisfied
+    (proportion)', 'Within target (% of answered)' → 'Within target (proportion of
+    answered)', 'Lower 95% limit' → 'Lower 95% limit (proportion)'.
+
+    >>> from evaluation.report.formatting import fmt_pct
+    >>> proportion_names(pd.DataFrame({"Satisfied (%)": [0.865], "Lower 95% limit": [0.8],
+    ...                                "Count": [3]}),
+    ...                  {"Satisfied (%)": fmt_pct, "Lower 95% limit": fmt_pct})
+    {'Satisfied (%)': 'Satisfied (proportion)', 'Lower 95% limit': 'Lower 95% limit (proportion)'}
+    """
+    out = {}
+    for col, fmt in (formats or {}).items():
+        if col not in data.columns or not _holds_proportion(data[col], fmt):
+            continue
+        name = str(col)
+        out[col] = (name.replace("(%)", "(proportion)") if "(%)" in name else
+                    name.replace("(% of ", "(proportion of ") if "(% of " in name else
+                    f"{name} (proportion)")
+    return out
+
+
 @dataclass
 class SectionWriter:
     """Collects a section's blocks, shows them, and writes them when ``output_dir`` is set."""
@@ -220,8 +264,9 @@ class SectionWriter:
         shown = format_table(df.reset_index(drop=True), formats)
         csv_name = f"{self.section_id}__{name}.csv"
         if self._root is not None:
-            (data if data is not None else df).to_csv(self._root / "tables" / csv_name,
-                                                      index=False)
+            raw = data if data is not None else df
+            raw.rename(columns=proportion_names(raw, formats)).to_csv(
+                self._root / "tables" / csv_name, index=False)
         self._add(Table(
             name=name, caption=caption, columns=[str(c) for c in shown.columns],
             rows=shown.astype(str).values.tolist(), csv=f"tables/{csv_name}", appendix=appendix,
