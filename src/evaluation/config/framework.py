@@ -72,6 +72,12 @@ class Indicator(BaseModel):
     # sensitive); the Board's paper shows it
     restricted: bool = False
 
+    @property
+    def is_comparator(self) -> bool:
+        """Is its 'target' a comparator (e.g. the England and Wales rate): a benchmark to
+        be set beside, with no Making Data Count assurance, not a target to meet?"""
+        return (self.target_source or "").lstrip().lower().startswith("comparator")
+
 
 class Framework(BaseModel):
     """The objectives and their indicators, validated."""

@@ -228,17 +228,27 @@ def peer_rates(force_counts: pd.DataFrame, population: pd.DataFrame,
     return out[["force", "records", "population", "per_1000"]]
 
 
-def survey_years_to(national: pd.DataFrame, period_end: str) -> pd.DataFrame:
+def survey_years_to(national: pd.DataFrame, period_end: str, paper_date: str = ""
+                    ) -> pd.DataFrame:
     """The Crime Survey's national series (``year_ending``: the March that ends each survey
-    year) up to the survey year that ends by the period's end: a paper never quotes a later
-    year than its period.
+    year) up to the survey year that ends by the period's end and, with ``paper_date``, was
+    published by then (ONS publishes a year about
+    :data:`evaluation.data.ons_pfa.PUBLICATION_LAG_MONTHS` months after it ends): a paper
+    never quotes a year it could not have had.
 
     >>> years = pd.DataFrame({"year_ending": [2018, 2019, 2026], "confidence": [.7, .7, .6]})
     >>> survey_years_to(years, "2019-03-31")["year_ending"].tolist()
     [2018, 2019]
+    >>> survey_years_to(years, "2019-03-31", "2019-04-30")["year_ending"].tolist()
+    [2018]
     """
+    from evaluation.data.ons_pfa import PUBLICATION_LAG_MONTHS
+
     end = pd.Timestamp(period_end)
     last = end.year if end.month >= 3 else end.year - 1
+    if paper_date:
+        published = pd.Timestamp(paper_date) - pd.DateOffset(months=PUBLICATION_LAG_MONTHS)
+        last = min(last, published.year if published.month >= 3 else published.year - 1)
     return national.loc[national["year_ending"] <= last].reset_index(drop=True)
 
 

@@ -115,7 +115,8 @@ def _row(a: Assessment, framework: Framework, sources: Sources, p0: pd.Period,
             and len(before) >= 2):
         test = compare_monthly_rates(now.to_numpy(float), before.to_numpy(float))
         row.update(change_p_value=test.p_value, change_evidence=evidence(test.p_value),
-                   change_test=test.test)
+                   change_test=test.test if ind.unit == "percent"
+                   else test.test.replace("monthly rates", "monthly values"))
     if a.target is not None and ind.improvement != "neutral":
         better = (float(row["value"]) >= a.target) if ind.improvement == "increase" else (
             float(row["value"]) <= a.target)  # type: ignore[arg-type]
@@ -133,17 +134,27 @@ def _spc_columns(a: Assessment) -> dict[str, object]:
     status = "not stable" if a.result.mostly_special_cause else a.result.latest_variation
     if status == "not stable":  # no limits are drawn for it, so none are given
         return {"spc_status": status, "assurance": assurance_of(a, status)}
+    low, high = _natural_bounds(a)
     return {"spc_status": status, "spc_mean": float(last["mean"]),
-            "spc_lower_limit": float(last["lpl"]), "spc_upper_limit": float(last["upl"]),
+            "spc_lower_limit": max(float(last["lpl"]), low),
+            "spc_upper_limit": min(float(last["upl"]), high),
             "assurance": assurance_of(a, status)}
+
+
+def _natural_bounds(a: Assessment) -> tuple[float, float]:
+    """The values a measure can take: a process limit beyond them (a share below 0 or above
+    100%, a negative count) is given at the bound, as no month can pass it."""
+    if a.indicator.unit == "percent":
+        return (-1.0, 1.0) if a.indicator.measure in NOT_PROPORTIONS else (0.0, 1.0)
+    return 0.0, math.inf
 
 
 def assurance_of(a: Assessment, status: str) -> str:
     """Making Data Count assurance: from the limits; for a not-stable phase (no limits to
     judge by) only when every month of it meets, or every month misses, the target
     (:meth:`evaluation.methods.spc.XmRResult.phase_assurance`)."""
-    if a.result is None or a.target is None:
-        return ""
+    if a.result is None or a.target is None or a.indicator.is_comparator:
+        return ""  # a comparator is a benchmark, not a target: no assurance icon
     if status != "not stable":
         return a.result.assurance or ""
     return a.result.phase_assurance()

@@ -20,6 +20,9 @@ class Block:
     part: str | None = field(default=None, kw_only=True)
     # left out of the public version for the Police and Crime Panel
     restricted: bool = field(default=False, kw_only=True)
+    # why the block stays in the section (for analysts) but not in the paper: data from after
+    # the paper's date, say
+    outside: str | None = field(default=None, kw_only=True)
 
     @property
     def type(self) -> str:
@@ -32,6 +35,8 @@ class Block:
             data.pop("part", None)
         if not data.get("restricted"):
             data.pop("restricted", None)
+        if data.get("outside") is None:
+            data.pop("outside", None)
         return data
 
 

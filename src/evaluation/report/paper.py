@@ -240,6 +240,8 @@ class _Writer:
         text = markdown_table(block.columns, block.rows, caption)
         if block.footnote:
             text += "\n*" + block.footnote.replace("*", "\\*") + "*\n"
+        if cls is None and len(block.rows) > MAX_PAPER_ROWS:
+            cls = "breakable"  # longer than a page: it may run over pages
         self.out.append(f"\n::: {{.{cls}}}\n{text}\n:::\n" if cls else text)
 
     def figure_block(self, block: Figure, width: str = "100%") -> None:
@@ -294,6 +296,9 @@ def _label(column: str) -> str:
 
 def _emit(w: _Writer, blocks: list[Block], level: int = 2) -> None:
     for block in blocks:
+        if block.outside:
+            w.note_once(block.outside)
+            continue
         if not w.v.shows(block):
             continue
         if isinstance(block, Table):
@@ -364,9 +369,11 @@ def ask_blocks(records: list[SectionRecord]) -> list[Recommendation]:
             for b in r.blocks if isinstance(b, Recommendation)]
 
 
-def ask_paragraphs(items: list[Recommendation | str]) -> list[str]:
+def ask_paragraphs(items: list[Recommendation | str],
+                   lead: str = "The Board is recommended to") -> list[str]:
     """The asks as the Recommendation prints them: the subjects of one owner under one ask
-    (a list), an ask without an owner or written by the analyst as it is."""
+    (a list), an ask without an owner or written by the analyst as it is. ``lead`` opens
+    each (the public version reports them: 'The Board was asked to')."""
     by_owner: dict[str, list[str]] = {}
     out: list[str | tuple[str, list[str]]] = []
     for item in items:
@@ -380,17 +387,16 @@ def ask_paragraphs(items: list[Recommendation | str]) -> list[str]:
     texts = []
     for entry in out:
         if isinstance(entry, str):
-            texts.append(f"The Board is recommended to {entry}")
+            texts.append(f"{lead} {entry}")
             continue
         owner, subjects = entry
         if len(subjects) == 1:
-            texts.append(f"The Board is recommended to ask {owner} to report to the next Board "
-                         f"on {subjects[0]}: the reasons, the action planned and when it "
-                         "should show.")
+            texts.append(f"{lead} ask {owner} to report to the next Board on {subjects[0]}: "
+                         "the reasons, the action planned and when it should show.")
         else:
-            texts.append(f"The Board is recommended to ask {owner} to report to the next Board "
-                         "on each of the following: the reasons, the action planned and when "
-                         "it should show.\n\n" + "\n".join(f"- {t}" for t in subjects))
+            texts.append(f"{lead} ask {owner} to report to the next Board on each of the "
+                         "following: the reasons, the action planned and when it should "
+                         "show.\n\n" + "\n".join(f"- {t}" for t in subjects))
     return texts
 
 
@@ -550,8 +556,8 @@ def build_markdown(
     _appendices(w, params, records, provenance,
                 [*(input_warnings or []), *notes.warnings()], evidence)
     n = w.v.left_out
-    left = (f"; {n} {'item is' if n == 1 else 'items are'} left out (Appendix F)" if n
-            else "; nothing is left out")
+    left = (f"; {n} {'item' if n == 1 else 'items'} left out (Appendix F)" if n
+            else "; nothing left out")
     return "\n".join(w.out).replace(LEFT_OUT, left).replace(LEFT_OUT_WORDS,
                                                             w.v.left_out_words())
 
@@ -608,8 +614,9 @@ def _page_one(w: _Writer, params: ReportParams, records: list[SectionRecord],
               f"{params.period_end.day} {params.period_end:%B %Y}")
     period = f"from {period}"
     w.out.append(header_block(params, w.v))
-    synthetic = ("**SYNTHETIC SAMPLE — NOT REAL DATA.** Only figures marked REAL are public "
-                 "data." if params.synthetic_data else "")
+    synthetic = ("**SYNTHETIC SAMPLE — NOT REAL DATA** unless marked REAL or quoted from "
+                 "the source papers."
+                 if params.synthetic_data else "")
     if w.v.public:
         w.box("public", public_notice(params) + (f" {synthetic}" if synthetic else ""))
     elif synthetic:
@@ -622,9 +629,9 @@ def _page_one(w: _Writer, params: ReportParams, records: list[SectionRecord],
               + "Reasons: " + "; ".join(draft_reasons) + ".")
     w.heading("Purpose")
     if w.v.public:
-        w.para(f"To inform the {params.panel} of the evaluation of the Commissioner's public "
-               f"engagement reported to the {params.board} on {params.paper_date.day} "
-               f"{params.paper_date:%B %Y}, {period}.")
+        w.para(f"To inform the {params.panel} of the evaluation reported to the Board on "
+               f"{params.paper_date.day} {params.paper_date:%B %Y} "
+               f"({params.period_start:%B %Y} to {params.period_end:%B %Y}).")
     else:
         w.para(
             "To update the Board on how the Commissioner engages with the public to understand "
@@ -636,7 +643,8 @@ def _page_one(w: _Writer, params: ReportParams, records: list[SectionRecord],
                "ask for these reports:")
     else:
         w.para(params.recommendation)
-    for text in ask_paragraphs(notes.asks(records)):
+    lead = "The Board was asked to" if w.v.public else "The Board is recommended to"
+    for text in ask_paragraphs(notes.asks(records), lead):
         w.para(text)
     w.heading("Key messages")
     summary = [f for f in key_messages(records) if w.v.shows_indicator(f.get("indicator"))]
@@ -770,7 +778,7 @@ def _top_up(blocks: list[Block], have: int) -> list[Block]:
     for b in blocks:
         if have + len(out) >= MIN_CHAPTER_FINDINGS or isinstance(b, Heading):
             break
-        if type(b) is Paragraph:
+        if type(b) is Paragraph and not b.outside:
             out.append(b)
     return out
 
@@ -795,7 +803,7 @@ def _measure_chapters(w: _Writer, measure_records: list[SectionRecord],
                         key=lambda f: priority.get(str(f[0]), 2))
         opening = [text for _, text in ranked]
         opening += [b.text for b in record.blocks if isinstance(b, Finding) and not b.part
-                    and w.v.shows(b)]
+                    and not b.outside and w.v.shows(b)]
         for text in opening[:MAX_CHAPTER_FINDINGS]:
             w.para(text)
         if notes.section(record.section_id):
@@ -808,6 +816,7 @@ def _measure_chapters(w: _Writer, measure_records: list[SectionRecord],
                 w.para(b.text)
         own = [b for b in own if b not in lead]
         headline = next((b for b in own if isinstance(b, Figure) and not b.restricted
+                         and not b.outside
                          and b.name == HEADLINE_FIGURES.get(record.section_id)), None)
         if headline is not None:
             w.figure_block(headline, HEADLINE_FIGURE_WIDTH)
@@ -830,10 +839,13 @@ def _conclusion(w: _Writer, records: list[SectionRecord], notes: _Notes) -> None
     n_asks = len(notes.asks(records))
     agree = (f", and to agree the {n_asks} asks of section 2" if n_asks > 1 else
              ", and to agree the ask of section 2" if n_asks else "")
-    w.para(
-        f"This paper reports {n_ok} of {len(records)} sections of the evaluation for the "
-        f"period. The Board is asked to note the key messages of section 3{agree}."
-    )
+    asked = (f"The Board was asked to note the key messages of section 3{agree}; the Panel is "
+             "asked to note this report." if w.v.public else
+             f"The Board is asked to note the key messages of section 3{agree}.")
+    ran = (f"All {n_ok} sections of the evaluation ran for the period." if n_ok == len(records)
+           else f"{n_ok} of the {len(records)} sections of the evaluation ran for the period; "
+                "page one names those missing.")
+    w.para(f"{ran} {asked}")
 
 
 def _appendices(w: _Writer, params: ReportParams, records: list[SectionRecord],

@@ -138,6 +138,7 @@ class SectionWriter:
     def __post_init__(self) -> None:
         self._root = Path(self.output_dir) if self.output_dir else None
         self._part: str | None = None
+        self._outside: str | None = None
         read_log.start()  # note the files read from here on (the batch run starts at import)
         if self._root is not None:
             for sub in ("tables", "figures", "sections"):
@@ -152,7 +153,17 @@ class SectionWriter:
     def _add(self, block: Block) -> None:
         if self._part is not None:
             block = dataclasses.replace(block, part=self._part)
+        if self._outside is not None:
+            block = dataclasses.replace(block, outside=self._outside)
         self.blocks.append(block)
+
+    def outside_paper(self, reason: str | None) -> None:
+        """Keep the following blocks in this section (its HTML, for analysts) but out of the
+        paper, which says ``reason`` once instead (e.g. the data are from after the paper's
+        date); ``None`` returns to normal."""
+        self._outside = reason
+        if reason:
+            _display(_markdown(f"*Not in the paper:* {reason}"))
 
     # -- text -------------------------------------------------------------------------
     def part(self, name: str | None) -> None:

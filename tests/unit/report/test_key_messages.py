@@ -98,9 +98,9 @@ def test_recommendations_ask_for_a_report_on_each_indicator_of_concern() -> None
     ])
     asks = recommendations(registry)
     assert [i for i, _ in asks] == ["fall", "specials", "hub"]
-    assert asks[0][1] == ("ask the Constabulary to report to the next Board on Answered (91.0% "
-                          "to 88.0%: significantly worse than a year earlier): the reasons, "
-                          "the action planned and when it should show.")
+    assert asks[0][1] == ("ask the Constabulary to report to the next Board on Answered (88.0% "
+                          "against 91.0% a year earlier): the reasons, the action planned and "
+                          "when it should show.")
     assert "(230 against its target of 300)" in asks[1][1]
     assert asks[2][1].startswith("ask the OPCC to report") and "special-cause concern" in asks[2][1]
     for _, text in asks:
@@ -141,3 +141,15 @@ def test_an_indicator_sentence_says_when_the_test_is_indicative_or_spans_a_proce
             "part of the change may be that step.") in text
     stable = indicator_sentence(row.copy().replace({"not stable": "common cause"}))
     assert "indicative" not in stable
+
+
+def test_an_ask_about_a_series_that_is_not_stable_claims_no_significance() -> None:
+    from evaluation.report.chapters.scorecard import recommendations
+
+    registry = pd.DataFrame([_row(id="fall", name="Answered", value=0.88, previous_value=0.908,
+                                  change=-0.028, change_pp=-2.8, change_evidence="strong",
+                                  spc_status="not stable", owner="the Constabulary")])
+    # the ask quotes the figures; its key message says the test is indicative only
+    assert recommendations(registry)[0][1] == (
+        "ask the Constabulary to report to the next Board on Answered (88.0% against 90.8% a "
+        "year earlier): the reasons, the action planned and when it should show.")

@@ -81,13 +81,12 @@ def test_the_public_version_suppresses_again_and_leaves_out_what_is_restricted()
         assert text in md, text
     # page one says what it is and how much it left out: the sentence quoting 12, the
     # restricted paragraph, the restricted indicator and the restricted commentary
-    assert ("**PUBLIC VERSION** of the Board's paper: counts below 20 are [c]; 4 items are "
+    assert ("**PUBLIC VERSION** of the Board's paper: counts below 20 are [c]; 4 items "
             "left out (Appendix F). **SYNTHETIC SAMPLE") in md
     assert ("- Left out of this public version: 1 restricted indicator, 2 restricted passages "
             "and 1 passage with a count below 20 (what the sections") in md
-    assert "1.1\u2003To inform the Police and Crime Panel of the evaluation of the " \
-        "Commissioner's public engagement reported to the Business Coordination Board on " \
-        "30 April 2019" in md
+    assert "1.1\u2003To inform the Police and Crime Panel of the evaluation reported to the " \
+        "Board on 30 April 2019 (April 2018 to March 2019)." in md
     assert "2.1\u2003The Panel is asked to note this report;" in md
     assert "they are not published with this version" in md  # no list of the Board's CSVs
     assert "- Disclosure threshold for this paper: 20 (the public version's; the Board's " \

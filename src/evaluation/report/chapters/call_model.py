@@ -101,6 +101,7 @@ def _likely_reason(r: pd.Series) -> str:
 
 def staffing_caveat(summary: pd.DataFrame, line: str) -> str:
     """The one line the staffing section says when the back-test rules its figures out."""
-    return (f"The staffing figures for {line} calls (Erlang C and A, with the rota) are shown "
-            "for the analyst's reference only: the back-test above found the model does not "
-            "describe this service well enough to say how many handlers are needed.")
+    return (f"No staffing need is stated for {line} calls: the back-test above found the "
+            "queueing model (Erlang C and A, with the rota) does not describe this service well "
+            "enough to say how many handlers are needed. Its figures are in the section's "
+            "tables for the analyst, not in this paper.")

@@ -305,6 +305,23 @@ def context_note(source: str) -> str:
     )
 
 
+def after_period_reason(months: pd.Series, period_end: str) -> str | None:
+    """Why the police.uk part stays out of the paper (its files all lie after the period, so
+    no paper of the period could have quoted them), or None when they overlap the period.
+
+    >>> after_period_reason(pd.Series(["2024-01", "2024-12"]), "2019-03-31")[:60]
+    'The police.uk street files bundled (January 2024 to December'
+    >>> after_period_reason(pd.Series(["2018-10", "2019-02"]), "2019-03-31") is None
+    True
+    """
+    have = pd.PeriodIndex(pd.to_datetime(months), freq="M")
+    if have.empty or have.min() <= pd.Period(str(period_end)[:7], "M"):
+        return None
+    return (f"The police.uk street files bundled ({month_name(have.min())} to "
+            f"{month_name(have.max())}) are from after the period, so their charts and tables "
+            "are in the crime section's HTML for analysts, not in this paper.")
+
+
 def coverage_note(period_start: str, period_end: str, months: pd.Series) -> str:
     """Say whether the run's reporting period is covered by the police.uk months bundled."""
     p0, p1 = pd.Period(period_start[:7], "M"), pd.Period(period_end[:7], "M")

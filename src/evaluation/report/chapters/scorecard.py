@@ -196,7 +196,8 @@ def scorecard_table(assessments: Sequence[Assessment]) -> pd.DataFrame:
             "change": a.change,
             "variation": (_STATUS_TEXT[status] if status in _STATUS_TEXT
                           else _icon_text(variation_icon(r)) if r is not None else "–"),
-            "assurance": ("–" if status in _STATUS_TEXT and a.target is not None
+            "assurance": ("Comparator, not a target" if a.indicator.is_comparator
+                          else "–" if status in _STATUS_TEXT and a.target is not None
                           else _icon_text(assurance_icon(r)) if r is not None
                           and a.target is not None
                           else "No target" if a.target is None else "–"),
@@ -212,6 +213,7 @@ def scorecard_table(assessments: Sequence[Assessment]) -> pd.DataFrame:
             "context": a.context,
             "latest_variation": status,
             "assurance_result": assurance_of(a, status),
+            "comparator": a.indicator.is_comparator,
         })
     return pd.DataFrame(rows)
 
@@ -272,11 +274,14 @@ def board_table(table: pd.DataFrame, registry: pd.DataFrame | None = None) -> pd
                  else f"{str(v).split(' ')[0]} {BOARD_VARIATION.get(str(k), str(k))}"
                  if str(v) and str(v) != "–" else "–"
                  for v, k in zip(table["variation"], table["latest_variation"], strict=True)]
-    assurance = [f"target {fmt_target(t, u)}: not assessed ({BOARD_VARIATION[str(k)]})"
+    comparator = table["comparator"] if "comparator" in table else [False] * len(table)
+    assurance = ["comparator, not a target" if c
+                 else f"target {fmt_target(t, u)}: not assessed ({BOARD_VARIATION[str(k)]})"
                  if str(k) in _STATUS_TEXT and not pd.isna(t) and not a
                  else BOARD_ASSURANCE.get("" if pd.isna(a) else str(a), str(a))
-                 for a, k, t, u in zip(table["assurance_result"], table["latest_variation"],
-                                       table["target"], table["unit"], strict=True)]
+                 for a, k, t, u, c in zip(table["assurance_result"], table["latest_variation"],
+                                          table["target"], table["unit"], comparator,
+                                          strict=True)]
     if registry is None:
         latest = [f"{format_value(v, u)} ({month_name(p)})" if p else "–"
                   for v, u, p in zip(table["latest_value"], table["unit"],
@@ -809,10 +814,9 @@ def recommendation_rows(registry: pd.DataFrame) -> list[tuple[str, str, str]]:
         r = by_id.loc[i]
         unit = str(r["unit"])
         reasons = []
-        if i in worse:
-            reasons.append(f"{format_value(r['previous_value'], unit)} to "
-                           f"{format_value(r['value'], unit)}: significantly worse than a year "
-                           "earlier")
+        if i in worse:  # the key message says how strong the evidence is
+            reasons.append(f"{format_value(r['value'], unit)} against "
+                           f"{format_value(r['previous_value'], unit)} a year earlier")
         if str(r.get("target_met")) == "no":
             reasons.append(f"{format_value(r['value'], unit)} against its target of "
                            f"{fmt_target(float(r['target']), unit)}")

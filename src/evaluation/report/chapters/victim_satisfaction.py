@@ -38,6 +38,7 @@ __all__ = [
     "comparison_sentence",
     "funnel_plot",
     "funnel_sentence",
+    "force_label",
     "group_counts",
     "group_finding",
     "group_sentence",
@@ -219,6 +220,16 @@ def _test_note(row: pd.Series) -> str:
     p_text = "p < 0.001" if p < 0.001 else f"p = {fmt_p(p)}"
     adjusted = "" if p == row.get("p_value") else "Holm-adjusted "
     return f" (two-proportion z-test, {adjusted}{p_text})"
+
+
+def force_label(force_name: str, synthetic: bool) -> str:
+    """The force as the synthetic chapters name it: never a real force's name alone beside a
+    synthetic figure.
+
+    >>> force_label("Cambridgeshire", True), force_label("Kent", False)
+    ('Cambridgeshire (synthetic sample)', 'Kent')
+    """
+    return f"{force_name} (synthetic sample)" if synthetic else force_name
 
 
 def funnel_sentence(table: pd.DataFrame) -> str:

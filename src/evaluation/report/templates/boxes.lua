@@ -32,6 +32,12 @@ function Div(el)
   if el.classes:includes("pagebreak") then
     return pandoc.RawBlock("typst", '#pagebreak(weak: true)')
   end
+  if el.classes:includes("breakable") then
+    local blocks = { pandoc.RawBlock("typst", "#[\n#show figure.where(kind: table): set block(breakable: true)") }
+    for _, b in ipairs(el.content) do table.insert(blocks, b) end
+    table.insert(blocks, pandoc.RawBlock("typst", "]"))
+    return blocks
+  end
   if el.classes:includes("compact") then
     -- page one's indicator summary: small type and tight cells so it fits beside the asks
     local blocks = { pandoc.RawBlock("typst", "#[\n#set text(size: 7.2pt)\n#set table(inset: (x: 3pt, y: 1.6pt))\n#set par(leading: 0.45em)") }
