@@ -71,6 +71,9 @@ SYNTHETIC_WARNING = (
 METHODS = [
     "Proportions are given with Wilson score 95% confidence intervals (Wilson 1927). Rolling "
     "12-month rates pool the numerators and denominators of the twelve months.",
+    "The 95% intervals on call and contact shares are sampling intervals over nearly every "
+    "call or contact, so they are narrow; they do not show the month-to-month variation that "
+    "the tests of change and the SPC charts measure.",
     "Survey proportions (for example the force against England and Wales, a group against "
     "all other respondents) are compared with the pooled two-proportion z-test. Operational "
     "rates over thousands of calls or referrals a month are compared month by month (Welch's "
@@ -676,15 +679,14 @@ def _glance_key(registry: pd.DataFrame | None, synthetic: bool, v: Version) -> s
     """The key under page one's table: the icons in words, and which rows are real data."""
     from evaluation.measures.scorecard import MEASURES
 
-    text = ("* p < 0.01 (indicative where not stable). \u25b2H/\u25bcL special cause, higher "
-            "or lower; ~ no signal; not stable: too variable to judge; line only: a rolling or "
-            "running total. \u2714P meets the target every month; \u2718F misses it every "
-            "month; ? may meet or miss.")
+    text = ("* p < 0.01. \u25b2H/\u25bcL special cause, higher/lower; ~ no signal; not "
+            "stable: too variable to judge; line only: rolling or running total. \u2714P meets "
+            "the target every month; \u2718F misses it every month; ? may meet or miss.")
     if synthetic and registry is not None and "measure" in registry:
         real = [str(r["name"]) for _, r in registry.iterrows()
                 if getattr(MEASURES.get(str(r["measure"])), "context", False)
                 and str(r["name"]) not in v.restricted_names]
-        text += (" All rows SYNTHETIC" + (f" except {_join(real)} (REAL public data)"
+        text += (" All rows SYNTHETIC" + (f" except {_join(real)} (REAL)"
                                               if real else "") + ".")
     return text
 

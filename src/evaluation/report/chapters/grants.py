@@ -226,7 +226,7 @@ def outcomes_sentence(outcomes: pd.DataFrame, period: str) -> str:
             f"{fmt_pct(total['Upper'])}).")
     for _, r in outcomes.iloc[:-1].iterrows():
         text += (f" {r['Outcome measure'].capitalize()}: {fmt_int(r['Met target'])} of "
-                 f"{fmt_int(r['Projects with a target and a result'])}.")
+                 f"{fmt_int(r['Projects with a target and a result'])} projects met it.")
     if without:
         text += (f" {_n(without, 'grant')} without an outcome target or result "
                  f"{'is' if without == 1 else 'are'} left out.")

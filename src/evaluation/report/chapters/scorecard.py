@@ -428,8 +428,14 @@ def overall_verdict(table: pd.DataFrame, registry: pd.DataFrame | None = None) -
                      "significant deterioration on the year before; ")
         if len(failing):
             text += f"{_names(failing)} consistently {_verb(failing, 'miss')} the target; "
-        if len(unstable):
-            text += (f"{_names(unstable)} {'is' if len(unstable) == 1 else 'are'} not stable "
+        named = set(improving["id"]) | set(concern["id"]) | set(failing["id"])
+        shaky = unstable.loc[unstable["id"].isin(named)]
+        other = unstable.loc[~unstable["id"].isin(named)]
+        if len(shaky):  # named once: their changes are worded as indicative
+            text += (f"of these, {_names(shaky)} {'is' if len(shaky) == 1 else 'are'} not stable "
+                     "month to month, so the change on the year before is indicative only; ")
+        if len(other):
+            text += (f"{_names(other)} {'is' if len(other) == 1 else 'are'} not stable "
                      "(most months special cause); ")
         balance = ("improvement outweighs concern" if len(improving) > len(worry)
                    else "concern outweighs improvement" if len(worry) > len(improving)
@@ -651,7 +657,10 @@ def _change_message(r: pd.Series, kind: str) -> str:
             f"{'up' if up else 'down'} {_change_text(r)} {before} "
             f"({format_value(r['previous_value'], r['unit'])}): ")
     if str(r.get("spc_status")) != "not stable":
-        return text + f"a statistically significant {kind}."
+        step = _change_in_year_before(r)
+        return text + f"a statistically significant {kind}" + (
+            f", though {before[3:]} spans a process change ({step.split(':')[0]})"
+            if step else "") + "."
     text += (f"{'worse' if kind == 'deterioration' else 'better'} (p < 0.01; indicative only, "
              "as the monthly series is not stable)")
     if _present(r.get("latest_month")) and _present(r.get("latest_value")):
@@ -661,8 +670,9 @@ def _change_message(r: pd.Series, kind: str) -> str:
 
 
 def _target_message(r: pd.Series) -> str:
-    source = f" ({r['target_source']})" if isinstance(r["target_source"], str) and \
-        r["target_source"] else ""
+    # page one names where the target is set; the chapter quotes the source in full
+    source = f" ({r['target_source'].split(' (')[0]})" if isinstance(r["target_source"], str) \
+        and r["target_source"] else ""
     when = (f"at the end of {month_name(r['period_end'])}" if r["how"] == "last" else
             f"from {month_name(r['period_start'])} to {month_name(r['period_end'])}")
     return (f"{r['name']}: {format_value(r['value'], r['unit'])} {when}, short of the "
