@@ -2,7 +2,8 @@
 
 Reads the section records the notebooks wrote under LOOP_DIR/sections (SECTIONS: their names,
 comma-separated, in order), builds the paper's
-Markdown and renders HTML and PDF with the package's renderer, in one fresh process.
+Markdown and renders HTML and PDF with the package's renderer (and the public version, as the
+pack does), in one fresh process.
 """
 
 from __future__ import annotations
@@ -16,15 +17,20 @@ from evaluation.report.render import render_paper
 
 
 def main(params_file: str, loop_dir: str, sections: str) -> None:
-    """Render LOOP_DIR/html/paper.html and LOOP_DIR/pdf/paper.pdf from the section records."""
+    """Render LOOP_DIR/html/paper.html and LOOP_DIR/pdf/paper.pdf from the section records,
+    and the public version (paper-public.*) when the params ask for it, as the pack does."""
     params = load_params(params_file)
     out = Path(loop_dir)
     records = [SectionRecord.read(out / "sections" / f"{s}.json") for s in sections.split(",")]
-    md = out / "paper.md"
-    md.write_text(build_markdown(params, records, ["Benchmark loop."]), encoding="utf-8")
-    render_paper(md, out / "html" / "paper.html", out / "pdf" / "paper.pdf", title=params.title,
-                 header_left=params.organisation,
-                 footer_left=f"{params.board} — {params.paper_date:%d %B %Y}")
+    for name, public in (("paper", False), ("paper-public", True)):
+        if public and not params.public_version:
+            continue
+        md = out / f"{name}.md"
+        md.write_text(build_markdown(params, records, ["Benchmark loop."], public=public),
+                      encoding="utf-8")
+        render_paper(md, out / "html" / f"{name}.html", out / "pdf" / f"{name}.pdf",
+                     title=params.title, header_left=params.organisation,
+                     footer_left=f"{params.board} — {params.paper_date:%d %B %Y}")
 
 
 if __name__ == "__main__":

@@ -123,28 +123,50 @@ def read_commentary(path: str | Path) -> Commentary:
         raise ParameterError(f"{path}: {problems}") from None
 
 
+def _line_of(lines: list[str], pattern: str) -> int | None:
+    """The first line (1-based) of the file that matches ``pattern`` (a regex)."""
+    for n, line in enumerate(lines, start=1):
+        if re.search(pattern, line):
+            return n
+    return None
+
+
 def check_references(commentary: Commentary, indicator_ids: list[str], path: str | Path,
                      sections: list[str] | None = None) -> None:
     """Every ``{{ id.field }}`` names an indicator of the framework and a known field, every
     dropped ask an indicator, and every section a section of the run: one message naming the
-    file and where, before any kernel starts."""
-    problems = []
+    file, the line and the reference, before any kernel starts."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    found: list[tuple[str, str]] = []  # (pattern locating it in the file, message)
     for where, text in commentary.texts():
         for ident, fld in REFERENCE.findall(text):
+            ref = rf"\{{\{{\s*{re.escape(ident)}\.{re.escape(fld)}\s*\}}\}}"
             if ident not in indicator_ids:
-                problems.append(f"{where}: '{{{{ {ident}.{fld} }}}}' names no indicator of "
-                                "the framework")
+                found.append((ref, f"{where}: '{{{{ {ident}.{fld} }}}}' names no indicator of "
+                                   "the framework"))
             elif fld not in FIELDS:
-                problems.append(f"{where}: '{{{{ {ident}.{fld} }}}}': the field must be one of "
-                                f"{', '.join(FIELDS)}")
-        if "{{" in REFERENCE.sub("", text):
-            problems.append(f"{where}: a '{{{{' that is not a reference of the form "
-                            "{{ indicator_id.field }}")
+                found.append((ref, f"{where}: '{{{{ {ident}.{fld} }}}}': the field must be one "
+                                   f"of {', '.join(FIELDS)}"))
+        rest = REFERENCE.sub("", text)
+        if "{{" in rest:
+            bad = rest[rest.index("{{"):][:30].split("\n")[0]
+            found.append((re.escape(bad[:12]), f"{where}: a '{{{{' that is not a reference of "
+                                               "the form {{ indicator_id.field }} "
+                                               f"('{bad.strip()}')"))
     for ident in commentary.recommendations.drop:
         if ident not in indicator_ids:
-            problems.append(f"recommendations.drop: '{ident}' is not an indicator")
+            found.append((rf"\b{re.escape(ident)}\b",
+                          f"recommendations.drop: '{ident}' is not an indicator"))
     for section in commentary.sections:
         if sections is not None and section not in sections:
-            problems.append(f"sections: '{section}' is not a section of this run")
+            found.append((rf"^\s*{re.escape(section)}\s*:",
+                          f"sections: '{section}' is not a section of this run"))
+    problems = []
+    for pattern, message in found:
+        line = _line_of(lines, pattern)
+        problems.append(f"line {line}: {message}" if line else message)
     if problems:
         raise ParameterError(f"{path}: " + "; ".join(problems))

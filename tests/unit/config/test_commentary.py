@@ -61,18 +61,20 @@ def test_bad_commentary_gives_one_message_naming_the_file_and_key(tmp_path: Path
         read_commentary(_write(tmp_path, "responding:\n  - concern: a\n    action: b\n"))
     with pytest.raises(ParameterError, match="not found"):
         read_commentary(tmp_path / "missing.yaml")
-    c = read_commentary(_write(tmp_path, "summary:\n  - '{{ answerd.value }} and "
-                                         "{{ answered.vaule }} and {{ oops'\n"
-                                         "sections:\n  99_nothing: [x]\n"
-                                         "recommendations:\n  drop: [gone]\n"))
+    path = _write(tmp_path, "summary:\n  - '{{ answerd.value }} and "
+                            "{{ answered.vaule }} and {{ oops'\n"
+                            "sections:\n  99_nothing: [x]\n"
+                            "recommendations:\n  drop: [gone]\n")
+    c = read_commentary(path)
     with pytest.raises(ParameterError) as err:
-        check_references(c, ["answered", "specials"], "commentary.yaml", ["00_summary"])
+        check_references(c, ["answered", "specials"], path, ["00_summary"])
     text = str(err.value)
-    assert "'{{ answerd.value }}' names no indicator" in text
-    assert "'{{ answered.vaule }}': the field must be one of" in text
-    assert "a '{{' that is not a reference" in text
-    assert "'99_nothing' is not a section of this run" in text
-    assert "'gone' is not an indicator" in text
+    assert text.startswith(f"{path}: ")  # the file, then each problem with its line
+    assert "line 2: summary: '{{ answerd.value }}' names no indicator" in text
+    assert "line 2: summary: '{{ answered.vaule }}': the field must be one of" in text
+    assert "line 2: summary: a '{{' that is not a reference" in text and "('{{ oops')" in text
+    assert "line 4: sections: '99_nothing' is not a section of this run" in text
+    assert "line 6: recommendations.drop: 'gone' is not an indicator" in text
 
 
 def test_the_sample_commentary_is_valid_and_labelled_synthetic() -> None:
