@@ -68,7 +68,8 @@ def test_reach_sentence_quotes_the_summary() -> None:
     text = communications_chapter.reach_sentence(summary)
     assert text.startswith("The newsletter had 1,600 subscribers at the end of the period, "
                            "500 more than at its start and 45.5% more")
-    assert "gave 8 media interviews, up 100.0% on the 4 interviews" in text
+    assert ("records 8 media interviews by the OPCC (the Commissioner's own diary lists only those "
+            "he gave), up 100.0% on the 4 interviews") in text
     assert untraceable(text.split(" (")[0], [summary]) == []
 
 

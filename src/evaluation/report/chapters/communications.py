@@ -83,8 +83,9 @@ def reach_sentence(summary: pd.DataFrame) -> str:
     reach = row("Social-media reach in the last month")
     survey = row("Survey responses")
     peak = row("Survey responses in the busiest month")
-    text += (f". The Commissioner gave {fmt_int(interviews['Reporting period'])} media "
-             f"interviews, "
+    text += (f". The communications log records {fmt_int(interviews['Reporting period'])} "
+             "media interviews by the OPCC (the Commissioner's own diary lists only those he "
+             "gave), "
              + change_words(interviews["Reporting period"], interviews["Previous period"],
                             "interviews")
              + f". Social-media posts reached {fmt_int(reach['Reporting period'])} people in "
