@@ -302,6 +302,8 @@ def _emit(w: _Writer, blocks: list[Block], level: int = 2) -> None:
         if block.outside:
             w.note_once(block.outside)
             continue
+        if isinstance(block, Table) and (block.appendix or block.annex is not None):
+            continue  # printed in its appendix, or in neither version
         if not w.v.shows(block):
             continue
         if isinstance(block, Table):
@@ -347,8 +349,8 @@ def header_block(params: ReportParams, version: Version | None = None) -> str:
 
 def public_notice(params: ReportParams) -> str:
     """The public version's box on page one: what it is and what it leaves out."""
-    return (f"**PUBLIC VERSION** of the Board's paper: counts below "
-            f"{params.public_disclosure_threshold} are [c]{LEFT_OUT}.")
+    return (f"**PUBLIC VERSION**: counts of people below {params.public_disclosure_threshold} "
+            f"are [c]{LEFT_OUT}.")
 
 
 LEFT_OUT = "\u2060{left out}\u2060"  # filled in once the whole paper is written
@@ -545,7 +547,7 @@ def build_markdown(
         w.heading("The analyst's view" + notes.label())
         for text in notes.summary():
             w.para(text)
-    _background(w, params)
+    _background(w, params, w.v.public)
     measure_records = [r for r in records if r.section_id != SUMMARY_SECTION]
     chapter_figures: dict[str, list[tuple[str | None, str]]] = {}
     for f in findings(records):
@@ -701,7 +703,7 @@ def _glance_caption(caption: str) -> str:
             "Appendix A).")
 
 
-def _background(w: _Writer, params: ReportParams) -> None:
+def _background(w: _Writer, params: ReportParams, public: bool = False) -> None:
     w.heading("Background")
     w.para(
         "In exercising the powers conferred under the Police Reform and Social Responsibility "
@@ -721,9 +723,10 @@ def _background(w: _Writer, params: ReportParams) -> None:
     w.para(
         "The Commissioner's engagement takes five forms: listening, responding, consulting, "
         "collaborating and empowering. This paper evaluates each, then each measure in turn. "
-        "Each chapter opens with its key findings; the evidence behind them (every table and "
-        "chart) is in Appendix B. Every figure is computed from the data listed in the "
-        "provenance appendix, and the sentences are written from the results by rules."
+        "Each chapter opens with its key findings and one chart; the rest of the evidence "
+        "behind them is in Appendix B. Every figure is computed from the data listed in the "
+        f"{'Board' + chr(39) + 's pack' if public else 'provenance appendix'}, and the "
+        "sentences are written from the results by rules."
     )
     if params.synthetic_data:
         w.para(SYNTHETIC_WARNING)
@@ -816,7 +819,8 @@ def _measure_chapters(w: _Writer, measure_records: list[SectionRecord],
         for b in lead:
             if w.v.shows(b):
                 w.para(b.text)
-        own = [b for b in own if b not in lead]
+        own = [b for b in own if b not in lead
+               and not (isinstance(b, Table) and (record.section_id, b.name) == APPENDIX_TABLE)]
         headline = next((b for b in own if isinstance(b, Figure) and not b.restricted
                          and not b.outside
                          and b.name == HEADLINE_FIGURES.get(record.section_id)), None)

@@ -304,14 +304,16 @@ class SectionWriter:
         self.table(shown, name, f"{what} against the data for the windows they state{label}",
                    formats={"In the data": fmt_value}, data=checks, annex="published")
 
-    def figure(self, chart: Chart, name: str, caption: str, data: pd.DataFrame | None = None
-               ) -> None:
+    def figure(self, chart: Chart, name: str, caption: str, data: pd.DataFrame | None = None,
+               published: bool = False) -> None:
         """Show a chart with its alt text; save the PNG and the data behind it. A chart of
-        synthetic data says so on the chart (bottom right) and at the end of its alt text."""
+        synthetic data says so on the chart (bottom right) and at the end of its alt text;
+        ``published=True`` marks a chart of figures quoted from a source paper, which is not
+        synthetic even in a synthetic section."""
         alt = chart.alt_text
         if chart.caption_note and chart.caption_note not in caption:
             caption = f"{caption.rstrip()} {chart.caption_note}"
-        if self.synthetic_data:
+        if self.synthetic_data and not published:
             chart.figure.text(0.995, 0.003, SYNTHETIC_CHART_LABEL, ha="right", va="bottom",
                               fontsize=7, color="#b00020", fontweight="bold")
             alt = f"{alt.rstrip()} ({SYNTHETIC_CHART_LABEL}.)"

@@ -62,8 +62,8 @@ def test_each_indicator_sentence_quotes_the_registry_and_its_tests() -> None:
     # the period's target verdict and the month-by-month assurance, which can differ
     assert ("Target 81.1% (England and Wales): met over the period; month by month it may "
             "meet or miss the target at random.") in text
-    assert text.endswith("The monthly chart shows only common-cause variation: no signal of "
-                         "change.")
+    assert text.endswith("The monthly chart shows common-cause variation in its latest month: no "
+                         "signal of change.")
     benchmark = indicator_sentence(row.copy().replace(
         {"England and Wales": "comparator: the England and Wales rate"}))
     assert ("Comparator 81.1% (comparator: the England and Wales rate): better than it over the "

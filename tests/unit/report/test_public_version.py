@@ -81,8 +81,8 @@ def test_the_public_version_suppresses_again_and_leaves_out_what_is_restricted()
         assert text in md, text
     # page one says what it is and how much it left out: the sentence quoting 12, the
     # restricted paragraph, the restricted indicator and the restricted commentary
-    assert ("**PUBLIC VERSION** of the Board's paper: counts below 20 are [c]; 4 items "
-            "left out (Appendix F). **SYNTHETIC SAMPLE") in md
+    assert ("**PUBLIC VERSION**: counts of people below 20 are [c]; 4 items left out "
+            "(Appendix F). **SYNTHETIC SAMPLE") in md
     assert ("- Left out of this public version: 1 restricted indicator, 2 restricted passages "
             "and 1 passage with a count below 20 (what the sections") in md
     assert "1.1\u2003To inform the Police and Crime Panel of the evaluation reported to the " \

@@ -333,8 +333,9 @@ def coverage_note(period_start: str, period_end: str, months: pd.Series) -> str:
     return (
         f"The reporting period {p0.strftime('%B %Y')} to {p1.strftime('%B %Y')} is "
         f"{'partly' if len(inside) else 'not'} covered by the police.uk extract bundled with "
-        f"this pack ({span}); the police.uk charts show those months as the most recent "
-        "real context available."
+        f"this pack ({span})"
+        + ("; the police.uk charts show those months as the most recent real context "
+           "available." if len(inside) else ".")
     )
 
 

@@ -700,10 +700,10 @@ CHAPTER_OF_MEASURE: dict[str, str] = {
 }
 
 SPC_WORDS: dict[str, str] = {
-    "common cause": "only common-cause variation: no signal of change",
-    "improvement": "special-cause variation in the improving direction",
-    "concern": "special-cause variation of concern",
-    "special cause": "special-cause variation",
+    "common cause": "common-cause variation in its latest month: no signal of change",
+    "improvement": "special-cause variation in the improving direction in its latest month",
+    "concern": "special-cause variation of concern in its latest month",
+    "special cause": "special-cause variation in its latest month",
     "not stable": "a process that is not stable (most months are special cause, so no limits "
                   "are drawn)",
 }

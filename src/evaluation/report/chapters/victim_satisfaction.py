@@ -146,8 +146,8 @@ def group_sentence(table: pd.DataFrame, by: str, threshold: int = 10) -> str:
     named = named.loc[named["group"] != NOT_RECORDED]
     hidden = int((~table["group"].isin([*named["group"], NOT_RECORDED, ALL_RESPONDENTS])).sum())
     hidden_text = (f" {hidden} {'group is' if hidden == 1 else 'groups are'} suppressed to "
-                   f"protect small numbers (a count below {threshold} people, or a figure "
-                   "that would reveal one)." if hidden else "")
+                   "protect small numbers (a count too small to publish, or a figure that "
+                   "would reveal one)." if hidden else "")
     if named.empty:
         return (f"No figures by {noun} can be reported for the {window}: every group is "
                 f"suppressed to protect small numbers.{hidden_text}")
