@@ -78,6 +78,34 @@ def spend_sentence(by_fund: pd.DataFrame, period: str, proxy: bool = False) -> s
     return text + ("; then " + ", ".join(rest) + "." if rest else ".")
 
 
+def register_gap_note(by_year: pd.DataFrame, period_end: str) -> str | None:
+    """A warning when the register's total for the period's financial year is under half
+    the median of the years before it: more likely a register that is not yet complete
+    than a cut in spending, and the Board should not read it as one before it is checked.
+
+    >>> years = pd.DataFrame({"Financial year": ["2016/17", "2017/18", "2018/19", "Total"],
+    ...                       "Amount (£)": [1_100_000, 1_110_000, 281_750, 2_491_750]})
+    >>> register_gap_note(years, "2019-03-31")[:61]
+    "The register's total for 2018/19 (£281,750) is under half the"
+    >>> register_gap_note(years, "2018-03-31") is None
+    True
+    """
+    end = pd.Timestamp(period_end)
+    y = end.year if end.month >= 4 else end.year - 1
+    label = f"{y}/{str(y + 1)[2:]}"
+    rows = by_year.loc[by_year["Financial year"] != "Total"]
+    now = rows.loc[rows["Financial year"] == label, "Amount (£)"]
+    before = rows.loc[rows["Financial year"] < label, "Amount (£)"]
+    if now.empty or len(before) < 2:
+        return None
+    typical = float(before.median())
+    if float(now.iloc[0]) >= 0.5 * typical:
+        return None
+    return (f"The register's total for {label} ({fmt_gbp(now.iloc[0])}) is under half the "
+            f"median of the years before it ({fmt_gbp(typical)}): check that the register is "
+            "complete for the year before reading this as a fall in spending.")
+
+
 def spend_by_year_chart(register: pd.DataFrame, proxy: bool = False) -> Chart:
     """Stacked bars of the amount awarded by financial year and fund, with alt text."""
     fy = financial_years(register["award_date"])
