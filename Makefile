@@ -23,7 +23,7 @@ report: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest -q --doctest-modules src/evaluation/report/formatting.py src/evaluation/report/narrative.py src/evaluation/methods/periods.py src/evaluation/report/paper.py src/evaluation/report/chapters/crime.py src/evaluation/measures/crime.py src/evaluation/report/publish.py src/evaluation/report/chapters/victim_satisfaction.py src/evaluation/report/chapters/grants.py
+	$(PY) -m pytest -q --doctest-modules src/evaluation/report/formatting.py src/evaluation/report/narrative.py src/evaluation/methods/periods.py src/evaluation/report/paper.py src/evaluation/report/chapters/crime.py src/evaluation/measures/crime.py src/evaluation/report/publish.py src/evaluation/report/chapters/victim_satisfaction.py src/evaluation/report/chapters/grants.py src/evaluation/report/blocks.py
 	$(PY) -m pytest -n 2 --dist loadfile --nbval-lax -m "not slow" tests notebooks
 
 ## Everything, including the slow tests (Spark on a local session; needs Java 17+).

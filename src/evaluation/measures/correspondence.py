@@ -217,6 +217,19 @@ def response_times(items: pd.DataFrame, start: str, end: str, target_days: int =
     return pd.DataFrame(rows)
 
 
+def _open_at(items: pd.DataFrame, end: str, holidays: Sequence[str]
+             ) -> tuple[pd.DataFrame, pd.Series]:
+    """The items received by the period end with no response by then, and each one's age
+    in working days at the end."""
+    _check(items)
+    cut = pd.Period(str(end)[:7], "M").end_time.normalize()
+    received = pd.to_datetime(items["received_date"])
+    responded = pd.to_datetime(items["responded_date"])
+    still = items.loc[(received <= cut) & (responded.isna() | (responded > cut))]
+    return still, working_days(still["received_date"], pd.Series(cut, index=still.index),
+                               holidays)
+
+
 def open_items(items: pd.DataFrame, end: str, target_days: int = 20,
                holidays: Sequence[str] = ()) -> pd.DataFrame:
     """Items received by the period end with no response by then, by age in working days.
@@ -225,20 +238,13 @@ def open_items(items: pd.DataFrame, end: str, target_days: int = 20,
     (A finer split of the items past the target, with the backlog table's split by when they
     came in, would let a reader work out a small count by subtraction.)
     """
-    _check(items)
-    p1 = pd.Period(str(end)[:7], "M")
-    cut = p1.end_time.normalize()
-    got = items.loc[pd.to_datetime(items["received_date"]) <= cut]
-    responded = pd.to_datetime(got["responded_date"])
-    still = got.loc[responded.isna() | (responded > cut)]
-    age = working_days(still["received_date"], pd.Series(cut, index=still.index), holidays)
+    still, age = _open_at(items, end, holidays)
     bands = [
         (f"Within target ({target_days} working days or fewer)", age <= target_days),
         (f"Past the target (more than {target_days} working days)", age > target_days),
     ]
-    out = pd.DataFrame({"Age": [b[0] for b in bands] + ["All open items"],
-                        "Open items": [int(m.sum()) for _, m in bands] + [len(still)]})
-    return out
+    return pd.DataFrame({"Age": [b[0] for b in bands] + ["All open items"],
+                         "Open items": [int(m.sum()) for _, m in bands] + [len(still)]})
 
 
 def backlog(items: pd.DataFrame, start: str, end: str, target_days: int = 20,
@@ -247,24 +253,14 @@ def backlog(items: pd.DataFrame, start: str, end: str, target_days: int = 20,
     backlog the period's within-target share cannot show (it counts only items received in
     the period). One row: Target (working days), Received before the period, Received in the
     period, All open past the target."""
-    n, before = _overdue(items, start, end, target_days, holidays)
+    still, age = _open_at(items, end, holidays)
+    overdue = still.loc[age > target_days]
+    first = pd.Period(str(start)[:7], "M").start_time
+    before = int((pd.to_datetime(overdue["received_date"]) < first).sum())
     return pd.DataFrame({"Target (working days)": [target_days],
                          "Received before the period": [before],
-                         "Received in the period": [n - before],
-                         "All open past the target": [n]})
-
-
-def _overdue(items: pd.DataFrame, start: str, end: str, target_days: int,
-             holidays: Sequence[str]) -> tuple[int, int]:
-    _check(items)
-    cut = pd.Period(str(end)[:7], "M").end_time.normalize()
-    first = pd.Period(str(start)[:7], "M").start_time
-    received = pd.to_datetime(items["received_date"])
-    responded = pd.to_datetime(items["responded_date"])
-    still = items.loc[(received <= cut) & (responded.isna() | (responded > cut))]
-    age = working_days(still["received_date"], pd.Series(cut, index=still.index), holidays)
-    overdue = still.loc[age > target_days]
-    return len(overdue), int((pd.to_datetime(overdue["received_date"]) < first).sum())
+                         "Received in the period": [len(overdue) - before],
+                         "All open past the target": [len(overdue)]})
 
 
 def published_figure_checks(figures: pd.DataFrame, monthly: pd.DataFrame

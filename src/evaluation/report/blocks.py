@@ -80,6 +80,17 @@ class Recommendation(Block):
     subject: str | None = None  # ... on what: the paper lists one owner's subjects together
 
 
+def ask_text(owner: str, subject: str) -> str:
+    """The words of an ask with an owner and a subject, completing "The Board is recommended
+    to ...".
+
+    >>> ask_text("the OPCC", "Hub contact (a concern)")[:55]
+    'ask the OPCC to report to the next Board on Hub contact'
+    """
+    return (f"ask {owner} to report to the next Board on {subject}: the reasons, the action "
+            "planned and when it should show.")
+
+
 @dataclass(frozen=True)
 class Note(Block):
     kind: ClassVar[str] = "note"

@@ -11,6 +11,7 @@ rendered to HTML and to PDF by :mod:`evaluation.report.render`.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from evaluation.report.blocks import (
     Quality,
     Recommendation,
     Table,
+    ask_text,
     from_dict,
 )
 from evaluation.report.commentary import SYNTHETIC_LABEL, render, unchecked_figures
@@ -140,7 +142,9 @@ class Version:
     threshold: int = 10
     restricted_indicators: frozenset[str] = frozenset()
     restricted_names: frozenset[str] = frozenset()
-    hidden: set[str] = field(default_factory=set)
+    # what the version left out (a key per item, each counted once) and why: "indicator",
+    # "restricted" or "small" (it quotes a count below the threshold)
+    hidden: dict[str, str] = field(default_factory=dict)
 
     @property
     def left_out(self) -> int:
@@ -154,11 +158,8 @@ class Version:
         words = {"indicator": ("restricted indicator", "restricted indicators"),
                  "restricted": ("restricted passage", "restricted passages"),
                  "small": (f"passage {small}", f"passages {small}")}
-        kinds = {"indicator": 0, "restricted": 0, "small": 0}
-        for key in self.hidden:
-            kinds["indicator" if key.startswith("indicator ") else "restricted"
-                  if key.startswith("commentary ") or "restricted=True" in key else "small"] += 1
-        parts = [f"{n} {words[k][n > 1]}" for k, n in kinds.items() if n]
+        reasons = list(self.hidden.values())
+        parts = [f"{n} {words[k][n > 1]}" for k in words if (n := reasons.count(k))]
         return _join(parts) if parts else "nothing"
 
     @classmethod
@@ -176,15 +177,15 @@ class Version:
             return True
         if not self.shows_indicator(getattr(block, "indicator", None)):
             return False  # counted once per indicator, wherever it appears
-        hidden = block.restricted or any(
-            1 <= c < self.threshold for c in getattr(block, "counts", []) or [])
-        if hidden:
-            self.hidden.add(repr(block))
-        return not hidden
+        small = any(1 <= c < self.threshold for c in getattr(block, "counts", []) or [])
+        if block.restricted or small:
+            self.hidden[repr(block)] = "restricted" if block.restricted else "small"
+            return False
+        return True
 
     def shows_indicator(self, indicator: str | None) -> bool:
         if self.public and indicator in self.restricted_indicators:
-            self.hidden.add(f"indicator {indicator}")
+            self.hidden[f"indicator {indicator}"] = "indicator"
             return False
         return True
 
@@ -192,10 +193,8 @@ class Version:
         """The table as this version prints it (the public rows where it has counts)."""
         if not self.public or block.public_rows is None:
             return block
-        return Table(name=block.name, caption=block.caption, columns=block.columns,
-                     rows=block.public_rows, csv=block.csv, appendix=block.appendix,
-                     count_columns=block.count_columns, footnote=block.public_footnote,
-                     paper=block.paper, annex=block.annex)
+        return dataclasses.replace(block, rows=block.public_rows,
+                                   footnote=block.public_footnote)
 
 
 @dataclass
@@ -314,7 +313,7 @@ def _emit(w: _Writer, blocks: list[Block], level: int = 2) -> None:
             w.para(block.text)
         elif isinstance(block, Note):
             w.note_once(block.text)
-        elif isinstance(block, Table) and not block.appendix and block.annex is None:
+        elif isinstance(block, Table):
             fits = (len(block.columns) <= MAX_PAPER_COLUMNS
                     and len(block.rows) <= MAX_PAPER_ROWS)
             if block.paper is False or (block.paper is None and not fits):
@@ -379,29 +378,26 @@ def ask_paragraphs(items: list[Recommendation | str],
     """The asks as the Recommendation prints them: the subjects of one owner under one ask
     (a list), an ask without an owner or written by the analyst as it is. ``lead`` opens
     each (the public version reports them: 'The Board was asked to')."""
-    by_owner: dict[str, list[str]] = {}
-    out: list[str | tuple[str, list[str]]] = []
+    by_owner: dict[str, list[Recommendation]] = {}
+    out: list[str | list[Recommendation]] = []
     for item in items:
         if isinstance(item, Recommendation) and item.owner and item.subject:
             if item.owner not in by_owner:
                 by_owner[item.owner] = []
-                out.append((item.owner, by_owner[item.owner]))
-            by_owner[item.owner].append(item.subject)
+                out.append(by_owner[item.owner])
+            by_owner[item.owner].append(item)
         else:
             out.append(item.text if isinstance(item, Recommendation) else item)
     texts = []
     for entry in out:
         if isinstance(entry, str):
             texts.append(f"{lead} {entry}")
-            continue
-        owner, subjects = entry
-        if len(subjects) == 1:
-            texts.append(f"{lead} ask {owner} to report to the next Board on {subjects[0]}: "
-                         "the reasons, the action planned and when it should show.")
+        elif len(entry) == 1:
+            texts.append(f"{lead} {ask_text(str(entry[0].owner), str(entry[0].subject))}")
         else:
-            texts.append(f"{lead} ask {owner} to report to the next Board on each of the "
-                         "following: the reasons, the action planned and when it should "
-                         "show.\n\n" + "\n".join(f"- {t}" for t in subjects))
+            texts.append(f"{lead} ask {entry[0].owner} to report to the next Board on each of "
+                         "the following: the reasons, the action planned and when it should "
+                         "show.\n\n" + "\n".join(f"- {b.subject}" for b in entry))
     return texts
 
 
@@ -422,7 +418,7 @@ class _Notes:
         out = []
         for p in passages:
             if self.v.public and is_restricted(p):
-                self.v.hidden.add(f"commentary {passage_text(p)}")
+                self.v.hidden[f"commentary {passage_text(p)}"] = "restricted"
                 continue
             out.append(self._r(passage_text(p)))
         return out
@@ -576,15 +572,19 @@ class _Evidence:
     blocks: list[Block]
 
 
+def _is_real(measure: object) -> bool:
+    """Is the registry's source measure read from REAL public data (a context measure)?"""
+    from evaluation.measures.scorecard import MEASURES
+
+    return bool(getattr(MEASURES.get(str(measure)), "context", False))
+
+
 def _data_label(indicator: str | None, registry: pd.DataFrame | None, synthetic: bool) -> str:
     """What kind of data a key message's figure is: REAL public data (the context measures
     read from public data), SYNTHETIC (the sample force) or the force's own data."""
-    from evaluation.measures.scorecard import MEASURES
-
     if indicator is not None and registry is not None and "id" in registry:
         row = registry.loc[registry["id"] == indicator]
-        measure = MEASURES.get(str(row["measure"].iloc[0])) if len(row) else None
-        if measure is not None and measure.context:
+        if len(row) and _is_real(row["measure"].iloc[0]):
             return "REAL public data"
     return "SYNTHETIC" if synthetic else "the force's data"
 
@@ -679,15 +679,12 @@ def _page_one(w: _Writer, params: ReportParams, records: list[SectionRecord],
 
 def _glance_key(registry: pd.DataFrame | None, synthetic: bool, v: Version) -> str:
     """The key under page one's table: the icons in words, and which rows are real data."""
-    from evaluation.measures.scorecard import MEASURES
-
     text = ("* p < 0.01. \u25b2H/\u25bcL special cause, higher/lower; ~ no signal; not "
             "stable: too variable to judge; line only: rolling or running total. \u2714P meets "
             "the target every month; \u2718F misses it every month; ? may meet or miss.")
     if synthetic and registry is not None and "measure" in registry:
         real = [str(r["name"]) for _, r in registry.iterrows()
-                if getattr(MEASURES.get(str(r["measure"])), "context", False)
-                and str(r["name"]) not in v.restricted_names]
+                if _is_real(r["measure"]) and str(r["name"]) not in v.restricted_names]
         text += (" All rows SYNTHETIC" + (f" except {_join(real)} (REAL)"
                                               if real else "") + ".")
     return text
@@ -819,8 +816,7 @@ def _measure_chapters(w: _Writer, measure_records: list[SectionRecord],
         for b in lead:
             if w.v.shows(b):
                 w.para(b.text)
-        own = [b for b in own if b not in lead
-               and not (isinstance(b, Table) and (record.section_id, b.name) == APPENDIX_TABLE)]
+        own = [b for b in own if b not in lead]
         headline = next((b for b in own if isinstance(b, Figure) and not b.restricted
                          and not b.outside
                          and b.name == HEADLINE_FIGURES.get(record.section_id)), None)

@@ -27,6 +27,7 @@ from evaluation.measures.scorecard import (
 from evaluation.methods.periods import month_name
 from evaluation.methods.spc import XmRResult
 from evaluation.report import narrative
+from evaluation.report.blocks import ask_text
 from evaluation.report.charts import (
     OKABE_ITO,
     VARIATION_COLOURS,
@@ -809,8 +810,7 @@ def recommendations(registry: pd.DataFrame) -> list[tuple[str, str]]:
     special-cause concern in the monthly chart, or a target missed in every month. Ordered
     as the key messages (deteriorations, largest first, then missed targets). Each ask names
     who reports (the indicator's owner) and quotes the registry's figures."""
-    return [(i, f"ask {owner} to report to the next Board on {subject}: the reasons, the "
-                "action planned and when it should show.")
+    return [(i, ask_text(owner, subject))
             for i, owner, subject in recommendation_rows(registry)]
 
 

@@ -24,6 +24,22 @@ function Pandoc(doc)
   return doc
 end
 
+-- Typst scopes a Div may open: settings that hold for its content only.
+local scopes = {
+  -- a table longer than a page may run over pages (the template keeps figures whole)
+  ["breakable"] = "#show figure.where(kind: table): set block(breakable: true)",
+  -- page one's indicator summary: small type and tight cells so it fits beside the asks
+  ["compact"] = "#set text(size: 7.2pt)\n#set table(inset: (x: 3pt, y: 1.6pt))\n#set par(leading: 0.45em)",
+}
+
+-- The Div's content between an opening and a closing line of raw Typst.
+local function wrap(el, open, close)
+  local blocks = { pandoc.RawBlock("typst", open) }
+  for _, b in ipairs(el.content) do table.insert(blocks, b) end
+  table.insert(blocks, pandoc.RawBlock("typst", close))
+  return blocks
+end
+
 function Div(el)
   if not FORMAT:match("typst") then return nil end
   if el.classes:includes("contents") then
@@ -32,25 +48,12 @@ function Div(el)
   if el.classes:includes("pagebreak") then
     return pandoc.RawBlock("typst", '#pagebreak(weak: true)')
   end
-  if el.classes:includes("breakable") then
-    local blocks = { pandoc.RawBlock("typst", "#[\n#show figure.where(kind: table): set block(breakable: true)") }
-    for _, b in ipairs(el.content) do table.insert(blocks, b) end
-    table.insert(blocks, pandoc.RawBlock("typst", "]"))
-    return blocks
-  end
-  if el.classes:includes("compact") then
-    -- page one's indicator summary: small type and tight cells so it fits beside the asks
-    local blocks = { pandoc.RawBlock("typst", "#[\n#set text(size: 7.2pt)\n#set table(inset: (x: 3pt, y: 1.6pt))\n#set par(leading: 0.45em)") }
-    for _, b in ipairs(el.content) do table.insert(blocks, b) end
-    table.insert(blocks, pandoc.RawBlock("typst", "]"))
-    return blocks
+  for cls, settings in pairs(scopes) do
+    if el.classes:includes(cls) then return wrap(el, "#[\n" .. settings, "]") end
   end
   for cls, style in pairs(styles) do
     if style and el.classes:includes(cls) then
-      local blocks = { pandoc.RawBlock("typst", "#block(" .. style .. ")[") }
-      for _, b in ipairs(el.content) do table.insert(blocks, b) end
-      table.insert(blocks, pandoc.RawBlock("typst", "]"))
-      return blocks
+      return wrap(el, "#block(" .. style .. ")[", "]")
     end
   end
 end
